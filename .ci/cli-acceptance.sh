@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The built binary as a user runs it: identity on the sandbox, the sandbox
+# served to the AWS CLI and boto3, and bad input giving clear errors and the
+# documented exit codes.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bin=$(pwd)/${1:-build/bin/sellerdesk}
+work=$(mktemp -d)
+sbpid=""
+trap '[ -n "$sbpid" ] && kill $sbpid 2>/dev/null; rm -rf "$work"' EXIT
+export SELLERDESK_HOME="$work/home" AWS_CONFIG_FILE="$work/config" AWS_SHARED_CREDENTIALS_FILE="$work/credentials"
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_REGION AWS_DEFAULT_REGION
+: > "$AWS_CONFIG_FILE"; : > "$AWS_SHARED_CREDENTIALS_FILE"
+
+pass=0; fail=0
+check() { # name, expected exit code, expected text in output, command...
+  local name=$1 want=$2 text=$3; shift 3
+  local out code
+  out=$("$@" 2>&1); code=$?
+  if [ "$code" = "$want" ] && grep -qF -- "$text" <<<"$out"; then
+    pass=$((pass+1)); echo "ok   $name"
+  else
+    fail=$((fail+1)); echo "FAIL $name: exit $code (want $want), output:"; sed 's/^/     /' <<<"$out"
+  fi
+}
+
+check "--version prints the stamped version" 0 "sellerdesk " "$bin" --version
+check "whoami on the sandbox prints the scenario's account" 0 '"account": "111122223333"' "$bin" whoami --sandbox fresh --json
+check "whoami on another scenario" 0 "444455556666" "$bin" whoami --sandbox not-seller
+check "unknown scenario is named, exit 1" 1 "nope" "$bin" whoami --sandbox nope
+check "unknown command, exit 2" 2 'unknown command "frobnicate"' "$bin" frobnicate
+check "bad flag, exit 2" 2 "flag provided but not defined" "$bin" whoami --frobnicate
+check "no credentials at all: a clear message at once" 1 "aws configure" timeout 10 "$bin" whoami
+check "unknown profile is named, exit 1" 1 "ghost" "$bin" whoami --profile ghost
+
+printf '[default]\nregion = us-east-1\n[profile broken\nregion = x\n' > "$work/bad-config"
+check "malformed config names file and line" 1 "bad-config:3" env AWS_CONFIG_FILE="$work/bad-config" "$bin" profiles
+
+printf '[static]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n' > "$AWS_SHARED_CREDENTIALS_FILE"
+printf '[profile static]\nregion = us-east-1\n' > "$AWS_CONFIG_FILE"
+check "profiles lists the static profile" 0 "static" "$bin" profiles
+check "unreachable endpoint is explained, exit 1" 1 "127.0.0.1:9" timeout 30 "$bin" whoami --profile static --endpoint-url http://127.0.0.1:9
+
+# The sandbox served to outside clients.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin" sandbox --addr "127.0.0.1:$port" --scenario fresh > "$work/sandbox.out" 2>&1 &
+sbpid=$!
+for _ in $(seq 1 100); do grep -q "Endpoint:" "$work/sandbox.out" 2>/dev/null && break; sleep 0.1; done
+check "sandbox prints its endpoint and the variables to use" 0 "export AWS_ENDPOINT_URL=http://127.0.0.1:$port" cat "$work/sandbox.out"
+check "the profile reaches the sandbox through --endpoint-url" 0 "111122223333" "$bin" whoami --profile static --endpoint-url "http://127.0.0.1:$port"
+if command -v aws >/dev/null; then
+  check "AWS CLI: sts get-caller-identity on the sandbox" 0 "111122223333" env AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$port" sts get-caller-identity
+else echo "skip AWS CLI: not installed"; fi
+if python3 -c 'import boto3' 2>/dev/null; then
+  check "boto3: get_caller_identity on the sandbox" 0 "111122223333" env AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox python3 -c "import boto3; print(boto3.client('sts', region_name='us-east-1', endpoint_url='http://127.0.0.1:$port').get_caller_identity()['Account'])"
+else echo "skip boto3: not installed"; fi
+check "a second sandbox on a busy port fails clearly" 1 "127.0.0.1:$port" "$bin" sandbox --addr "127.0.0.1:$port"
+check "a non-loopback address is refused" 1 "loopback" "$bin" sandbox --addr 0.0.0.0:0
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

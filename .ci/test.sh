@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every suite, keeps going after a failure so one run shows everything,
+# and ends with the count of suites passed and failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$(go env GOPATH)/bin:$PATH"
+
+passed=0; failed=0; failures=()
+suite() {
+  local name=$1; shift
+  printf '\n\033[1m=== suite: %s\033[0m\n' "$name"
+  local t0=$SECONDS
+  if "$@"; then
+    passed=$((passed+1)); printf '=== suite %s: ok (%ss)\n' "$name" $((SECONDS-t0))
+  else
+    failed=$((failed+1)); failures+=("$name"); printf '=== suite %s: FAILED (%ss)\n' "$name" $((SECONDS-t0))
+    return 1
+  fi
+}
+
+suite "go lint (gofmt, go vet)" make -s lint
+suite "go tests" go test -count=1 ./...
+suite "frontend types and unit tests (vitest)" make -s test-frontend
+if suite "desktop build (wails build)" make -s build; then
+  suite "CLI acceptance (built binary, AWS CLI)" make -s test-cli
+  suite "browser end-to-end (Chromium, real backend)" make -s test-e2e
+  suite "real window smoke test (Xvfb)" make -s test-smoke
+fi
+
+echo
+if [ "$failed" -gt 0 ]; then echo "failed suites: ${failures[*]}"; fi
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

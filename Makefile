@@ -1,0 +1,64 @@
+# SellerDesk — the two commands a person needs:
+#   make run    installs what is missing, builds, opens the app on the sandbox
+#   make test   installs what is missing, runs every suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+GO      ?= go
+WAILS   := $(shell $(GO) env GOPATH)/bin/wails
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null)
+LDFLAGS := -X github.com/sellerdesk/sellerdesk/internal/version.Version=$(VERSION) -X github.com/sellerdesk/sellerdesk/internal/version.Commit=$(COMMIT)
+TAGS    := webkit2_41
+BIN     := build/bin/sellerdesk
+
+.PHONY: run test deps-run deps-test build frontend bindings test-go test-frontend test-e2e test-smoke test-cli lint windows clean
+
+run: deps-run build
+	./$(BIN) --sandbox fresh
+
+test: deps-test
+	@.ci/test.sh
+
+deps-run:
+	@.ci/deps.sh run
+
+deps-test:
+	@.ci/deps.sh test
+
+# The desktop binary (Linux, webkit2gtk-4.1), frontend and bindings included.
+build:
+	$(WAILS) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -trimpath -o sellerdesk
+
+# Frontend only (enough for `go test` and the web build used by browser tests).
+frontend:
+	cd frontend && npm run build
+
+bindings:
+	$(WAILS) generate module -tags $(TAGS)
+
+test-go:
+	$(GO) test ./...
+
+test-frontend:
+	cd frontend && npm run typecheck && npm test
+
+test-e2e:
+	node --test frontend/e2e/
+
+test-smoke:
+	.ci/smoke.sh
+
+test-cli:
+	.ci/cli-acceptance.sh
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet ./...
+
+# Windows build and NSIS installer, cross-built here (unsigned).
+windows: deps-run
+	$(WAILS) build -platform windows/amd64 -nsis -ldflags "$(LDFLAGS)" -trimpath -o sellerdesk.exe
+
+clean:
+	rm -rf build/bin frontend/dist/assets frontend/dist/index.html

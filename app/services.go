@@ -1,0 +1,111 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/applog"
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/session"
+	"github.com/sellerdesk/sellerdesk/internal/store"
+)
+
+// Options configure the composition of the services.
+type Options struct {
+	// DataDir holds state.db and the log; "" = store.DefaultDir().
+	DataDir string
+	// Platform receives events; required.
+	Platform Platform
+	// Started is when the process started (for the ready timing).
+	Started time.Time
+	// TimeScale paces the sandbox (1 = realistic, larger = faster).
+	TimeScale float64
+}
+
+// Services is everything the window binds, built once per process.
+type Services struct {
+	Session *Session
+	Shell   *Shell
+
+	Manager *session.Manager
+	Store   *store.Store // nil when another process holds the state file
+	Log     *applog.Logger
+}
+
+// Build opens the cache and the log and wires the services. A busy or
+// corrupt state file does not stop the app: the user is told, and the app
+// runs on an empty (or no) cache.
+func Build(ctx context.Context, o Options) (*Services, error) {
+	dir := o.DataDir
+	if dir == "" {
+		d, err := store.DefaultDir()
+		if err != nil {
+			return nil, fmt.Errorf("finding the SellerDesk folder: %w", err)
+		}
+		dir = d
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the SellerDesk folder %s: %w", dir, err)
+	}
+	log := applog.Open(dir, slog.LevelInfo)
+	var notices []Notice
+	st, err := store.Open(ctx, dir)
+	switch {
+	case errors.Is(err, store.ErrAlreadyRunning):
+		notices = append(notices, Notice{Level: "warning", Title: "SellerDesk is already running",
+			Message: "Another SellerDesk process holds the state file, so this one works without its cache. Close the other one to keep what you do here."})
+		log.Warn("store busy", "err", err)
+		st = nil
+	case err != nil:
+		log.Error("store unusable", "err", err)
+		notices = append(notices, Notice{Level: "error", Title: "The local cache could not be opened", Message: err.Error()})
+		st = nil
+	default:
+		if r := st.Recovered(); r != nil {
+			notices = append(notices, Notice{Level: "warning", Title: "The local cache was damaged and has been reset",
+				Message: fmt.Sprintf("%s. The damaged file was kept as %s for support; SellerDesk started with an empty cache.", r.Reason, r.MovedTo)})
+			log.Warn("store recovered", "moved_to", r.MovedTo, "reason", r.Reason)
+		}
+	}
+	files := awsconn.DefaultFiles()
+	s := &Services{Store: st, Log: log}
+	s.Session = NewSession(nil, files, o.Platform, log.Logger)
+	s.Manager = session.New(session.Options{Store: st, Files: files, MFA: s.Session.MFAPrompter(), TimeScale: o.TimeScale, Logger: log.Logger})
+	s.Session.mgr = s.Manager
+	stateFile := ""
+	if st != nil {
+		stateFile = st.Path()
+	}
+	s.Shell = NewShell(ShellOptions{DataDir: dir, StateFile: stateFile, LogFile: log.Path, Notices: notices,
+		ReadyFile: os.Getenv("SELLERDESK_READY_FILE"), Started: o.Started}, o.Platform, log.Logger)
+	return s, nil
+}
+
+// Bindings are the values bound to the window.
+func (s *Services) Bindings() []any { return []any{s.Session, s.Shell} }
+
+// Start selects the initial target: the one asked for on the command line,
+// else the one remembered, else the sandbox. It reads only the cache.
+func (s *Services) Start(ctx context.Context, asked *session.Target) {
+	fallback := session.Target{Kind: session.KindSandbox, Name: session.DefaultScenario}
+	if asked != nil {
+		st := s.Session.settleUse(ctx, *asked)
+		if st.Error == nil {
+			return
+		}
+	}
+	s.Session.Restore(ctx, fallback)
+}
+
+// Close releases the sandbox, the cache and the log.
+func (s *Services) Close() {
+	_ = s.Manager.Close()
+	if s.Store != nil {
+		_ = s.Store.Close()
+	}
+	_ = s.Log.Close()
+}

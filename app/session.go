@@ -1,0 +1,352 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/sandbox"
+	"github.com/sellerdesk/sellerdesk/internal/session"
+)
+
+// ProfileView is one local AWS profile as the picker shows it.
+type ProfileView struct {
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"`
+	Region  string   `json:"region"`
+	Sources []string `json:"sources"`
+	Problem string   `json:"problem"`
+}
+
+// ScenarioView is one sandbox scenario.
+type ScenarioView struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// TargetView says where the app is talking to.
+type TargetView struct {
+	Kind     string `json:"kind"` // "sandbox" or "profile"
+	Name     string `json:"name"`
+	Region   string `json:"region"`
+	Endpoint string `json:"endpoint"`
+	Label    string `json:"label"`
+}
+
+// IdentityView is the verified caller.
+type IdentityView struct {
+	Account   string `json:"account"`
+	ARN       string `json:"arn"`
+	UserID    string `json:"userId"`
+	Region    string `json:"region"`
+	Profile   string `json:"profile"`
+	CheckedAt string `json:"checkedAt"` // RFC 3339
+	Stale     bool   `json:"stale"`     // from the cache, not yet re-verified
+}
+
+// ErrorView is a failure explained for a person.
+type ErrorView struct {
+	Kind    string `json:"kind"`    // sso-login, no-credentials, unknown-profile, unreachable, denied, other
+	Message string `json:"message"` // what failed and why, AWS error code kept
+	Next    string `json:"next"`    // what to do next
+}
+
+// ConnectionState is everything the header shows.
+type ConnectionState struct {
+	Target   *TargetView   `json:"target"`
+	Identity *IdentityView `json:"identity"`
+	Error    *ErrorView    `json:"error"`
+	Busy     bool          `json:"busy"`
+}
+
+// MFAPrompt asks the window for a one-time code.
+type MFAPrompt struct {
+	RequestID string `json:"requestId"`
+	Profile   string `json:"profile"`
+	Serial    string `json:"serial"`
+}
+
+// SSODeviceCode is shown while the browser sign-in runs.
+type SSODeviceCode struct {
+	Profile   string `json:"profile"`
+	URL       string `json:"url"`
+	UserCode  string `json:"userCode"`
+	ExpiresAt string `json:"expiresAt"`
+}
+
+// SSOResult ends a sign-in.
+type SSOResult struct {
+	Profile string     `json:"profile"`
+	OK      bool       `json:"ok"`
+	Error   *ErrorView `json:"error"`
+}
+
+// Session is the bound service for profiles, the sandbox and identity.
+type Session struct {
+	mgr   *session.Manager
+	files awsconn.Files
+	p     Platform
+	log   *slog.Logger
+
+	mu    sync.Mutex
+	state ConnectionState
+
+	mfaSeq     atomic.Int64
+	mfaMu      sync.Mutex
+	mfaPending map[string]chan mfaAnswer
+}
+
+type mfaAnswer struct {
+	code string
+	err  error
+}
+
+// NewSession wires the service. Call Manager-independent setup before binding.
+func NewSession(mgr *session.Manager, files awsconn.Files, p Platform, log *slog.Logger) *Session {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Session{mgr: mgr, files: files, p: p, log: log, mfaPending: map[string]chan mfaAnswer{}}
+}
+
+// Profiles lists the local AWS profiles with their kinds.
+func (s *Session) Profiles() ([]ProfileView, error) {
+	ps, err := awsconn.ListProfiles(s.files)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProfileView, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, ProfileView{Name: p.Name, Kind: string(p.Kind), Region: p.Region, Sources: p.Sources, Problem: p.Problem})
+	}
+	return out, nil
+}
+
+// Scenarios lists the sandbox scenarios.
+func (s *Session) Scenarios() []ScenarioView {
+	var out []ScenarioView
+	for _, sc := range sandbox.Scenarios() {
+		out = append(out, ScenarioView{Name: sc.Name, Description: sc.Description})
+	}
+	return out
+}
+
+// State returns what is known now, without waiting on the network.
+func (s *Session) State() ConnectionState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state
+}
+
+// Restore selects the target remembered from the last run (or the sandbox),
+// and shows its cached identity at once, marked stale. It does not call AWS.
+func (s *Session) Restore(ctx context.Context, fallback session.Target) ConnectionState {
+	t, ok := s.mgr.LastTarget(ctx)
+	if !ok {
+		t = fallback
+	}
+	st := s.settleUse(ctx, t)
+	if st.Error != nil && t != fallback {
+		s.log.Warn("last target unusable, falling back", "target", t.Key(), "err", st.Error.Message)
+		return s.settleUse(ctx, fallback)
+	}
+	return st
+}
+
+// settleUse selects t and shows its cached identity without calling AWS.
+func (s *Session) settleUse(ctx context.Context, t session.Target) ConnectionState {
+	if err := s.mgr.Use(ctx, t); err != nil {
+		return s.settle(ctx, t, nil, err)
+	}
+	cur, _, _ := s.mgr.Current()
+	var idv *IdentityView
+	if id, ok := s.mgr.CachedIdentity(ctx, cur); ok {
+		idv = identityView(id, true)
+	}
+	return s.settle(ctx, cur, idv, nil)
+}
+
+// UseSandbox switches to the embedded sandbox with a scenario and verifies it.
+func (s *Session) UseSandbox(scenario string) ConnectionState {
+	return s.use(session.Target{Kind: session.KindSandbox, Name: scenario})
+}
+
+// UseProfile switches to a local AWS profile and verifies it.
+func (s *Session) UseProfile(name string) ConnectionState {
+	return s.use(session.Target{Kind: session.KindProfile, Name: name})
+}
+
+// Refresh re-verifies the current target's identity.
+func (s *Session) Refresh() ConnectionState {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cur, _, err := s.mgr.Current()
+	if err != nil {
+		return s.settle(ctx, session.Target{}, nil, err)
+	}
+	s.setBusy(true)
+	id, err := s.mgr.WhoAmI(ctx)
+	if err != nil {
+		// Keep the cached identity on screen; the error says it could not be re-checked.
+		var idv *IdentityView
+		if cached, ok := s.mgr.CachedIdentity(ctx, cur); ok {
+			idv = identityView(cached, true)
+		}
+		return s.settle(ctx, cur, idv, err)
+	}
+	return s.settle(ctx, cur, identityView(id, false), nil)
+}
+
+func (s *Session) use(t session.Target) ConnectionState {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s.setBusy(true)
+	if err := s.mgr.Use(ctx, t); err != nil {
+		return s.settle(ctx, t, nil, err)
+	}
+	return s.Refresh()
+}
+
+func (s *Session) setBusy(b bool) {
+	s.mu.Lock()
+	s.state.Busy = b
+	st := s.state
+	s.mu.Unlock()
+	s.p.Emit(EventSessionChanged, st)
+}
+
+func (s *Session) settle(ctx context.Context, t session.Target, id *IdentityView, err error) ConnectionState {
+	var tv *TargetView
+	if t.Kind != "" {
+		tv = &TargetView{Kind: t.Kind, Name: t.Name, Region: t.Region, Endpoint: t.Endpoint, Label: t.Label()}
+	}
+	st := ConnectionState{Target: tv, Identity: id}
+	if err != nil {
+		st.Error = explain(err)
+		s.log.Warn("connection problem", "target", t.Key(), "err", err)
+	}
+	s.mu.Lock()
+	s.state = st
+	s.mu.Unlock()
+	s.p.Emit(EventSessionChanged, st)
+	return st
+}
+
+func identityView(id session.Identity, stale bool) *IdentityView {
+	return &IdentityView{Account: id.Account, ARN: id.ARN, UserID: id.UserID, Region: id.Region, Profile: id.Profile,
+		CheckedAt: id.CheckedAt.Format(time.RFC3339), Stale: stale}
+}
+
+// explain turns an error into words and a next step.
+func explain(err error) *ErrorView {
+	var sso *awsconn.SSOLoginRequiredError
+	var nf *awsconn.ProfileNotFoundError
+	var pe *awsconn.ParseError
+	switch {
+	case errors.As(err, &sso):
+		return &ErrorView{Kind: "sso-login", Message: err.Error(), Next: "Sign in with AWS IAM Identity Center: choose “Sign in” and confirm the code in your browser."}
+	case errors.Is(err, awsconn.ErrNoCredentials):
+		return &ErrorView{Kind: "no-credentials", Message: err.Error(), Next: "Run “aws configure” (or “aws configure sso”) to create a profile, or keep using the sandbox."}
+	case errors.As(err, &nf):
+		return &ErrorView{Kind: "unknown-profile", Message: err.Error(), Next: "Pick one of the listed profiles."}
+	case errors.As(err, &pe):
+		return &ErrorView{Kind: "config-file", Message: err.Error(), Next: "Fix that line of the file, then refresh."}
+	}
+	return &ErrorView{Kind: "other", Message: awsconn.DescribeError(err), Next: "Check the profile and your network, then refresh. The log file has details."}
+}
+
+// MFAPrompter returns the prompter the session manager uses: it asks the
+// window and waits for SubmitMFACode or CancelMFA. awsconn serialises calls.
+func (s *Session) MFAPrompter() awsconn.MFAPrompter {
+	return func(ctx context.Context, profile, serial string) (string, error) {
+		id := fmt.Sprintf("mfa-%d", s.mfaSeq.Add(1))
+		ch := make(chan mfaAnswer, 1)
+		s.mfaMu.Lock()
+		s.mfaPending[id] = ch
+		s.mfaMu.Unlock()
+		defer func() {
+			s.mfaMu.Lock()
+			delete(s.mfaPending, id)
+			s.mfaMu.Unlock()
+		}()
+		s.p.Emit(EventMFAPrompt, MFAPrompt{RequestID: id, Profile: profile, Serial: serial})
+		select {
+		case a := <-ch:
+			return a.code, a.err
+		case <-ctx.Done():
+			return "", fmt.Errorf("waiting for the MFA code: %w", ctx.Err())
+		}
+	}
+}
+
+var mfaCode = regexp.MustCompile(`^[0-9]{6}$`)
+
+// SubmitMFACode answers a pending MFA prompt.
+func (s *Session) SubmitMFACode(requestID, code string) error {
+	if !mfaCode.MatchString(code) {
+		return errors.New("the MFA code is the 6 digits your authenticator shows")
+	}
+	return s.answerMFA(requestID, mfaAnswer{code: code})
+}
+
+// CancelMFA abandons a pending MFA prompt.
+func (s *Session) CancelMFA(requestID string) error {
+	return s.answerMFA(requestID, mfaAnswer{err: errors.New("MFA code entry was cancelled")})
+}
+
+func (s *Session) answerMFA(id string, a mfaAnswer) error {
+	s.mfaMu.Lock()
+	ch, ok := s.mfaPending[id]
+	s.mfaMu.Unlock()
+	if !ok {
+		return fmt.Errorf("no MFA prompt %q is waiting (it may have timed out)", id)
+	}
+	ch <- a
+	return nil
+}
+
+// SSOLogin runs the IAM Identity Center device sign-in for a profile. The
+// code and URL arrive as an sso:device-code event; the end as sso:done.
+func (s *Session) SSOLogin(profile string) error {
+	ps, err := awsconn.ListProfiles(s.files)
+	if err != nil {
+		return err
+	}
+	var prof *awsconn.Profile
+	for i := range ps {
+		if ps[i].Name == profile {
+			prof = &ps[i]
+		}
+	}
+	if prof == nil || prof.Kind != awsconn.KindSSO {
+		return fmt.Errorf("profile %q is not an IAM Identity Center (SSO) profile", profile)
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+		defer cancel()
+		base, err := awsconn.Load(ctx, awsconn.Target{Region: prof.SSORegion, StaticKeys: &awsconn.StaticKeys{AccessKeyID: "anonymous", SecretAccessKey: "anonymous"}}, awsconn.LoadOptions{Files: s.files})
+		if err == nil {
+			err = awsconn.SSODeviceLogin(ctx, *prof, base, func(dc awsconn.DeviceCode) {
+				s.p.Emit(EventSSODeviceCode, SSODeviceCode{Profile: profile, URL: dc.VerificationURIComplete, UserCode: dc.UserCode, ExpiresAt: dc.ExpiresAt.Format(time.RFC3339)})
+				if oerr := s.p.OpenURL(dc.VerificationURIComplete); oerr != nil {
+					s.log.Warn("could not open the browser", "err", oerr)
+				}
+			})
+		}
+		res := SSOResult{Profile: profile, OK: err == nil}
+		if err != nil {
+			res.Error = explain(err)
+		}
+		s.p.Emit(EventSSODone, res)
+		if err == nil {
+			s.UseProfile(profile)
+		}
+	}()
+	return nil
+}

@@ -1,0 +1,229 @@
+// Package cli is SellerDesk's command-line face: the same binary, the same
+// services as the window. With no subcommand the window opens.
+//
+// Exit codes: 0 success, 1 failure, 2 usage error.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/session"
+	"github.com/sellerdesk/sellerdesk/internal/version"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// Globals are the flags every command takes, like the AWS CLI's.
+type Globals struct {
+	Profile     string
+	Region      string
+	EndpointURL string
+	Sandbox     string // scenario name; "" = use a profile
+	JSON        bool
+}
+
+// Target resolves the globals (and AWS_* variables) to a session target.
+func (g Globals) Target() session.Target {
+	if g.Sandbox != "" {
+		return session.Target{Kind: session.KindSandbox, Name: g.Sandbox, Region: g.Region}
+	}
+	t := awsconn.ResolveTarget(g.Profile, g.Region, g.EndpointURL)
+	return session.Target{Kind: session.KindProfile, Name: t.Profile, Region: t.Region, Endpoint: t.EndpointURL}
+}
+
+// Deps are what the CLI needs from main.
+type Deps struct {
+	Stdout, Stderr io.Writer
+	// Assets is the built frontend (for serve-web).
+	Assets fs.FS
+	// RunGUI opens the window; nil in tests.
+	RunGUI func(g Globals) error
+}
+
+type command struct {
+	name, summary string
+	hidden        bool
+	run           func(ctx context.Context, e *env, args []string) error
+}
+
+// env is one invocation.
+type env struct {
+	Deps
+	g Globals
+}
+
+// usageError marks a mistake in the command line (exit 2).
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+func commands() []command {
+	return []command{
+		{name: "profiles", summary: "list the local AWS profiles and their kinds", run: runProfiles},
+		{name: "whoami", summary: "verify credentials with STS and print account, ARN and region", run: runWhoAmI},
+		{name: "sandbox", summary: "serve the embedded AWS sandbox to other clients until interrupted", run: runSandbox},
+		{name: "version", summary: "print the version", run: runVersion},
+		{name: "serve-web", summary: "serve the UI and its services to a browser on loopback (tests, demos)", hidden: true, run: runServeWeb},
+	}
+}
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, d Deps) int {
+	if d.Stdout == nil {
+		d.Stdout = os.Stdout
+	}
+	if d.Stderr == nil {
+		d.Stderr = os.Stderr
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{Deps: d}
+	code := run(ctx, e, args)
+	return code
+}
+
+func run(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet("sellerdesk", &e.g)
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() { printUsage(e.Stderr) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if *showVersion {
+		fmt.Fprintln(e.Stdout, "sellerdesk "+version.String())
+		return ExitOK
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		if e.RunGUI == nil {
+			printUsage(e.Stderr)
+			return ExitUsage
+		}
+		if err := e.RunGUI(e.g); err != nil {
+			fmt.Fprintln(e.Stderr, "sellerdesk: "+err.Error())
+			return ExitFailure
+		}
+		return ExitOK
+	}
+	if rest[0] == "help" {
+		printUsage(e.Stdout)
+		return ExitOK
+	}
+	for _, c := range commands() {
+		if c.name != rest[0] {
+			continue
+		}
+		err := c.run(ctx, e, rest[1:])
+		var ue usageError
+		switch {
+		case err == nil:
+			return ExitOK
+		case errors.As(err, &ue):
+			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\nRun 'sellerdesk help' for usage.\n", c.name, ue.msg)
+			return ExitUsage
+		case errors.Is(err, flag.ErrHelp):
+			return ExitOK
+		default:
+			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\n", c.name, awsconn.DescribeError(err))
+			return ExitFailure
+		}
+	}
+	fmt.Fprintf(e.Stderr, "sellerdesk: unknown command %q\nRun 'sellerdesk help' for usage.\n", rest[0])
+	return ExitUsage
+}
+
+// newFlagSet returns a flag set that also accepts the global flags, so they
+// may come before or after the command name, as with the AWS CLI.
+func newFlagSet(name string, g *Globals) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&g.Profile, "profile", g.Profile, "AWS profile (default: $AWS_PROFILE, then default)")
+	fs.StringVar(&g.Region, "region", g.Region, "AWS region (default: $AWS_REGION, then the profile's)")
+	fs.StringVar(&g.EndpointURL, "endpoint-url", g.EndpointURL, "send every AWS call to this endpoint (default: $AWS_ENDPOINT_URL)")
+	fs.StringVar(&g.Sandbox, "sandbox", g.Sandbox, "run against the embedded sandbox with this scenario")
+	fs.BoolVar(&g.JSON, "json", g.JSON, "print JSON")
+	return fs
+}
+
+// parseCommand parses a command's flags, turning flag errors into usage errors.
+func parseCommand(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintf(w, `SellerDesk %s — onboard an AWS Marketplace seller.
+
+Usage:
+  sellerdesk [global flags]             open the window
+  sellerdesk COMMAND [flags]
+
+Commands:
+`, version.String())
+	cmds := commands()
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, c := range cmds {
+		if !c.hidden {
+			fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
+		}
+	}
+	_ = tw.Flush()
+	fmt.Fprint(w, `
+Global flags:
+  --profile NAME        AWS profile (default: $AWS_PROFILE, then "default")
+  --region REGION       AWS region (default: $AWS_REGION, then the profile's)
+  --endpoint-url URL    send every AWS call here (default: $AWS_ENDPOINT_URL)
+  --sandbox SCENARIO    use the embedded offline sandbox (scenarios: `+strings.Join(scenarioNames(), ", ")+`)
+  --json                print JSON
+  --version             print the version
+
+Exit status: 0 success, 1 failure, 2 usage error.
+`)
+}
+
+func (e *env) printJSON(v any) error {
+	enc := json.NewEncoder(e.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func runVersion(_ context.Context, e *env, args []string) error {
+	fs := newFlagSet("version", &e.g)
+	if err := parseCommand(fs, args); err != nil {
+		return err
+	}
+	if e.g.JSON {
+		return e.printJSON(map[string]string{"version": version.Version, "full": version.String()})
+	}
+	fmt.Fprintln(e.Stdout, "sellerdesk "+version.String())
+	return nil
+}

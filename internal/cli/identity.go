@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/sandbox"
+	"github.com/sellerdesk/sellerdesk/internal/session"
+)
+
+func scenarioNames() []string {
+	var out []string
+	for _, s := range sandbox.Scenarios() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+func runProfiles(_ context.Context, e *env, args []string) error {
+	fs := newFlagSet("profiles", &e.g)
+	if err := parseCommand(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("profiles takes no arguments, got %q", fs.Args())
+	}
+	files := awsconn.DefaultFiles()
+	ps, err := awsconn.ListProfiles(files)
+	if err != nil {
+		return err
+	}
+	if e.g.JSON {
+		if ps == nil {
+			ps = []awsconn.Profile{}
+		}
+		return e.printJSON(ps)
+	}
+	if len(ps) == 0 {
+		fmt.Fprintf(e.Stdout, "No AWS profiles in %s or %s.\nRun 'aws configure' to create one, or use --sandbox fresh.\n", files.Config, files.Credentials)
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROFILE\tKIND\tREGION\tNOTE")
+	for _, p := range ps {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, p.Kind, dash(p.Region), p.Problem)
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// connect selects the target the globals name.
+func (e *env) connect(ctx context.Context) (*session.Manager, error) {
+	m := session.New(session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e)})
+	if err := m.Use(ctx, e.g.Target()); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+func runWhoAmI(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("whoami", &e.g)
+	if err := parseCommand(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("whoami takes no arguments, got %q", fs.Args())
+	}
+	m, err := e.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	id, err := m.WhoAmI(ctx)
+	if err != nil {
+		return err
+	}
+	t, _, _ := m.Current()
+	if e.g.JSON {
+		return e.printJSON(map[string]string{"account": id.Account, "arn": id.ARN, "userId": id.UserID, "region": id.Region, "profile": id.Profile, "target": t.Label()})
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Target\t%s\n", t.Label())
+	fmt.Fprintf(tw, "Account\t%s\n", id.Account)
+	fmt.Fprintf(tw, "ARN\t%s\n", id.ARN)
+	fmt.Fprintf(tw, "Region\t%s\n", id.Region)
+	return tw.Flush()
+}
+
+// stdinMFA asks for an MFA code on the terminal.
+func stdinMFA(e *env) awsconn.MFAPrompter {
+	return func(ctx context.Context, profile, serial string) (string, error) {
+		fmt.Fprintf(e.Stderr, "MFA code for %s (%s): ", profile, serial)
+		var code string
+		if _, err := fmt.Scanln(&code); err != nil {
+			return "", fmt.Errorf("reading the MFA code: %w", err)
+		}
+		return code, nil
+	}
+}

@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/app"
+	"github.com/sellerdesk/sellerdesk/internal/webbridge"
+)
+
+// runServeWeb serves the real frontend and the real bound services to a
+// browser on loopback: the browser end-to-end tests drive this.
+func runServeWeb(ctx context.Context, e *env, args []string) error {
+	fset := newFlagSet("serve-web", &e.g)
+	addr := fset.String("addr", "127.0.0.1:0", "loopback address")
+	timeScale := fset.Float64("time-scale", 1, "sandbox pacing: 1 is realistic, larger is faster")
+	if err := parseCommand(fset, args); err != nil {
+		return err
+	}
+	if err := webbridge.CheckLoopback(*addr); err != nil {
+		return usagef("%v", err)
+	}
+	if e.Assets == nil {
+		return errors.New("this build has no web UI")
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", *addr, err)
+	}
+	bridge := webbridge.New(e.Assets, nil)
+	svc, err := app.Build(ctx, app.Options{Platform: bridge, Started: time.Now(), TimeScale: *timeScale})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	bridge.Bind(svc.Bindings()...)
+	var asked = e.g.Target()
+	if e.g.Sandbox == "" && e.g.Profile == "" {
+		asked.Kind, asked.Name = "sandbox", "fresh"
+	}
+	svc.Start(ctx, &asked)
+	fmt.Fprintf(e.Stdout, "SellerDesk web UI: http://%s/\n", ln.Addr())
+	srv := &http.Server{Handler: bridge, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

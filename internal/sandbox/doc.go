@@ -1,0 +1,13 @@
+// Package sandbox is SellerDesk's embedded fake AWS: an HTTP server on a
+// loopback address that speaks the real AWS wire protocols (awsquery, JSON
+// 1.0/1.1, REST-JSON and REST-XML), so the very same aws-sdk-go-v2 clients,
+// the AWS CLI and boto3 can be pointed at it with an endpoint override.
+//
+// Requests are routed by the service named in the SigV4 credential scope of
+// the Authorization header (signatures are never verified). Each service is a
+// small file that registers its operations from an init function with one of
+// handleQuery, handleJSON, handleRESTJSON or handleRESTXML; the protocol codecs
+// take care of decoding requests, encoding results and errors, and stamping
+// request IDs. All state lives in an *Account built by a Scenario, which can be
+// swapped at run time with (*Server).Reset.
+package sandbox

@@ -1,0 +1,125 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// protocol is an AWS wire protocol's way of shaping request IDs and errors.
+type protocol interface {
+	// newRequestID returns a fresh request ID in the protocol's style.
+	newRequestID() string
+	// setRequestID stamps the request ID header(s) on a response.
+	setRequestID(h http.Header, id string)
+	// common maps a framework-detected failure onto the protocol's error code.
+	common(kind commonError, msg string) *APIError
+	// writeError renders e in the protocol's error shape.
+	writeError(w http.ResponseWriter, c *call, e *APIError)
+}
+
+// service is one registered AWS service: a protocol plus its operations.
+type service interface {
+	protocol
+	// serve decodes the request, runs the operation and writes the response
+	// (or the error) in the protocol's shape.
+	serve(w http.ResponseWriter, c *call)
+}
+
+// services is the registry, keyed by SigV4 signing name ("sts", "s3",
+// "aws-marketplace", ...). Service files add themselves from init functions.
+var services = map[string]service{}
+
+func registerService(name string, s service) {
+	if _, dup := services[name]; dup {
+		panic(fmt.Sprintf("sandbox: service %q registered twice", name))
+	}
+	services[name] = s
+}
+
+// unsignedRoute lets a service claim requests that carry no signature at all,
+// such as the SSO OIDC token calls, which the SDKs send unsigned.
+type unsignedRoute struct {
+	service string
+	match   func(*http.Request) bool
+}
+
+var unsignedRoutes []unsignedRoute
+
+// acceptUnsigned routes requests with no Authorization header (and no
+// presigned query) to service when match reports true. Everything else
+// unsigned gets the protocol's MissingAuthenticationToken-style error.
+func acceptUnsigned(service string, match func(*http.Request) bool) {
+	unsignedRoutes = append(unsignedRoutes, unsignedRoute{service, match})
+}
+
+// call is one request as a handler sees it.
+type call struct {
+	srv       *Server
+	req       *http.Request
+	acct      *Account // the account as of the request's start (Reset swaps it)
+	scope     credentialScope
+	service   string // the signing name the request was routed by
+	action    string // operation name, for logging; set by the codec
+	requestID string
+	start     time.Time
+}
+
+// now is the sandbox's clock.
+func (c *call) now() time.Time { return c.start }
+
+// caller returns who the request runs as, based on its access key ID.
+func (c *call) caller() (id Identity, expired bool) {
+	return c.acct.identityFor(c.scope.AccessKey, c.now())
+}
+
+// maxBodyBytes bounds the request bodies the codecs read into memory.
+const maxBodyBytes = 16 << 20
+
+// readBody reads the whole request body (bounded by maxBodyBytes).
+func (c *call) readBody() ([]byte, error) {
+	if c.req.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(c.req.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, apiError(http.StatusBadRequest, "IncompleteBody", "cannot read request body: %v", err)
+	}
+	if len(b) > maxBodyBytes {
+		return nil, apiError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "request body exceeds %d bytes", maxBodyBytes)
+	}
+	return b, nil
+}
+
+// fail writes err from a handler: an *APIError as is, anything else as the
+// protocol's internal failure (logged, since it is a sandbox bug).
+func fail(w http.ResponseWriter, c *call, p protocol, err error) {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		p.writeError(w, c, ae)
+		return
+	}
+	c.srv.logf("sandbox: %s %s internal error (request %s): %v", c.service, c.action, c.requestID, err)
+	p.writeError(w, c, p.common(errInternal, "the SellerDesk sandbox failed to handle this request: "+err.Error()))
+}
+
+// guessProtocol picks the protocol to answer in when a request cannot be
+// routed to a service (missing signature, unknown service).
+func guessProtocol(r *http.Request) protocol {
+	ct := r.Header.Get("Content-Type")
+	switch {
+	case r.Header.Get("X-Amz-Target") != "":
+		if containsFold(ct, "json-1.0") {
+			return jsonProtocol{version: "1.0"}
+		}
+		return jsonProtocol{version: "1.1"}
+	case containsFold(ct, "x-www-form-urlencoded") || r.URL.Query().Has("Action"):
+		return queryProtocol{}
+	case containsFold(ct, "json") || containsFold(r.Header.Get("Accept"), "json"):
+		return restJSONProtocol{}
+	default:
+		return restXMLProtocol{}
+	}
+}

@@ -1,0 +1,255 @@
+// Package session owns "where SellerDesk is talking to": the embedded sandbox
+// or one of the user's AWS profiles. It starts the sandbox when needed, loads
+// the aws.Config every domain package uses, and caches the last verified
+// identity so the window can show it before the network answers.
+//
+// Domain code never asks whether it runs on the sandbox: it gets an aws.Config
+// whose endpoint happens to point at loopback.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/sandbox"
+	"github.com/sellerdesk/sellerdesk/internal/store"
+)
+
+// Kinds of target.
+const (
+	KindSandbox = "sandbox"
+	KindProfile = "profile"
+)
+
+// DefaultScenario is the sandbox scenario the app opens on.
+const DefaultScenario = "fresh"
+
+// sandboxKeys are accepted by the sandbox (it checks that a SigV4 header is
+// present, not what signed it). They are not secrets.
+var sandboxKeys = awsconn.StaticKeys{AccessKeyID: "SANDBOXACCESSKEY", SecretAccessKey: "sandbox"}
+
+// Target names where requests go.
+type Target struct {
+	Kind     string `json:"kind"`               // KindSandbox or KindProfile
+	Name     string `json:"name"`               // scenario or profile name ("" = default chain)
+	Region   string `json:"region,omitempty"`   // overrides the profile's region
+	Endpoint string `json:"endpoint,omitempty"` // overrides every service endpoint (profiles only)
+}
+
+// Key is the stable cache key of a target.
+func (t Target) Key() string { return t.Kind + ":" + t.Name }
+
+// Label is how the target is shown to a person.
+func (t Target) Label() string {
+	if t.Kind == KindSandbox {
+		return "Sandbox — offline (" + t.Name + ")"
+	}
+	name := t.Name
+	if name == "" {
+		name = "default credentials"
+	}
+	return "Profile " + name
+}
+
+// Identity is a verified caller identity and when it was checked.
+type Identity struct {
+	awsconn.Identity
+	CheckedAt time.Time `json:"checkedAt"`
+}
+
+// Options configure a Manager.
+type Options struct {
+	Store     *store.Store // optional: identity and last-target cache
+	Files     awsconn.Files
+	MFA       awsconn.MFAPrompter
+	TimeScale float64 // sandbox pacing; 0 = realistic
+	Logger    *slog.Logger
+}
+
+// Manager is safe for concurrent use.
+type Manager struct {
+	o Options
+
+	mu     sync.Mutex
+	target Target
+	cfg    aws.Config
+	loaded bool
+	sb     *sandbox.Server
+}
+
+// New returns a Manager with no target selected.
+func New(o Options) *Manager {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Manager{o: o}
+}
+
+// Use switches to t: starts or resets the sandbox for a sandbox target and
+// loads the AWS configuration. It does not call AWS; WhoAmI does.
+func (m *Manager) Use(ctx context.Context, t Target) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch t.Kind {
+	case KindSandbox:
+		if t.Name == "" {
+			t.Name = DefaultScenario
+		}
+		if _, err := sandbox.LookupScenario(t.Name); err != nil {
+			return err
+		}
+		if err := m.startSandboxLocked(ctx, t.Name); err != nil {
+			return err
+		}
+		t.Endpoint = m.sb.URL()
+		if t.Region == "" {
+			t.Region = "us-east-1"
+		}
+		keys := sandboxKeys
+		cfg, err := awsconn.Load(ctx, awsconn.Target{Region: t.Region, EndpointURL: t.Endpoint, StaticKeys: &keys}, awsconn.LoadOptions{Files: m.o.Files})
+		if err != nil {
+			return fmt.Errorf("connecting to the sandbox: %w", err)
+		}
+		m.cfg = cfg
+	case KindProfile:
+		cfg, err := awsconn.Load(ctx, awsconn.Target{Profile: t.Name, Region: t.Region, EndpointURL: t.Endpoint}, awsconn.LoadOptions{Files: m.o.Files, MFA: m.o.MFA})
+		if err != nil {
+			return err
+		}
+		if t.Region == "" {
+			t.Region = cfg.Region
+		}
+		m.cfg = cfg
+	default:
+		return fmt.Errorf("unknown target kind %q (want %q or %q)", t.Kind, KindSandbox, KindProfile)
+	}
+	m.target = t
+	m.loaded = true
+	m.o.Logger.Info("target selected", "target", t.Key(), "region", t.Region)
+	if m.o.Store != nil {
+		// The endpoint of a sandbox changes every run: remember only what the user chose.
+		remembered := t
+		if t.Kind == KindSandbox {
+			remembered.Endpoint = ""
+		}
+		if err := m.o.Store.Put(ctx, "settings", "last_target", remembered); err != nil {
+			m.o.Logger.Warn("could not remember the target", "err", err)
+		}
+	}
+	return nil
+}
+
+func (m *Manager) startSandboxLocked(ctx context.Context, scenario string) error {
+	if m.sb != nil {
+		if m.sb.Scenario() == scenario {
+			return nil
+		}
+		return m.sb.Reset(scenario)
+	}
+	// The sandbox lives as long as the Manager, not the caller's request.
+	srv, err := sandbox.Start(context.WithoutCancel(ctx), sandbox.Options{Scenario: scenario, TimeScale: m.o.TimeScale, Logf: func(format string, args ...any) {
+		m.o.Logger.Debug("sandbox: " + fmt.Sprintf(format, args...))
+	}})
+	if err != nil {
+		return fmt.Errorf("starting the embedded sandbox: %w", err)
+	}
+	m.sb = srv
+	return nil
+}
+
+// LastTarget returns the target remembered from the previous run, if any.
+func (m *Manager) LastTarget(ctx context.Context) (Target, bool) {
+	if m.o.Store == nil {
+		return Target{}, false
+	}
+	var t Target
+	ok, err := m.o.Store.Get(ctx, "settings", "last_target", &t)
+	if err != nil || !ok || t.Kind == "" {
+		return Target{}, false
+	}
+	return t, true
+}
+
+// ErrNoTarget is returned before Use succeeded.
+var ErrNoTarget = errors.New("no AWS profile or sandbox selected yet")
+
+// Current returns the selected target and its configuration.
+func (m *Manager) Current() (Target, aws.Config, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.loaded {
+		return Target{}, aws.Config{}, ErrNoTarget
+	}
+	return m.target, m.cfg.Copy(), nil
+}
+
+// Sandbox returns the running embedded sandbox, or nil.
+func (m *Manager) Sandbox() *sandbox.Server {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.sb
+}
+
+// WhoAmI verifies the current target with STS GetCallerIdentity and caches
+// the answer.
+func (m *Manager) WhoAmI(ctx context.Context) (Identity, error) {
+	t, cfg, err := m.Current()
+	if err != nil {
+		return Identity{}, err
+	}
+	id, err := awsconn.WhoAmI(ctx, cfg, t.Name)
+	if err != nil {
+		return Identity{}, err
+	}
+	if t.Kind == KindSandbox {
+		id.Profile = ""
+	}
+	out := Identity{Identity: id, CheckedAt: time.Now().UTC()}
+	if m.o.Store != nil {
+		if err := m.o.Store.Put(ctx, "identity", t.Key(), out); err != nil {
+			m.o.Logger.Warn("could not cache the identity", "err", err)
+		}
+	}
+	return out, nil
+}
+
+// CachedIdentity returns the last identity verified for t, if any.
+func (m *Manager) CachedIdentity(ctx context.Context, t Target) (Identity, bool) {
+	if m.o.Store == nil {
+		return Identity{}, false
+	}
+	var id Identity
+	ok, err := m.o.Store.Get(ctx, "identity", t.Key(), &id)
+	if err != nil || !ok {
+		return Identity{}, false
+	}
+	return id, true
+}
+
+// ParseTarget reads "sandbox:NAME" or "profile:NAME" (a bare name is a profile).
+func ParseTarget(s string) Target {
+	if k, n, ok := strings.Cut(s, ":"); ok && (k == KindSandbox || k == KindProfile) {
+		return Target{Kind: k, Name: n}
+	}
+	return Target{Kind: KindProfile, Name: s}
+}
+
+// Close stops the sandbox if one runs.
+func (m *Manager) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sb != nil {
+		err := m.sb.Close()
+		m.sb = nil
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+// SellerDesk: onboard an AWS Marketplace seller from local AWS profiles.
+//
+// With no subcommand the window opens; with one, the command-line face runs
+// (see internal/cli). Both use the same services.
+package main
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/sellerdesk/sellerdesk/app"
+	"github.com/sellerdesk/sellerdesk/internal/cli"
+	"github.com/sellerdesk/sellerdesk/internal/session"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+var started = time.Now()
+
+func main() {
+	dist, err := fs.Sub(assets, "frontend/dist")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the folder
+	}
+	os.Exit(cli.Main(os.Args[1:], cli.Deps{Assets: dist, RunGUI: runGUI}))
+}
+
+// desktop is the Platform of the real window.
+type desktop struct{ ctx context.Context }
+
+func (d *desktop) Emit(event string, data any) {
+	if d.ctx != nil {
+		wruntime.EventsEmit(d.ctx, event, data)
+	}
+}
+
+func (d *desktop) OpenURL(url string) error {
+	if d.ctx != nil {
+		wruntime.BrowserOpenURL(d.ctx, url)
+	}
+	return nil
+}
+
+type windowSize struct{ Width, Height int }
+
+func runGUI(g cli.Globals) error {
+	// WebKitGTK's DMA-BUF renderer shows a blank window on some GPUs and
+	// under Xvfb; Wails v2 does not set this itself.
+	if os.Getenv("WEBKIT_DISABLE_DMABUF_RENDERER") == "" {
+		_ = os.Setenv("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+	}
+	ctx := context.Background()
+	plat := &desktop{}
+	svc, err := app.Build(ctx, app.Options{Platform: plat, Started: started, TimeScale: 1})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+
+	size := windowSize{Width: 1180, Height: 780}
+	if svc.Store != nil {
+		_, _ = svc.Store.Get(ctx, "settings", "window", &size)
+	}
+	var asked *session.Target
+	if g.Sandbox != "" || g.Profile != "" || os.Getenv("AWS_PROFILE") != "" {
+		t := g.Target()
+		asked = &t
+	}
+	return wails.Run(&options.App{
+		Title:     "SellerDesk",
+		Width:     size.Width,
+		Height:    size.Height,
+		MinWidth:  860,
+		MinHeight: 600,
+		AssetServer: &assetserver.Options{
+			Assets: assets,
+		},
+		BackgroundColour: &options.RGBA{R: 24, G: 24, B: 28, A: 1},
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId: "io.sellerdesk.app",
+			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
+				// A second launch focuses this window; its arguments are ignored.
+				if plat.ctx != nil {
+					wruntime.WindowUnminimise(plat.ctx)
+					wruntime.Show(plat.ctx)
+				}
+			},
+		},
+		Linux: &linux.Options{ProgramName: "sellerdesk", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
+		OnStartup: func(wctx context.Context) {
+			plat.ctx = wctx
+			svc.Start(wctx, asked)
+		},
+		OnBeforeClose: func(wctx context.Context) bool {
+			if svc.Store != nil {
+				w, h := wruntime.WindowGetSize(wctx)
+				if w >= 400 && h >= 300 {
+					_ = svc.Store.Put(wctx, "settings", "window", windowSize{Width: w, Height: h})
+				}
+			}
+			return false
+		},
+		Bind: svc.Bindings(),
+	})
+}
