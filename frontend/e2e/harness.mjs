@@ -1,0 +1,61 @@
+// Starts the real Go backend serving the real frontend (`sellerdesk serve-web`)
+// and a headless Chromium driven by Playwright. Loopback only.
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium } from 'playwright-core'
+
+export const root = resolve(import.meta.dirname, '..', '..')
+export const bin = process.env.SELLERDESK_BIN || join(root, 'build', 'bin', 'sellerdesk')
+
+const chromiumPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (p) => spawnSync('test', ['-x', p]).status === 0,
+)
+
+// Runs `sellerdesk ARGS` until a line matching `ready` appears; returns the match.
+export function startProcess(args, env, ready) {
+  const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  const matched = new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`no "${ready}" from sellerdesk ${args.join(' ')}:\n${out}`)), 20000)
+    const onData = (d) => {
+      out += d
+      const m = out.match(ready)
+      if (m) {
+        clearTimeout(timer)
+        res(m)
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', (d) => (out += d))
+    child.on('exit', (code) => rej(new Error(`sellerdesk ${args.join(' ')} exited ${code}:\n${out}`)))
+  })
+  return { child, matched, output: () => out }
+}
+
+// A private SellerDesk folder and AWS files; `profiles` is the config text.
+export function makeHome(config = '', credentials = '') {
+  const dir = mkdtempSync(join(tmpdir(), 'sellerdesk-e2e-'))
+  writeFileSync(join(dir, 'config'), config)
+  writeFileSync(join(dir, 'credentials'), credentials)
+  return {
+    dir,
+    env: {
+      SELLERDESK_HOME: join(dir, 'home'),
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      AWS_PROFILE: '',
+      AWS_ENDPOINT_URL: '',
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+export async function launchBrowser() {
+  if (!chromiumPath) throw new Error('Chromium is not installed: run `make test` (it installs the chromium package)')
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+}

@@ -1,0 +1,271 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure Start.
+type Options struct {
+	// Addr is the loopback address to listen on; default "127.0.0.1:0" (a
+	// random free port). Non-loopback addresses are refused.
+	Addr string
+	// Scenario names the starting state (see Scenarios); default "fresh".
+	Scenario string
+	// TimeScale paces simulated events: 1 is realistic, 60 makes a simulated
+	// minute pass in a second. Default 1.
+	TimeScale float64
+	// Logf, if set, receives one line per request (service, action, status,
+	// request ID) plus lifecycle messages; it may be called from several
+	// goroutines at once. Credentials are never logged.
+	Logf func(format string, args ...any)
+}
+
+// Server is a running sandbox.
+type Server struct {
+	opts Options
+	ln   net.Listener
+	hs   *http.Server
+
+	mu   sync.RWMutex
+	acct *Account
+
+	closeOnce sync.Once
+	closeErr  error
+	done      chan struct{}
+}
+
+// Start validates o, builds the scenario's account, and serves on o.Addr until
+// ctx is done or Close is called.
+func Start(ctx context.Context, o Options) (*Server, error) {
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	if o.Scenario == "" {
+		o.Scenario = DefaultScenario
+	}
+	if o.TimeScale == 0 {
+		o.TimeScale = 1
+	}
+	if o.TimeScale < 0 || math.IsNaN(o.TimeScale) || math.IsInf(o.TimeScale, 0) {
+		return nil, fmt.Errorf("sandbox: TimeScale must be a positive number, got %v", o.TimeScale)
+	}
+	if err := checkLoopback(o.Addr); err != nil {
+		return nil, err
+	}
+	acct, err := buildScenario(o.Scenario)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: listen on %s: %w", o.Addr, err)
+	}
+	s := &Server{opts: o, ln: ln, acct: acct, done: make(chan struct{})}
+	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
+	go func() {
+		if err := s.hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.logf("sandbox: server stopped: %v", err)
+		}
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = s.Close()
+		case <-s.done:
+		}
+	}()
+	s.logf("sandbox: listening on %s (scenario %s, account %s)", s.URL(), acct.Scenario, acct.ID)
+	return s, nil
+}
+
+// checkLoopback refuses any address that is not on a loopback interface: the
+// sandbox accepts any credentials, so it must not be reachable from elsewhere.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("sandbox: invalid listen address %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("sandbox: refusing to listen on %q: the sandbox accepts any credentials, so it only listens on loopback addresses (127.0.0.1, ::1 or localhost)", addr)
+}
+
+func buildScenario(name string) (*Account, error) {
+	sc, err := LookupScenario(name)
+	if err != nil {
+		return nil, err
+	}
+	return sc.build()
+}
+
+// URL is the endpoint to give clients, e.g. "http://127.0.0.1:PORT".
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+
+// Account returns the current account. Reset replaces it with a new one, so
+// do not hold on to it across a Reset.
+func (s *Server) Account() *Account {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.acct
+}
+
+// Scenario is the name of the scenario the current account was built from.
+func (s *Server) Scenario() string { return s.Account().Scenario }
+
+// TimeScale is the pace of simulated events (1 = realistic).
+func (s *Server) TimeScale() float64 { return s.opts.TimeScale }
+
+// Reset throws the current state away and rebuilds it from the named scenario.
+// Requests already in flight finish against the old account.
+func (s *Server) Reset(scenario string) error {
+	acct, err := buildScenario(scenario)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	s.mu.Lock()
+	s.acct = acct
+	s.mu.Unlock()
+	s.logf("sandbox: reset to scenario %s (account %s)", acct.Scenario, acct.ID)
+	return nil
+}
+
+// Done is closed once the server has stopped.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Close stops the server immediately; it is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.closeErr = s.hs.Close()
+		close(s.done)
+		s.logf("sandbox: stopped")
+	})
+	return s.closeErr
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.opts.Logf != nil {
+		s.opts.Logf(format, args...)
+	}
+}
+
+// ServeHTTP authenticates (loosely), routes by the credential scope's service,
+// and logs one line per request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	c := &call{srv: s, req: r, acct: s.Account(), start: time.Now()}
+
+	scope, authErr := parseAuth(r)
+	c.scope = scope
+	c.service = scope.Service
+	if authErr != nil && authErr.kind == errMissingAuth {
+		for _, u := range unsignedRoutes {
+			if u.match(r) {
+				c.service, authErr = u.service, nil
+				break
+			}
+		}
+	}
+	svc := services[c.service]
+	var p protocol = svc
+	if svc == nil {
+		p = guessProtocol(r)
+	}
+	c.requestID = p.newRequestID()
+	p.setRequestID(rec.Header(), c.requestID)
+
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.logf("sandbox: %s %s panic (request %s): %v", c.service, c.action, c.requestID, v)
+			if rec.status == 0 {
+				p.writeError(rec, c, p.common(errInternal, fmt.Sprintf("the SellerDesk sandbox failed to handle this request: %v", v)))
+			}
+		}
+		s.logRequest(c, rec.status)
+	}()
+
+	switch {
+	case authErr != nil:
+		c.action = guessAction(r)
+		p.writeError(rec, c, p.common(authErr.kind, authErr.msg))
+	case svc == nil:
+		c.action = guessAction(r)
+		p.writeError(rec, c, p.common(errUnknownService, fmt.Sprintf(
+			"the SellerDesk sandbox does not implement service %q (credential scope %s/%s); it implements: %s",
+			c.service, scope.Region, scope.Service, strings.Join(sortedKeys(services), ", "))))
+	default:
+		svc.serve(rec, c)
+	}
+}
+
+func (s *Server) logRequest(c *call, status int) {
+	if status == 0 {
+		status = http.StatusOK
+	}
+	service, action := c.service, c.action
+	if service == "" {
+		service = "-"
+	}
+	if action == "" {
+		action = "-"
+	}
+	s.logf("sandbox: %s %s %d request-id=%s (%s)", service, action, status, c.requestID,
+		time.Since(c.start).Round(time.Microsecond))
+}
+
+// guessAction names the operation of a request that was not routed, for logs.
+func guessAction(r *http.Request) string {
+	if t := r.Header.Get("X-Amz-Target"); t != "" {
+		return t
+	}
+	if a := r.URL.Query().Get("Action"); a != "" {
+		return a
+	}
+	// An awsquery POST names its action in the form body, which nothing else
+	// will read once the request has been rejected.
+	if containsFold(r.Header.Get("Content-Type"), "x-www-form-urlencoded") && r.Body != nil {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+		if form, err := url.ParseQuery(string(b)); err == nil && form.Get("Action") != "" {
+			return form.Get("Action")
+		}
+	}
+	return r.Method + " " + r.URL.Path
+}
+
+// statusRecorder remembers the status code written, for the log line.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
