@@ -1,0 +1,181 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/session"
+)
+
+// newServices builds the real services over a temp folder and empty AWS files.
+func newServices(t *testing.T, config, credentials string) (*Services, *RecordingPlatform, string) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "aws-config")
+	creds := filepath.Join(dir, "aws-credentials")
+	if err := os.WriteFile(cfg, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(creds, []byte(credentials), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_CONFIG_FILE", cfg)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	p := &RecordingPlatform{}
+	svc, err := Build(context.Background(), Options{DataDir: filepath.Join(dir, "home"), Platform: p, Started: time.Now(), TimeScale: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	return svc, p, dir
+}
+
+func TestStartsOnSandboxAndVerifies(t *testing.T) {
+	svc, p, _ := newServices(t, "", "")
+	svc.Start(context.Background(), nil)
+	st := svc.Session.State()
+	if st.Target == nil || st.Target.Kind != "sandbox" || st.Target.Name != "fresh" {
+		t.Fatalf("target %+v, want sandbox fresh", st.Target)
+	}
+	if !strings.Contains(st.Target.Label, "Sandbox — offline") {
+		t.Errorf("label %q is not marked offline", st.Target.Label)
+	}
+	if st.Identity != nil {
+		t.Errorf("nothing cached yet, got identity %+v", st.Identity)
+	}
+	st = svc.Session.Refresh()
+	if st.Error != nil || st.Identity == nil || st.Identity.Account != "111122223333" || st.Identity.Stale {
+		t.Fatalf("after refresh: %+v %+v", st.Identity, st.Error)
+	}
+	if len(p.Named(EventSessionChanged)) == 0 {
+		t.Error("no session:changed event")
+	}
+}
+
+func TestSwitchingScenarioChangesIdentity(t *testing.T) {
+	svc, _, _ := newServices(t, "", "")
+	svc.Start(context.Background(), nil)
+	st := svc.Session.UseSandbox("not-seller")
+	if st.Identity == nil || st.Identity.Account != "444455556666" {
+		t.Fatalf("identity %+v err %+v", st.Identity, st.Error)
+	}
+	st = svc.Session.UseSandbox("no-such-scenario")
+	if st.Error == nil || !strings.Contains(st.Error.Message, "no-such-scenario") {
+		t.Fatalf("want an error naming the scenario, got %+v", st.Error)
+	}
+}
+
+func TestRestoreShowsCachedIdentityStaleAndRemembersTarget(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none2"))
+	home := filepath.Join(dir, "home")
+	build := func() *Services {
+		svc, err := Build(context.Background(), Options{DataDir: home, Platform: &RecordingPlatform{}, Started: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return svc
+	}
+	svc := build()
+	svc.Start(context.Background(), nil)
+	if st := svc.Session.UseSandbox("not-seller"); st.Error != nil {
+		t.Fatal(st.Error)
+	}
+	svc.Close()
+
+	svc = build()
+	defer svc.Close()
+	svc.Start(context.Background(), nil)
+	st := svc.Session.State()
+	if st.Target.Name != "not-seller" {
+		t.Errorf("remembered target %q, want not-seller", st.Target.Name)
+	}
+	if st.Identity == nil || st.Identity.Account != "444455556666" || !st.Identity.Stale {
+		t.Errorf("cached identity %+v, want 444455556666 marked stale", st.Identity)
+	}
+}
+
+func TestUnknownProfileFallsBackOnRestoreAndExplainsOnSwitch(t *testing.T) {
+	svc, _, _ := newServices(t, "", "")
+	svc.Start(context.Background(), &session.Target{Kind: session.KindProfile, Name: "ghost"})
+	st := svc.Session.State()
+	if st.Target == nil || st.Target.Kind != "sandbox" {
+		t.Fatalf("an unusable profile at start must fall back to the sandbox, got %+v", st.Target)
+	}
+	st = svc.Session.UseProfile("ghost")
+	if st.Error == nil || st.Error.Kind != "unknown-profile" || !strings.Contains(st.Error.Message, "ghost") {
+		t.Fatalf("error %+v", st.Error)
+	}
+}
+
+func TestNoSecretReachesTheCacheOrLog(t *testing.T) {
+	const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	svc, _, dir := newServices(t, "[profile demo]\nregion = us-east-1\n", "[demo]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = "+secret+"\n")
+	svc.Start(context.Background(), nil)
+	// The profile points at the embedded sandbox so identity is verified for real.
+	url := svc.Manager.Sandbox().URL()
+	t.Setenv("AWS_ENDPOINT_URL", url)
+	st := svc.Session.UseProfile("demo")
+	if st.Error != nil || st.Identity == nil {
+		t.Fatalf("use profile: %+v", st.Error)
+	}
+	svc.Close()
+	for _, f := range []string{filepath.Join(dir, "home", "state.db"), filepath.Join(dir, "home", "sellerdesk.log")} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(secret)) || bytes.Contains(b, []byte("K7MDENG")) {
+			t.Errorf("%s contains the secret access key", f)
+		}
+	}
+}
+
+func TestMFAPromptRoundTrip(t *testing.T) {
+	p := &RecordingPlatform{}
+	s := NewSession(nil, awsconn.Files{}, p, nil)
+	p.OnEmit = func(event string, data any) {
+		if event != EventMFAPrompt {
+			return
+		}
+		req := data.(MFAPrompt)
+		go func() {
+			if err := s.SubmitMFACode(req.RequestID, "12a456"); err == nil {
+				t.Error("a code with a letter was accepted")
+			}
+			if err := s.SubmitMFACode(req.RequestID, "123456"); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	code, err := s.MFAPrompter()(context.Background(), "prod-admin", "arn:aws:iam::123456789012:mfa/ann")
+	if err != nil || code != "123456" {
+		t.Fatalf("code %q err %v", code, err)
+	}
+	if err := s.SubmitMFACode("mfa-999", "123456"); err == nil {
+		t.Error("answering a prompt that is not waiting must fail")
+	}
+}
+
+func TestMFAPromptCancel(t *testing.T) {
+	p := &RecordingPlatform{}
+	s := NewSession(nil, awsconn.Files{}, p, nil)
+	p.OnEmit = func(event string, data any) {
+		if req, ok := data.(MFAPrompt); ok {
+			go func() { _ = s.CancelMFA(req.RequestID) }()
+		}
+	}
+	if _, err := s.MFAPrompter()(context.Background(), "p", "serial"); err == nil || !strings.Contains(err.Error(), "cancelled") {
+		t.Fatalf("err %v, want cancelled", err)
+	}
+}
