@@ -131,6 +131,9 @@ var mfaMu sync.Mutex
 // (*ProfileProblemError) and when an SSO sign-in is needed
 // (*SSOLoginRequiredError). EC2 instance metadata is never used.
 func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
+	if t.StaticKeys != nil {
+		return loadStatic(ctx, t)
+	}
 	files := o.Files
 	if files == (Files{}) {
 		files = DefaultFiles()
@@ -155,10 +158,8 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 		return aws.Config{}, &ProfileNotFoundError{Name: name, Files: filesLookedAt(files)}
 	}
 
-	if t.StaticKeys == nil {
-		if err := checkCredentials(profiles, prof, found, explicit); err != nil {
-			return aws.Config{}, err
-		}
+	if err := checkCredentials(profiles, prof, found, explicit); err != nil {
+		return aws.Config{}, err
 	}
 
 	opts := []func(*config.LoadOptions) error{
@@ -177,15 +178,25 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 	if t.EndpointURL != "" {
 		opts = append(opts, config.WithBaseEndpoint(t.EndpointURL))
 	}
-	if k := t.StaticKeys; k != nil {
-		opts = append(opts, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(k.AccessKeyID, k.SecretAccessKey, k.SessionToken)))
-	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration for profile %q: %w", name, err)
 	}
 	return cfg, nil
+}
+
+// loadStatic builds a config from explicit keys alone (the embedded sandbox):
+// the user's AWS files and AWS_PROFILE play no part, so a broken
+// ~/.aws/config cannot stop an offline demo.
+func loadStatic(_ context.Context, t Target) (aws.Config, error) {
+	k := t.StaticKeys
+	cfg := aws.NewConfig()
+	cfg.Region = firstNonEmpty(t.Region, DefaultRegion)
+	cfg.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(k.AccessKeyID, k.SecretAccessKey, k.SessionToken))
+	if t.EndpointURL != "" {
+		cfg.BaseEndpoint = aws.String(t.EndpointURL)
+	}
+	return *cfg, nil
 }
 
 func nonEmpty(path string) []string {
