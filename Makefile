@@ -44,7 +44,7 @@ test-frontend:
 	cd frontend && npm run typecheck && npm test
 
 test-e2e:
-	node --test frontend/e2e/
+	node --test frontend/e2e/*.e2e.mjs
 
 test-smoke:
 	.ci/smoke.sh

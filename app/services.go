@@ -74,7 +74,7 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 	files := awsconn.DefaultFiles()
 	s := &Services{Store: st, Log: log}
 	s.Session = NewSession(nil, files, o.Platform, log.Logger)
-	s.Manager = session.New(session.Options{Store: st, Files: files, MFA: s.Session.MFAPrompter(), TimeScale: o.TimeScale, Logger: log.Logger})
+	s.Manager = session.New(session.Options{Store: st, Files: files, MFA: s.Session.mfaPrompter(), TimeScale: o.TimeScale, Logger: log.Logger})
 	s.Session.mgr = s.Manager
 	stateFile := ""
 	if st != nil {
@@ -98,7 +98,7 @@ func (s *Services) Start(ctx context.Context, asked *session.Target) {
 			return
 		}
 	}
-	s.Session.Restore(ctx, fallback)
+	s.Session.restore(ctx, fallback)
 }
 
 // Close releases the sandbox, the cache and the log.

@@ -144,9 +144,9 @@ func (s *Session) State() ConnectionState {
 	return s.state
 }
 
-// Restore selects the target remembered from the last run (or the sandbox),
+// restore selects the target remembered from the last run (or the sandbox),
 // and shows its cached identity at once, marked stale. It does not call AWS.
-func (s *Session) Restore(ctx context.Context, fallback session.Target) ConnectionState {
+func (s *Session) restore(ctx context.Context, fallback session.Target) ConnectionState {
 	t, ok := s.mgr.LastTarget(ctx)
 	if !ok {
 		t = fallback
@@ -261,9 +261,9 @@ func explain(err error) *ErrorView {
 	return &ErrorView{Kind: "other", Message: awsconn.DescribeError(err), Next: "Check the profile and your network, then refresh. The log file has details."}
 }
 
-// MFAPrompter returns the prompter the session manager uses: it asks the
+// mfaPrompter returns the prompter the session manager uses: it asks the
 // window and waits for SubmitMFACode or CancelMFA. awsconn serialises calls.
-func (s *Session) MFAPrompter() awsconn.MFAPrompter {
+func (s *Session) mfaPrompter() awsconn.MFAPrompter {
 	return func(ctx context.Context, profile, serial string) (string, error) {
 		id := fmt.Sprintf("mfa-%d", s.mfaSeq.Add(1))
 		ch := make(chan mfaAnswer, 1)

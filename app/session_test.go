@@ -158,7 +158,7 @@ func TestMFAPromptRoundTrip(t *testing.T) {
 			}
 		}()
 	}
-	code, err := s.MFAPrompter()(context.Background(), "prod-admin", "arn:aws:iam::123456789012:mfa/ann")
+	code, err := s.mfaPrompter()(context.Background(), "prod-admin", "arn:aws:iam::123456789012:mfa/ann")
 	if err != nil || code != "123456" {
 		t.Fatalf("code %q err %v", code, err)
 	}
@@ -175,7 +175,7 @@ func TestMFAPromptCancel(t *testing.T) {
 			go func() { _ = s.CancelMFA(req.RequestID) }()
 		}
 	}
-	if _, err := s.MFAPrompter()(context.Background(), "p", "serial"); err == nil || !strings.Contains(err.Error(), "cancelled") {
+	if _, err := s.mfaPrompter()(context.Background(), "p", "serial"); err == nil || !strings.Contains(err.Error(), "cancelled") {
 		t.Fatalf("err %v, want cancelled", err)
 	}
 }

@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import * as events from './events'
+
+const runtime = vi.hoisted(() => ({
+  EventsOn: vi.fn(),
+  WindowSetTitle: vi.fn(),
+  BrowserOpenURL: vi.fn(),
+  ClipboardSetText: vi.fn(),
+}))
+vi.mock('../../wailsjs/runtime/runtime', () => runtime)
+
+const writeText = vi.fn<(t: string) => Promise<void>>()
+
+beforeEach(() => {
+  Object.values(runtime).forEach((f) => f.mockReset())
+  writeText.mockReset().mockResolvedValue(undefined)
+  Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+  ;(window as { runtime?: unknown }).runtime = {}
+})
+afterEach(() => {
+  delete (window as { runtime?: unknown }).runtime
+})
+
+describe('event names', () => {
+  it('are the Go constants of app/platform.go', () => {
+    const goFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../../app/platform.go')
+    if (!existsSync(goFile)) return // frontend checked out alone
+    const go = readFileSync(goFile, 'utf8')
+    const constant = (name: string) => go.match(new RegExp(`${name}\\s*=\\s*"([^"]+)"`))?.[1]
+    expect(events.EventSessionChanged).toBe(constant('EventSessionChanged'))
+    expect(events.EventMFAPrompt).toBe(constant('EventMFAPrompt'))
+    expect(events.EventSSODeviceCode).toBe(constant('EventSSODeviceCode'))
+    expect(events.EventSSODone).toBe(constant('EventSSODone'))
+  })
+})
+
+describe('subscriptions', () => {
+  it('normalise session:changed payloads (Go sends null for nil)', () => {
+    const off = vi.fn()
+    runtime.EventsOn.mockReturnValue(off)
+    const cb = vi.fn()
+    expect(events.onSessionChanged(cb)).toBe(off)
+    expect(runtime.EventsOn).toHaveBeenCalledWith('session:changed', expect.any(Function))
+    const handler = runtime.EventsOn.mock.calls[0]![1] as (p: unknown) => void
+    handler({ target: null, busy: true })
+    expect(cb).toHaveBeenCalledWith({ target: null, identity: null, error: null, busy: true })
+  })
+
+  it('are harmless without the Wails runtime (plain browser)', () => {
+    delete (window as { runtime?: unknown }).runtime
+    const off = events.onMfaPrompt(vi.fn())
+    expect(runtime.EventsOn).not.toHaveBeenCalled()
+    expect(() => off()).not.toThrow()
+  })
+})
+
+describe('copyText', () => {
+  it('uses the Wails clipboard', async () => {
+    runtime.ClipboardSetText.mockResolvedValue(true)
+    expect(await events.copyText('123456789012')).toBe(true)
+    expect(runtime.ClipboardSetText).toHaveBeenCalledWith('123456789012')
+    expect(writeText).not.toHaveBeenCalled()
+  })
+
+  it('falls back to navigator.clipboard when Wails cannot copy', async () => {
+    runtime.ClipboardSetText.mockResolvedValue(false)
+    expect(await events.copyText('abc')).toBe(true)
+    expect(writeText).toHaveBeenCalledWith('abc')
+  })
+
+  it('falls back to navigator.clipboard without the runtime, and reports failure', async () => {
+    delete (window as { runtime?: unknown }).runtime
+    writeText.mockRejectedValue(new Error('denied'))
+    expect(await events.copyText('abc')).toBe(false)
+    expect(runtime.ClipboardSetText).not.toHaveBeenCalled()
+  })
+})
+
+describe('window', () => {
+  it('sets the window title through Wails', () => {
+    events.setWindowTitle('SellerDesk — profile dev')
+    expect(runtime.WindowSetTitle).toHaveBeenCalledWith('SellerDesk — profile dev')
+    expect(document.title).toBe('SellerDesk — profile dev')
+  })
+})

@@ -1,0 +1,70 @@
+// The seam in front of the Wails runtime: the only file that imports
+// wailsjs/runtime. Event names are the Go constants of app/platform.go.
+import {
+  BrowserOpenURL,
+  ClipboardSetText,
+  EventsOn,
+  WindowSetTitle,
+} from '../../wailsjs/runtime/runtime'
+import { normalizeState, type ConnectionState, type MFAPrompt, type SSODeviceCode, type SSOResult } from './types'
+
+export const EventSessionChanged = 'session:changed'
+export const EventMFAPrompt = 'mfa:prompt'
+export const EventSSODeviceCode = 'sso:device-code'
+export const EventSSODone = 'sso:done'
+
+type Unsubscribe = () => void
+
+/** Whether the page runs inside Wails (or the web bridge that mimics it). */
+function hasRuntime(): boolean {
+  return typeof window !== 'undefined' && (window as { runtime?: unknown }).runtime != null
+}
+
+function on<T>(name: string, cb: (payload: T) => void): Unsubscribe {
+  if (!hasRuntime()) return () => {}
+  return EventsOn(name, (payload: T) => cb(payload))
+}
+
+export function onSessionChanged(cb: (state: ConnectionState) => void): Unsubscribe {
+  return on<unknown>(EventSessionChanged, (raw) => cb(normalizeState(raw)))
+}
+
+export function onMfaPrompt(cb: (prompt: MFAPrompt) => void): Unsubscribe {
+  return on(EventMFAPrompt, cb)
+}
+
+export function onSsoDeviceCode(cb: (code: SSODeviceCode) => void): Unsubscribe {
+  return on(EventSSODeviceCode, cb)
+}
+
+export function onSsoDone(cb: (result: SSOResult) => void): Unsubscribe {
+  return on<SSOResult>(EventSSODone, (r) => cb({ ...r, error: r.error ?? null }))
+}
+
+export function setWindowTitle(title: string): void {
+  document.title = title
+  if (hasRuntime()) WindowSetTitle(title)
+}
+
+/** Opens a link in the user's browser (never inside the app window). */
+export function openURL(url: string): void {
+  if (hasRuntime()) BrowserOpenURL(url)
+  else window.open(url, '_blank', 'noopener')
+}
+
+/** Copies text with the Wails clipboard, falling back to the browser's. */
+export async function copyText(text: string): Promise<boolean> {
+  if (hasRuntime()) {
+    try {
+      if (await ClipboardSetText(text)) return true
+    } catch {
+      // fall through to the browser clipboard
+    }
+  }
+  try {
+    await navigator.clipboard.writeText(text)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,140 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { NModal } from 'naive-ui'
+import { createPinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import App from '@/App.vue'
+import { resetReadyForTests } from '@/ready'
+import { backend, emit, events, identity, profileState, resetSeam, sandboxState } from '@/test/seam'
+import AboutDialog from './AboutDialog.vue'
+import SsoDialog from './SsoDialog.vue'
+
+vi.mock('@/api/backend', async () => (await import('@/test/seam')).backendModule())
+vi.mock('@/api/events', async () => (await import('@/test/seam')).eventsModule())
+
+let wrapper: ReturnType<typeof mount> | null = null
+
+function mountApp() {
+  wrapper = mount(App, { attachTo: document.body, global: { plugins: [createPinia()] } })
+  return wrapper
+}
+
+function deferred<T>() {
+  let resolve!: (v: T) => void
+  const promise = new Promise<T>((res) => (resolve = res))
+  return { promise, resolve }
+}
+
+beforeEach(() => {
+  resetSeam()
+  resetReadyForTests()
+})
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = null
+  document.body.innerHTML = ''
+})
+
+describe('ready signal', () => {
+  it('fires once, after the tiles and the loaded state are on screen', async () => {
+    const state = deferred<ReturnType<typeof sandboxState>>()
+    backend.getState.mockReturnValue(state.promise)
+    const w = mountApp()
+    await flushPromises()
+    expect(w.find('[data-testid="tile-seller"]').exists()).toBe(true)
+    expect(backend.ready).not.toHaveBeenCalled()
+    expect(document.body.dataset.ready).toBeUndefined()
+
+    state.resolve(sandboxState())
+    await flushPromises()
+    expect(w.find('[data-testid="identity-account"]').text()).toBe('123456789012')
+    expect(backend.ready).toHaveBeenCalledTimes(1)
+    const ms = backend.ready.mock.calls[0]![0]
+    expect(typeof ms).toBe('number')
+    expect(ms).toBeGreaterThanOrEqual(0)
+    expect(document.body.dataset.ready).toBe('true')
+
+    emit('session:changed', profileState('dev'))
+    await flushPromises()
+    expect(backend.ready).toHaveBeenCalledTimes(1)
+  })
+
+  it('fires even when the state says the target is broken', async () => {
+    backend.getState.mockResolvedValue(profileState('gone', { identity: null, error: { kind: 'unknown-profile', message: 'profile "gone" not found', next: 'Pick one of the listed profiles.' } }))
+    backend.refreshIdentity.mockReturnValue(new Promise(() => {}))
+    const w = mountApp()
+    await flushPromises()
+    expect(backend.ready).toHaveBeenCalledTimes(1)
+    expect(w.find('[data-testid="connection-error"]').text()).toContain('Pick one of the listed profiles.')
+  })
+})
+
+describe('app shell', () => {
+  it('marks the sandbox and titles the window after the target', async () => {
+    const w = mountApp()
+    await flushPromises()
+    expect(w.find('[data-testid="sandbox-badge"]').text()).toContain('Sandbox — offline')
+    expect(events.setWindowTitle).toHaveBeenLastCalledWith('SellerDesk — Sandbox — offline (fresh)')
+    emit('session:changed', profileState('dev'))
+    await flushPromises()
+    expect(w.find('[data-testid="sandbox-badge"]').exists()).toBe(false)
+    expect(events.setWindowTitle).toHaveBeenLastCalledWith('SellerDesk — profile dev')
+  })
+
+  it('marks a cached identity while it is re-checked', async () => {
+    backend.getState.mockResolvedValue(sandboxState({ identity: { ...identity, stale: true } }))
+    backend.refreshIdentity.mockReturnValue(new Promise(() => {}))
+    const w = mountApp()
+    await flushPromises()
+    expect(w.find('[data-testid="identity-stale"]').text()).toBe('last known, checking…')
+  })
+
+  it('offers Sign in for an expired SSO session', async () => {
+    backend.getState.mockResolvedValue(profileState('corp-sso', { identity: null, error: { kind: 'sso-login', message: 'token expired', next: 'Sign in' } }))
+    backend.refreshIdentity.mockReturnValue(new Promise(() => {}))
+    const w = mountApp()
+    await flushPromises()
+    await w.find('[data-testid="sso-sign-in"]').trigger('click')
+    expect(backend.ssoLogin).toHaveBeenCalledWith('corp-sso')
+    emit('sso:device-code', { profile: 'corp-sso', url: 'https://device.sso.us-east-1.amazonaws.com/?user_code=WXYZ-1234', userCode: 'WXYZ-1234', expiresAt: '' })
+    await flushPromises()
+    expect(document.body.querySelector('[data-testid="sso-user-code"]')?.textContent).toBe('WXYZ-1234')
+    expect(document.body.textContent).toContain('Waiting for your browser…')
+    const ssoOpen = () => w.findComponent(SsoDialog).findComponent(NModal).props('show')
+    expect(ssoOpen()).toBe(true)
+    emit('sso:done', { profile: 'corp-sso', ok: true, error: null })
+    await flushPromises()
+    expect(ssoOpen()).toBe(false)
+  })
+
+  it('shows the start-up notices once', async () => {
+    backend.notices.mockResolvedValue([{ level: 'warning', title: 'The local cache was damaged and has been reset', message: 'moved aside' }])
+    mountApp()
+    await flushPromises()
+    expect(backend.notices).toHaveBeenCalledTimes(1)
+    expect(document.body.textContent).toContain('The local cache was damaged and has been reset')
+  })
+
+  it('refreshes with Ctrl+R and opens About with F1', async () => {
+    const w = mountApp()
+    await flushPromises()
+    backend.refreshIdentity.mockClear()
+    const ctrlR = new KeyboardEvent('keydown', { key: 'r', ctrlKey: true, cancelable: true })
+    window.dispatchEvent(ctrlR)
+    await flushPromises()
+    expect(ctrlR.defaultPrevented).toBe(true)
+    expect(backend.refreshIdentity).toHaveBeenCalledTimes(1)
+
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F1', cancelable: true }))
+    await flushPromises()
+    expect(w.findComponent(AboutDialog).findComponent(NModal).props('show')).toBe(true)
+    expect(backend.about).toHaveBeenCalledTimes(1)
+    expect(document.body.querySelector('[data-testid="about-log-file"]')?.textContent).toBe('/home/u/.config/SellerDesk/sellerdesk.log')
+  })
+
+  it('copies the account ID through the seam', async () => {
+    const w = mountApp()
+    await flushPromises()
+    await w.find('[aria-label="Copy account ID"]').trigger('click')
+    expect(events.copyText).toHaveBeenCalledWith('123456789012')
+  })
+})

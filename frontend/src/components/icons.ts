@@ -1,0 +1,20 @@
+// A few line icons (24×24, currentColor), drawn inline: no icon font to load.
+import { h, type FunctionalComponent } from 'vue'
+
+function icon(...paths: string[]): FunctionalComponent {
+  return () =>
+    h(
+      'svg',
+      { viewBox: '0 0 24 24', width: '1em', height: '1em', fill: 'none', stroke: 'currentColor', 'stroke-width': 2,
+        'stroke-linecap': 'round', 'stroke-linejoin': 'round', 'aria-hidden': 'true', focusable: 'false' },
+      paths.map((d) => h('path', { d })),
+    )
+}
+
+export const CopyIcon = icon('M9 9h10v10H9z', 'M5 15H4V4h11v1')
+export const CheckIcon = icon('M5 12l5 5L20 7')
+export const RefreshIcon = icon('M20 11a8 8 0 1 0-2.3 5.7', 'M20 4v7h-7')
+export const InfoIcon = icon('M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z', 'M12 11v5', 'M12 8h.01')
+export const OfflineIcon = icon('M2 8.8a15 15 0 0 1 4.2-2.5', 'M22 8.8A15 15 0 0 0 10.7 5.1', 'M5 12.6a10 10 0 0 1 3.5-2.1',
+  'M19 12.6a10 10 0 0 0-3-1.9', 'M8.5 16.3a5 5 0 0 1 6.9 0', 'M12 20h.01', 'M3 3l18 18')
+export const ExternalIcon = icon('M14 4h6v6', 'M20 4l-9 9', 'M18 14v6H4V6h6')

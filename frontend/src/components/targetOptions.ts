@@ -1,0 +1,51 @@
+// The picker's options: sandbox scenarios, then local AWS profiles.
+import type { SelectGroupOption, SelectOption } from 'naive-ui'
+import type { ProfileView, ScenarioView, TargetView } from '@/api/backend'
+import { targetKey } from '@/stores/session'
+
+export interface TargetOption extends SelectOption {
+  value: string
+  label: string
+  kind: 'sandbox' | 'profile'
+  /** Scenario description, or "sso · eu-west-1" for a profile. */
+  detail: string
+  problem?: string
+}
+
+export function profileDetail(p: Pick<ProfileView, 'kind' | 'region'>): string {
+  return [p.kind, p.region || 'no region'].filter(Boolean).join(' · ')
+}
+
+export function targetOptions(
+  scenarios: ScenarioView[],
+  profiles: ProfileView[],
+  current: TargetView | null,
+  profilesError: string | null,
+): SelectGroupOption[] {
+  const sandbox: TargetOption[] = scenarios.map((s) => ({
+    value: targetKey('sandbox', s.name), label: s.name, kind: 'sandbox', detail: s.description,
+  }))
+  const local: TargetOption[] = profiles.map((p) => ({
+    value: targetKey('profile', p.name), label: p.name, kind: 'profile', detail: profileDetail(p),
+    disabled: Boolean(p.problem), problem: p.problem || undefined,
+  }))
+  // The current target may not be listed (default credentials, a scenario or
+  // profile that went away): keep it selectable so the picker shows it.
+  if (current) {
+    const list = current.kind === 'sandbox' ? sandbox : local
+    const key = targetKey(current.kind, current.name)
+    if (!list.some((o) => o.value === key)) {
+      list.unshift({ value: key, label: current.name || 'default credentials', kind: current.kind === 'sandbox' ? 'sandbox' : 'profile',
+        detail: current.region || '' })
+    }
+  }
+  if (!local.length) {
+    local.push({ value: '__no-profiles', label: profilesError ? 'AWS profiles could not be read' : 'No AWS profiles found',
+      kind: 'profile', detail: profilesError ?? 'Create one with “aws configure” or “aws configure sso”.', disabled: true,
+      problem: profilesError ?? undefined })
+  }
+  return [
+    { type: 'group', key: 'sandbox', label: 'Sandbox', children: sandbox },
+    { type: 'group', key: 'profiles', label: 'AWS profiles', children: local },
+  ]
+}
