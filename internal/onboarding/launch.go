@@ -1,0 +1,139 @@
+package onboarding
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
+)
+
+// StackExistsError says a stack of that name is already there.
+type StackExistsError struct {
+	Name, Status string
+}
+
+func (e *StackExistsError) Error() string {
+	return fmt.Sprintf("a stack named %q already exists (status %s): open it to follow or update it, delete it first, or choose another stack name", e.Name, e.Status)
+}
+
+// Launch validates the parameters and creates the stack. It returns the
+// record to watch; nothing is created when validation fails.
+func Launch(ctx context.Context, cfn CFN, targetKey, stackName string, p template.Parameters) (Record, error) {
+	if err := template.ValidateStackName(stackName); err != nil {
+		return Record{}, err
+	}
+	if err := p.Validate(); err != nil {
+		return Record{}, err
+	}
+	if st, ok, err := stackStatus(ctx, cfn, stackName); err != nil {
+		return Record{}, fmt.Errorf("checking whether stack %s exists: %w", stackName, err)
+	} else if ok {
+		return Record{}, &StackExistsError{Name: stackName, Status: st}
+	}
+	total, err := resourceCount(p)
+	if err != nil {
+		return Record{}, err
+	}
+	in := &cloudformation.CreateStackInput{
+		StackName:    aws.String(stackName),
+		TemplateBody: aws.String(string(template.Body())),
+		Parameters:   cfnParams(p),
+		Capabilities: capabilities(),
+		// Roll back on failure, as the guide describes, so nothing is left
+		// half-created; retained buckets are reported by the events.
+		OnFailure: cfntypes.OnFailureRollback,
+		Tags: []cfntypes.Tag{
+			{Key: aws.String("sellerdesk:template-version"), Value: aws.String(template.Version)},
+			{Key: aws.String("sellerdesk:managed"), Value: aws.String("true")},
+		},
+		ClientRequestToken: aws.String(fmt.Sprintf("sellerdesk-create-%d", time.Now().UnixNano())),
+	}
+	out, err := cfn.CreateStack(ctx, in)
+	if err != nil {
+		return Record{}, fmt.Errorf("creating stack %s: %w", stackName, err)
+	}
+	now := time.Now().UTC()
+	return Record{
+		TargetKey: targetKey, StackName: stackName, StackID: aws.ToString(out.StackId),
+		Phase: PhaseLaunching, Status: "CREATE_IN_PROGRESS", Operation: "create",
+		TemplateVersion: template.Version, Params: p, Total: total, StartedAt: now, UpdatedAt: now,
+	}, nil
+}
+
+// resourceCount is how many resources the template creates for p.
+func resourceCount(p template.Parameters) (int, error) {
+	sum, err := template.DescribeFor(p)
+	if err != nil {
+		return 0, fmt.Errorf("reading the onboarding template: %w", err)
+	}
+	n := 0
+	for _, r := range sum.Resources {
+		if !r.Skipped {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func cfnParams(p template.Parameters) []cfntypes.Parameter {
+	var out []cfntypes.Parameter
+	for _, kv := range p.CFN() {
+		out = append(out, cfntypes.Parameter{ParameterKey: aws.String(kv.Key), ParameterValue: aws.String(kv.Value)})
+	}
+	return out
+}
+
+func capabilities() []cfntypes.Capability {
+	var out []cfntypes.Capability
+	for _, c := range template.Capabilities {
+		out = append(out, cfntypes.Capability(c))
+	}
+	return out
+}
+
+// stackStatus returns the status of a live stack of that name.
+func stackStatus(ctx context.Context, cfn CFN, name string) (string, bool, error) {
+	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+	if err != nil {
+		if isNotFound(err) {
+			return "", false, nil
+		}
+		return "", false, err
+	}
+	for _, s := range out.Stacks {
+		if s.StackStatus != cfntypes.StackStatusDeleteComplete {
+			return string(s.StackStatus), true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// isNotFound: CloudFormation answers a missing stack with a ValidationError
+// whose message says it does not exist.
+func isNotFound(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "does not exist")
+}
+
+// Delete starts deleting the stack; Watch follows it.
+func Delete(ctx context.Context, cfn CFN, rec Record) (Record, error) {
+	id := rec.StackID
+	if id == "" {
+		id = rec.StackName
+	}
+	if _, err := cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(id)}); err != nil {
+		return rec, fmt.Errorf("deleting stack %s: %w", rec.StackName, err)
+	}
+	rec.Phase, rec.Operation, rec.Status = PhaseDeleting, "delete", "DELETE_IN_PROGRESS"
+	rec.Done, rec.Failure, rec.Checks = 0, nil, nil
+	rec.UpdatedAt = time.Now().UTC()
+	return rec, nil
+}

@@ -1,0 +1,177 @@
+package onboarding
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
+)
+
+// VerifyRole checks the partner role the way the guide's "role policy
+// access" describes: the role exists (iam:GetRole), its trust names the
+// partner account with the external ID, and its policies are attached
+// (iam:ListRolePolicies, iam:GetRolePolicy).
+func VerifyRole(ctx context.Context, client IAM, rec Record) []Check {
+	name := rec.Outputs["PartnerRoleName"]
+	if name == "" {
+		name = rec.Params.PartnerRoleName
+	}
+	if name == "" {
+		name = template.DefaultPartnerRoleName
+	}
+	var checks []Check
+	role, err := client.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	if err != nil {
+		return append(checks, Check{Name: "Partner role exists", Detail: fmt.Sprintf("iam:GetRole %s failed: %s", name, awsconn.DescribeError(err))})
+	}
+	checks = append(checks, Check{Name: "Partner role exists", OK: true, Detail: aws.ToString(role.Role.Arn)})
+	checks = append(checks, checkTrust(aws.ToString(role.Role.AssumeRolePolicyDocument), rec.Params))
+
+	want, err := expectedPolicies(rec.Params)
+	if err != nil {
+		return append(checks, Check{Name: "Role policies attached", Detail: err.Error()})
+	}
+	listed, err := client.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
+	if err != nil {
+		return append(checks, Check{Name: "Role policies attached", Detail: "iam:ListRolePolicies failed: " + awsconn.DescribeError(err)})
+	}
+	have := map[string]bool{}
+	for _, p := range listed.PolicyNames {
+		have[p] = true
+	}
+	var missing []string
+	for _, p := range want {
+		if !have[p] {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) > 0 {
+		checks = append(checks, Check{Name: "Role policies attached", Detail: "missing: " + strings.Join(missing, ", ")})
+	} else {
+		checks = append(checks, Check{Name: "Role policies attached", OK: true, Detail: fmt.Sprintf("%d policies: %s", len(want), strings.Join(want, ", "))})
+	}
+	// The guide's role-policy access: the role may read its own policies.
+	doc, err := client.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("PartnerRolePolicyAccess")})
+	if err != nil {
+		checks = append(checks, Check{Name: "Role can read its own policies", Detail: "iam:GetRolePolicy PartnerRolePolicyAccess failed: " + awsconn.DescribeError(err)})
+	} else {
+		checks = append(checks, checkActions("Role can read its own policies", aws.ToString(doc.PolicyDocument),
+			[]string{"iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:PassRole"}))
+	}
+	return checks
+}
+
+// expectedPolicies are the inline policies the template puts on the role.
+func expectedPolicies(p template.Parameters) ([]string, error) {
+	sum, err := template.DescribeFor(p)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, r := range sum.Resources {
+		if r.Type == "AWS::IAM::Policy" && !r.Skipped {
+			n := r.Name
+			if n == "" {
+				n = r.LogicalID
+			}
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+type policyDocument struct {
+	Statement []struct {
+		Effect    string
+		Principal any
+		Action    any
+		Condition map[string]map[string]any
+	}
+}
+
+// decodePolicy reads a policy document as IAM returns it (URL-encoded JSON).
+func decodePolicy(raw string) (policyDocument, error) {
+	if s, err := url.QueryUnescape(raw); err == nil {
+		raw = s
+	}
+	var d policyDocument
+	if err := json.Unmarshal([]byte(raw), &d); err != nil {
+		return d, fmt.Errorf("policy document is not JSON: %w", err)
+	}
+	return d, nil
+}
+
+func checkTrust(raw string, p template.Parameters) Check {
+	c := Check{Name: "Trust: only the partner account, only with the external ID"}
+	d, err := decodePolicy(raw)
+	if err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	wantPrincipal := "arn:aws:iam::" + p.PartnerAccountID + ":root"
+	for _, st := range d.Statement {
+		if st.Effect != "Allow" || !strings.Contains(fmt.Sprint(st.Principal), p.PartnerAccountID) {
+			continue
+		}
+		for op, kv := range st.Condition {
+			if !strings.HasPrefix(op, "StringEquals") {
+				continue
+			}
+			for k, v := range kv {
+				if strings.EqualFold(k, "sts:ExternalId") && fmt.Sprint(v) == p.ExternalID || strings.EqualFold(k, "sts:ExternalId") && fmt.Sprint(v) == "["+p.ExternalID+"]" {
+					c.OK = true
+					c.Detail = "trusts " + wantPrincipal + " with the external ID"
+					return c
+				}
+			}
+		}
+		c.Detail = "the trust policy names " + wantPrincipal + " but without the external ID condition"
+		return c
+	}
+	c.Detail = "the trust policy does not name " + wantPrincipal
+	return c
+}
+
+func checkActions(name, raw string, want []string) Check {
+	c := Check{Name: name}
+	d, err := decodePolicy(raw)
+	if err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	have := map[string]bool{}
+	for _, st := range d.Statement {
+		if st.Effect != "Allow" {
+			continue
+		}
+		switch a := st.Action.(type) {
+		case string:
+			have[strings.ToLower(a)] = true
+		case []any:
+			for _, x := range a {
+				have[strings.ToLower(fmt.Sprint(x))] = true
+			}
+		}
+	}
+	var missing []string
+	for _, w := range want {
+		if !have[strings.ToLower(w)] {
+			missing = append(missing, w)
+		}
+	}
+	if len(missing) > 0 {
+		c.Detail = "missing actions: " + strings.Join(missing, ", ")
+		return c
+	}
+	c.OK, c.Detail = true, strings.Join(want, ", ")
+	return c
+}

@@ -1,0 +1,307 @@
+package onboarding
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/smithy-go"
+)
+
+// Polling paces DescribeStackEvents: fast while events flow, slower when
+// idle, much slower when CloudFormation throttles.
+type Polling struct {
+	Min, Max, ThrottleMax time.Duration
+	Backoff               float64
+}
+
+// DefaultPolling suits real AWS: a stack takes minutes and DescribeStackEvents
+// is throttled per account.
+var DefaultPolling = Polling{Min: 1 * time.Second, Max: 10 * time.Second, ThrottleMax: 30 * time.Second, Backoff: 1.5}
+
+// next returns the interval after a poll that saw n new events.
+func (p Polling) next(cur time.Duration, n int, throttled bool) time.Duration {
+	switch {
+	case throttled:
+		return min(max(cur*2, p.Min), p.ThrottleMax)
+	case n > 0:
+		return p.Min
+	default:
+		return min(time.Duration(float64(cur)*p.Backoff), p.Max)
+	}
+}
+
+// Watcher follows one stack to a terminal phase.
+type Watcher struct {
+	CFN     CFN
+	IAM     IAM
+	Polling Polling
+	// Save persists each new state (the cache); errors are reported, not fatal.
+	Save func(ctx context.Context, r Record) error
+	// OnUpdate is called after each change, for the window.
+	OnUpdate func(r Record)
+}
+
+// Watch follows rec until it is Connected, Error or deleted, or ctx ends.
+// It can resume a record loaded from the cache: events already seen are not
+// repeated.
+func (w *Watcher) Watch(ctx context.Context, rec Record) (Record, error) {
+	pol := w.Polling
+	if pol.Min == 0 {
+		pol = DefaultPolling
+	}
+	seen := map[string]bool{}
+	for _, e := range rec.Events {
+		seen[e.ID] = true
+	}
+	interval := pol.Min
+	idle := 0
+	for {
+		fresh, err := w.newEvents(ctx, rec, seen)
+		throttled := isThrottle(err)
+		if err != nil && !throttled {
+			if isNotFound(err) && rec.Operation == "delete" {
+				return w.finishDeleted(ctx, rec), nil
+			}
+			return rec, fmt.Errorf("reading events of stack %s: %w", rec.StackName, err)
+		}
+		if len(fresh) > 0 {
+			idle = 0
+			rec = apply(rec, fresh)
+			w.publish(ctx, &rec)
+		} else {
+			idle++
+		}
+		done, err := w.stackSettled(ctx, &rec, fresh, idle)
+		if err != nil && !isThrottle(err) {
+			if isNotFound(err) && rec.Operation == "delete" {
+				return w.finishDeleted(ctx, rec), nil
+			}
+			return rec, err
+		}
+		if done {
+			return w.finish(ctx, rec)
+		}
+		interval = pol.next(interval, len(fresh), throttled || isThrottle(err))
+		select {
+		case <-ctx.Done():
+			return rec, ctx.Err()
+		case <-time.After(interval):
+		}
+	}
+}
+
+// newEvents pages DescribeStackEvents (newest first) back to the first
+// event already seen and returns the new ones oldest first.
+func (w *Watcher) newEvents(ctx context.Context, rec Record, seen map[string]bool) ([]Event, error) {
+	id := rec.StackID
+	if id == "" {
+		id = rec.StackName
+	}
+	var fresh []Event
+	var token *string
+	for {
+		out, err := w.CFN.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(id), NextToken: token})
+		if err != nil {
+			return nil, err
+		}
+		reachedSeen := false
+		for _, se := range out.StackEvents {
+			eid := aws.ToString(se.EventId)
+			if seen[eid] {
+				reachedSeen = true
+				break
+			}
+			e := Event{ID: eid, Time: aws.ToTime(se.Timestamp), LogicalID: aws.ToString(se.LogicalResourceId),
+				PhysicalID: aws.ToString(se.PhysicalResourceId), Type: aws.ToString(se.ResourceType),
+				Status: string(se.ResourceStatus), Reason: aws.ToString(se.ResourceStatusReason)}
+			// Events of an earlier operation on the same stack (a previous
+			// create before this update) are history, not progress.
+			if !rec.StartedAt.IsZero() && e.Time.Before(rec.StartedAt.Add(-2*time.Second)) {
+				reachedSeen = true
+				break
+			}
+			fresh = append(fresh, e)
+		}
+		if reachedSeen || out.NextToken == nil {
+			break
+		}
+		token = out.NextToken
+	}
+	for i, j := 0, len(fresh)-1; i < j; i, j = i+1, j-1 {
+		fresh[i], fresh[j] = fresh[j], fresh[i]
+	}
+	for _, e := range fresh {
+		seen[e.ID] = true
+	}
+	return fresh, nil
+}
+
+// apply folds new events into the record: progress, status, first failure.
+func apply(rec Record, fresh []Event) Record {
+	rec.Events = append(rec.Events, fresh...)
+	for _, e := range fresh {
+		if e.IsStack() && e.LogicalID == rec.StackName {
+			rec.Status, rec.StatusReason = e.Status, e.Reason
+			if strings.Contains(e.Status, "ROLLBACK") {
+				rec.RolledBack = true
+			}
+			continue
+		}
+		if rec.Failure == nil && strings.HasSuffix(e.Status, "_FAILED") && !cancelled(e.Reason) {
+			rec.Failure = &Failure{LogicalID: e.LogicalID, Type: e.Type, Reason: e.Reason, Plain: Explain(e)}
+		}
+	}
+	rec.Done = countDone(rec)
+	rec.UpdatedAt = time.Now().UTC()
+	return rec
+}
+
+// cancelled events are the consequence of another resource failing.
+func cancelled(reason string) bool {
+	return strings.Contains(reason, "Resource creation cancelled") || strings.Contains(reason, "Resource update cancelled")
+}
+
+// countDone counts resources whose latest event completes the operation.
+func countDone(rec Record) int {
+	want := map[string]string{"create": "CREATE_COMPLETE", "update": "UPDATE_COMPLETE", "delete": "DELETE_COMPLETE"}[rec.Operation]
+	latest := map[string]string{}
+	for _, e := range rec.Events {
+		if !e.IsStack() {
+			latest[e.LogicalID] = e.Status
+		}
+	}
+	n := 0
+	for _, st := range latest {
+		if st == want || (rec.Operation == "update" && st == "CREATE_COMPLETE") || (rec.Operation == "delete" && st == "DELETE_SKIPPED") {
+			n++
+		}
+	}
+	return n
+}
+
+// terminalStatuses end an operation.
+var terminalStatuses = map[string]bool{
+	"CREATE_COMPLETE": true, "CREATE_FAILED": true, "ROLLBACK_COMPLETE": true, "ROLLBACK_FAILED": true,
+	"DELETE_COMPLETE": true, "DELETE_FAILED": true, "UPDATE_COMPLETE": true, "UPDATE_FAILED": true,
+	"UPDATE_ROLLBACK_COMPLETE": true, "UPDATE_ROLLBACK_FAILED": true,
+}
+
+// stackSettled decides whether the operation ended: from a stack-level
+// event, or, as a safety net when idle, from DescribeStacks.
+func (w *Watcher) stackSettled(ctx context.Context, rec *Record, fresh []Event, idle int) (bool, error) {
+	for _, e := range fresh {
+		if e.IsStack() && terminalStatuses[e.Status] {
+			return true, nil
+		}
+	}
+	if idle == 0 || idle%4 != 0 {
+		return false, nil
+	}
+	id := rec.StackID
+	if id == "" {
+		id = rec.StackName
+	}
+	out, err := w.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(id)})
+	if err != nil {
+		return false, err
+	}
+	if len(out.Stacks) == 0 {
+		return false, nil
+	}
+	st := string(out.Stacks[0].StackStatus)
+	if terminalStatuses[st] {
+		rec.Status, rec.StatusReason = st, aws.ToString(out.Stacks[0].StackStatusReason)
+		return true, nil
+	}
+	return false, nil
+}
+
+// finish reads the outputs and, when the stack is complete, verifies the role.
+func (w *Watcher) finish(ctx context.Context, rec Record) (Record, error) {
+	switch rec.Status {
+	case "DELETE_COMPLETE":
+		return w.finishDeleted(ctx, rec), nil
+	case "CREATE_COMPLETE", "UPDATE_COMPLETE":
+	default:
+		rec.Phase = PhaseError
+		if rec.Failure == nil {
+			rec.Failure = &Failure{LogicalID: rec.StackName, Type: "AWS::CloudFormation::Stack", Reason: rec.StatusReason,
+				Plain: Explain(Event{Status: rec.Status, Reason: rec.StatusReason})}
+		}
+		w.publish(ctx, &rec)
+		return rec, nil
+	}
+	rec.Phase = PhaseVerifying
+	w.publish(ctx, &rec)
+	id := rec.StackID
+	if id == "" {
+		id = rec.StackName
+	}
+	out, err := w.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(id)})
+	if err != nil {
+		return rec, fmt.Errorf("reading the outputs of stack %s: %w", rec.StackName, err)
+	}
+	rec.Outputs = map[string]string{}
+	if len(out.Stacks) > 0 {
+		for _, o := range out.Stacks[0].Outputs {
+			rec.Outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+		}
+		for _, t := range out.Stacks[0].Tags {
+			if aws.ToString(t.Key) == "sellerdesk:template-version" {
+				rec.TemplateVersion = aws.ToString(t.Value)
+			}
+		}
+		if v := rec.Outputs["TemplateVersion"]; v != "" {
+			rec.TemplateVersion = v
+		}
+	}
+	rec.Checks = VerifyRole(ctx, w.IAM, rec)
+	rec.Phase = PhaseConnected
+	for _, c := range rec.Checks {
+		if !c.OK {
+			rec.Phase = PhaseError
+			rec.Failure = &Failure{LogicalID: "PartnerRole", Type: "AWS::IAM::Role", Reason: c.Detail,
+				Plain: "The stack finished, but the partner role is not as the template defines it: " + c.Name + ". " + c.Detail}
+			break
+		}
+	}
+	w.publish(ctx, &rec)
+	return rec, nil
+}
+
+func (w *Watcher) finishDeleted(ctx context.Context, rec Record) Record {
+	rec.Phase, rec.Status = PhaseNotConnected, "DELETE_COMPLETE"
+	rec.Outputs, rec.Checks, rec.Failure = nil, nil, nil
+	rec.Done = rec.Total
+	w.publish(ctx, &rec)
+	return rec
+}
+
+func (w *Watcher) publish(ctx context.Context, rec *Record) {
+	rec.UpdatedAt = time.Now().UTC()
+	if w.Save != nil {
+		if err := w.Save(ctx, *rec); err != nil && w.OnUpdate == nil {
+			_ = err // the watch goes on; the window reports cache problems separately
+		}
+	}
+	if w.OnUpdate != nil {
+		w.OnUpdate(*rec)
+	}
+}
+
+func isThrottle(err error) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch ae.ErrorCode() {
+	case "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException":
+		return true
+	}
+	return false
+}
