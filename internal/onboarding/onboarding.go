@@ -92,7 +92,7 @@ func (r Record) Terminal() bool {
 
 // NeedsUpdate reports whether the deployed template is older than the app's.
 func (r Record) NeedsUpdate() bool {
-	return r.Phase == PhaseConnected && r.TemplateVersion != "" && r.TemplateVersion < template.Version
+	return r.Phase == PhaseConnected && r.TemplateVersion != "" && template.IsOlder(r.TemplateVersion)
 }
 
 // CFN is the part of the CloudFormation client this package uses (declared
