@@ -10,6 +10,7 @@ import (
 
 	"github.com/sellerdesk/sellerdesk/internal/applog"
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 	"github.com/sellerdesk/sellerdesk/internal/store"
 )
@@ -24,12 +25,15 @@ type Options struct {
 	Started time.Time
 	// TimeScale paces the sandbox (1 = realistic, larger = faster).
 	TimeScale float64
+	// Polling paces stack watching; zero means onboarding.DefaultPolling.
+	Polling onboarding.Polling
 }
 
 // Services is everything the window binds, built once per process.
 type Services struct {
-	Session *Session
-	Shell   *Shell
+	Session    *Session
+	Shell      *Shell
+	Onboarding *Onboarding
 
 	Manager *session.Manager
 	Store   *store.Store // nil when another process holds the state file
@@ -76,6 +80,8 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 	s.Session = NewSession(nil, files, o.Platform, log.Logger)
 	s.Manager = session.New(session.Options{Store: st, Files: files, MFA: s.Session.mfaPrompter(), TimeScale: o.TimeScale, Logger: log.Logger})
 	s.Session.mgr = s.Manager
+	s.Onboarding = NewOnboarding(s.Manager, st, o.Platform, log.Logger, o.Polling)
+	s.Session.onTarget = append(s.Session.onTarget, s.Onboarding.targetChanged)
 	stateFile := ""
 	if st != nil {
 		stateFile = st.Path()
@@ -86,7 +92,7 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 }
 
 // Bindings are the values bound to the window.
-func (s *Services) Bindings() []any { return []any{s.Session, s.Shell} }
+func (s *Services) Bindings() []any { return []any{s.Session, s.Shell, s.Onboarding} }
 
 // Start selects the initial target: the one asked for on the command line,
 // else the one remembered, else the sandbox. It reads only the cache.
@@ -103,6 +109,7 @@ func (s *Services) Start(ctx context.Context, asked *session.Target) {
 
 // Close releases the sandbox, the cache and the log.
 func (s *Services) Close() {
+	s.Onboarding.stopWatch()
 	_ = s.Manager.Close()
 	if s.Store != nil {
 		_ = s.Store.Close()

@@ -97,6 +97,10 @@ type Session struct {
 	mu    sync.Mutex
 	state ConnectionState
 
+	// onTarget is told when the selected target changes (other services
+	// reload what they show for it).
+	onTarget []func(ctx context.Context, t session.Target)
+
 	mfaSeq     atomic.Int64
 	mfaMu      sync.Mutex
 	mfaPending map[string]chan mfaAnswer
@@ -165,6 +169,7 @@ func (s *Session) settleUse(ctx context.Context, t session.Target) ConnectionSta
 		return s.settle(ctx, t, nil, err)
 	}
 	cur, _, _ := s.mgr.Current()
+	s.targetChanged(ctx, cur)
 	var idv *IdentityView
 	if id, ok := s.mgr.CachedIdentity(ctx, cur); ok {
 		idv = identityView(id, true)
@@ -210,7 +215,15 @@ func (s *Session) use(t session.Target) ConnectionState {
 	if err := s.mgr.Use(ctx, t); err != nil {
 		return s.settle(ctx, t, nil, err)
 	}
+	cur, _, _ := s.mgr.Current()
+	s.targetChanged(ctx, cur)
 	return s.Refresh()
+}
+
+func (s *Session) targetChanged(ctx context.Context, t session.Target) {
+	for _, f := range s.onTarget {
+		f(ctx, t)
+	}
 }
 
 func (s *Session) setBusy(b bool) {

@@ -38,6 +38,7 @@ type Globals struct {
 	EndpointURL string
 	Sandbox     string // scenario name; "" = use a profile
 	JSON        bool
+	TimeScale   float64 // sandbox pacing: 1 realistic, larger faster
 }
 
 // Target resolves the globals (and AWS_* variables) to a session target.
@@ -82,6 +83,9 @@ func commands() []command {
 		{name: "profiles", summary: "list the local AWS profiles and their kinds", run: runProfiles},
 		{name: "whoami", summary: "verify credentials with STS and print account, ARN and region", run: runWhoAmI},
 		{name: "sandbox", summary: "serve the embedded AWS sandbox to other clients until interrupted", run: runSandbox},
+		{name: "template", summary: "print the onboarding CloudFormation template (--json: every permission in plain words)", run: runTemplate},
+		{name: "launch", summary: "create the onboarding stack: --partner-account ID --external-id X [--stack-name N] [--report-url URL] [--least-privilege] [--wait]", run: runLaunch},
+		{name: "stack", summary: "the onboarding stack: 'stack events' or 'stack delete --yes' [--stack-name N]", run: runStack},
 		{name: "version", summary: "print the version", run: runVersion},
 		{name: "serve-web", summary: "serve the UI and its services to a browser on loopback (tests, demos)", hidden: true, run: runServeWeb},
 	}
@@ -97,7 +101,7 @@ func Main(args []string, d Deps) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{Deps: d}
+	e := &env{Deps: d, g: Globals{TimeScale: 1}}
 	code := run(ctx, e, args)
 	return code
 }
@@ -165,6 +169,7 @@ func newFlagSet(name string, g *Globals) *flag.FlagSet {
 	fs.StringVar(&g.EndpointURL, "endpoint-url", g.EndpointURL, "send every AWS call to this endpoint (default: $AWS_ENDPOINT_URL)")
 	fs.StringVar(&g.Sandbox, "sandbox", g.Sandbox, "run against the embedded sandbox with this scenario")
 	fs.BoolVar(&g.JSON, "json", g.JSON, "print JSON")
+	fs.Float64Var(&g.TimeScale, "time-scale", g.TimeScale, "sandbox pacing: 1 is as slow as AWS, 100 is a hundred times faster")
 	return fs
 }
 
@@ -203,6 +208,7 @@ Global flags:
   --region REGION       AWS region (default: $AWS_REGION, then the profile's)
   --endpoint-url URL    send every AWS call here (default: $AWS_ENDPOINT_URL)
   --sandbox SCENARIO    use the embedded offline sandbox (scenarios: `+strings.Join(scenarioNames(), ", ")+`)
+  --time-scale N        sandbox pacing: 1 is as slow as AWS, 100 a hundred times faster
   --json                print JSON
   --version             print the version
 

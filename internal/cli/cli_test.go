@@ -29,7 +29,7 @@ func isolate(t *testing.T, config, credentials string) string {
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), &env{Deps: Deps{Stdout: &out, Stderr: &errb}}, args)
+	code := run(context.Background(), &env{Deps: Deps{Stdout: &out, Stderr: &errb}, g: Globals{TimeScale: 1}}, args)
 	return code, out.String(), errb.String()
 }
 

@@ -58,7 +58,7 @@ func dash(s string) string {
 
 // connect selects the target the globals name.
 func (e *env) connect(ctx context.Context) (*session.Manager, error) {
-	m := session.New(session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e)})
+	m := session.New(session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e), TimeScale: e.g.TimeScale})
 	if err := m.Use(ctx, e.g.Target()); err != nil {
 		m.Close()
 		return nil, err

@@ -23,7 +23,7 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 	if _, err := sandbox.LookupScenario(*scenario); err != nil {
 		return err // a wrong value, not a wrong command line: exit 1
 	}
-	srv, err := sandbox.Start(ctx, sandbox.Options{Addr: *addr, Scenario: *scenario})
+	srv, err := sandbox.Start(ctx, sandbox.Options{Addr: *addr, Scenario: *scenario, TimeScale: e.g.TimeScale})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/app"
+	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 	"github.com/sellerdesk/sellerdesk/internal/webbridge"
 )
 
@@ -17,7 +18,6 @@ import (
 func runServeWeb(ctx context.Context, e *env, args []string) error {
 	fset := newFlagSet("serve-web", &e.g)
 	addr := fset.String("addr", "127.0.0.1:0", "loopback address")
-	timeScale := fset.Float64("time-scale", 1, "sandbox pacing: 1 is realistic, larger is faster")
 	if err := parseCommand(fset, args); err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func runServeWeb(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
 	}
 	bridge := webbridge.New(e.Assets, nil)
-	svc, err := app.Build(ctx, app.Options{Platform: bridge, Started: time.Now(), TimeScale: *timeScale})
+	svc, err := app.Build(ctx, app.Options{Platform: bridge, Started: time.Now(), TimeScale: e.g.TimeScale, Polling: webPolling(e.g.TimeScale)})
 	if err != nil {
 		return err
 	}
@@ -55,4 +55,12 @@ func runServeWeb(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// webPolling follows a fast sandbox quickly; real AWS gets the default.
+func webPolling(scale float64) onboarding.Polling {
+	if scale > 1 {
+		return onboarding.Polling{Min: 200 * time.Millisecond, Max: time.Second, ThrottleMax: 5 * time.Second, Backoff: 1.5}
+	}
+	return onboarding.DefaultPolling
 }

@@ -127,7 +127,8 @@ func checkTrust(raw string, p template.Parameters) Check {
 				continue
 			}
 			for k, v := range kv {
-				if strings.EqualFold(k, "sts:ExternalId") && fmt.Sprint(v) == p.ExternalID || strings.EqualFold(k, "sts:ExternalId") && fmt.Sprint(v) == "["+p.ExternalID+"]" {
+				// IAM may return the value as a string or a one-element list.
+				if strings.EqualFold(k, "sts:ExternalId") && (fmt.Sprint(v) == p.ExternalID || fmt.Sprint(v) == "["+p.ExternalID+"]") {
 					c.OK = true
 					c.Detail = "trusts " + wantPrincipal + " with the external ID"
 					return c

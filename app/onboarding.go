@@ -1,0 +1,476 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/onboarding"
+	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
+	"github.com/sellerdesk/sellerdesk/internal/session"
+	"github.com/sellerdesk/sellerdesk/internal/store"
+)
+
+// EventOnboardingChanged carries the onboarding Record after every change.
+const EventOnboardingChanged = "onboarding:changed"
+
+// LaunchForm is what the review screen submits.
+type LaunchForm struct {
+	StackName        string `json:"stackName"`
+	PartnerAccountID string `json:"partnerAccountId"`
+	ExternalID       string `json:"externalId"`
+	ReportURL        string `json:"reportUrl"`
+	LeastPrivilege   bool   `json:"leastPrivilege"`
+	// Acknowledged: the user ticked "I acknowledge that this stack creates
+	// IAM resources with custom names" (CAPABILITY_NAMED_IAM).
+	Acknowledged bool `json:"acknowledged"`
+}
+
+func (f LaunchForm) params() template.Parameters {
+	return template.Parameters{PartnerAccountID: strings.TrimSpace(f.PartnerAccountID), ExternalID: strings.TrimSpace(f.ExternalID),
+		ReportURL: strings.TrimSpace(f.ReportURL), LeastPrivilege: f.LeastPrivilege}
+}
+
+// FieldError is one inline validation message.
+type FieldError struct {
+	Field   string `json:"field"` // stackName, partnerAccountId, externalId, reportUrl, acknowledged
+	Message string `json:"message"`
+}
+
+// Review is the plain-words review of what the stack will create, generated
+// from the embedded template itself.
+type Review struct {
+	DefaultStackName string           `json:"defaultStackName"`
+	Summary          template.Summary `json:"summary"`
+}
+
+// StackView is the onboarding state the window shows.
+type StackView struct {
+	Record      *onboarding.Record `json:"record"` // nil: nothing launched for this target
+	NeedsUpdate bool               `json:"needsUpdate"`
+	AppTemplate string             `json:"appTemplate"` // the template version this app carries
+	Watching    bool               `json:"watching"`
+	Error       *ErrorView         `json:"error"` // a problem following the stack
+}
+
+// ChangePreview is an update's change set, shown before it runs.
+type ChangePreview struct {
+	ChangeSetID string         `json:"changeSetId"`
+	Changes     []ResourceDiff `json:"changes"`
+	FromVersion string         `json:"fromVersion"`
+	ToVersion   string         `json:"toVersion"`
+}
+
+// ResourceDiff is one change of a change set.
+type ResourceDiff struct {
+	Action      string `json:"action"` // Add, Modify, Remove
+	LogicalID   string `json:"logicalId"`
+	Type        string `json:"type"`
+	Replacement string `json:"replacement"`
+}
+
+// Onboarding is the bound service for the onboarding stack.
+type Onboarding struct {
+	mgr     *session.Manager
+	st      *store.Store
+	p       Platform
+	log     *slog.Logger
+	polling onboarding.Polling
+
+	mu       sync.Mutex
+	rec      *onboarding.Record
+	target   string
+	cancel   context.CancelFunc
+	watching bool
+	watchErr error
+}
+
+// NewOnboarding wires the service.
+func NewOnboarding(mgr *session.Manager, st *store.Store, p Platform, log *slog.Logger, polling onboarding.Polling) *Onboarding {
+	return &Onboarding{mgr: mgr, st: st, p: p, log: log, polling: polling}
+}
+
+// Review returns the plain-words review of the template, for the default
+// parameters or, when form is given, for those.
+func (o *Onboarding) Review(form LaunchForm) (Review, error) {
+	p := form.params()
+	sum, err := template.DescribeFor(p)
+	if err != nil {
+		return Review{}, err
+	}
+	return Review{DefaultStackName: onboarding.DefaultStackName, Summary: sum}, nil
+}
+
+// TemplateBody returns the template text, for "view template" and copying.
+func (o *Onboarding) TemplateBody() string { return string(template.Body()) }
+
+// Validate checks the form the way Launch will, for inline messages.
+func (o *Onboarding) Validate(form LaunchForm) []FieldError {
+	out := []FieldError{}
+	if err := template.ValidateStackName(strings.TrimSpace(form.StackName)); err != nil {
+		out = append(out, FieldError{Field: "stackName", Message: err.Error()})
+	}
+	var ve template.ValidationErrors
+	if err := form.params().Validate(); errors.As(err, &ve) {
+		for _, fe := range ve {
+			out = append(out, FieldError{Field: formField(fe.Field), Message: fe.Message})
+		}
+	} else if err != nil {
+		out = append(out, FieldError{Field: "", Message: err.Error()})
+	}
+	if !form.Acknowledged {
+		out = append(out, FieldError{Field: "acknowledged", Message: "Tick the acknowledgement: this stack creates IAM roles and policies with custom names."})
+	}
+	return out
+}
+
+// formField maps template parameter fields to the form's JSON names.
+func formField(f string) string {
+	switch f {
+	case "PartnerAccountID", "PartnerAccountId":
+		return "partnerAccountId"
+	case "ExternalID", "ExternalId":
+		return "externalId"
+	case "ReportURL", "ReportUrl":
+		return "reportUrl"
+	}
+	if f == "" {
+		return ""
+	}
+	return strings.ToLower(f[:1]) + f[1:]
+}
+
+// State returns the onboarding state of the current target from memory or
+// the cache, without calling AWS.
+func (o *Onboarding) State() StackView {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.viewLocked()
+}
+
+func (o *Onboarding) viewLocked() StackView {
+	v := StackView{AppTemplate: template.Version, Watching: o.watching}
+	if o.rec != nil {
+		r := *o.rec
+		v.Record = &r
+		v.NeedsUpdate = r.NeedsUpdate()
+	}
+	if o.watchErr != nil {
+		v.Error = explain(o.watchErr)
+	}
+	return v
+}
+
+func (o *Onboarding) emit() {
+	o.mu.Lock()
+	v := o.viewLocked()
+	o.mu.Unlock()
+	o.p.Emit(EventOnboardingChanged, v)
+}
+
+// clients returns the CloudFormation and IAM clients of the current target.
+func (o *Onboarding) clients() (string, *cloudformation.Client, *iam.Client, error) {
+	t, cfg, err := o.mgr.Current()
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return t.Key(), cloudformation.NewFromConfig(cfg), iam.NewFromConfig(cfg), nil
+}
+
+// targetChanged loads the record of the newly selected target and resumes
+// its watch if an operation was under way.
+func (o *Onboarding) targetChanged(ctx context.Context, t session.Target) {
+	o.stopWatch()
+	var rec *onboarding.Record
+	if o.st != nil {
+		var r onboarding.Record
+		if ok, err := o.st.Get(ctx, store.BucketStacks, t.Key(), &r); err != nil {
+			o.log.Warn("could not read the cached stack", "err", err)
+		} else if ok {
+			rec = &r
+		}
+	}
+	o.mu.Lock()
+	o.target, o.rec, o.watchErr = t.Key(), rec, nil
+	o.mu.Unlock()
+	o.emit()
+	if rec != nil && !rec.Terminal() {
+		o.startWatch(*rec)
+	}
+}
+
+// Launch creates the stack after validation and follows it.
+func (o *Onboarding) Launch(form LaunchForm) (StackView, error) {
+	if errs := o.Validate(form); len(errs) > 0 {
+		return o.State(), fmt.Errorf("%s", errs[0].Message)
+	}
+	key, cfn, _, err := o.clients()
+	if err != nil {
+		return o.State(), err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rec, err := onboarding.Launch(ctx, cfn, key, strings.TrimSpace(form.StackName), form.params())
+	if err != nil {
+		return o.State(), errors.New(describeLaunchError(err))
+	}
+	o.save(ctx, rec)
+	o.mu.Lock()
+	o.rec, o.watchErr = &rec, nil
+	o.mu.Unlock()
+	o.startWatch(rec)
+	return o.State(), nil
+}
+
+// describeLaunchError keeps the AWS code and adds the next step.
+func describeLaunchError(err error) string {
+	msg := awsconn.DescribeError(err)
+	switch {
+	case strings.Contains(msg, "AccessDenied") || strings.Contains(msg, "not authorized"):
+		return msg + " — use a profile allowed to create CloudFormation stacks and IAM roles (for example an administrator), then try again. Nothing was created."
+	case strings.Contains(msg, "InsufficientCapabilities"):
+		return msg + " — tick the IAM acknowledgement, then try again. Nothing was created."
+	}
+	return msg
+}
+
+// Retry deletes the failed stack, waits for the delete, and launches again
+// with the same parameters.
+func (o *Onboarding) Retry() (StackView, error) {
+	o.mu.Lock()
+	rec := o.rec
+	o.mu.Unlock()
+	if rec == nil || rec.Phase != onboarding.PhaseError {
+		return o.State(), errors.New("only a stack in Error can be retried")
+	}
+	form := LaunchForm{StackName: rec.StackName, PartnerAccountID: rec.Params.PartnerAccountID, ExternalID: rec.Params.ExternalID,
+		ReportURL: rec.Params.ReportURL, LeastPrivilege: rec.Params.LeastPrivilege, Acknowledged: true}
+	go func() {
+		if rec.Status != "DELETE_COMPLETE" {
+			if err := o.deleteAndWait(*rec); err != nil {
+				o.fail(err)
+				return
+			}
+		}
+		if _, err := o.Launch(form); err != nil {
+			o.fail(err)
+		}
+	}()
+	return o.State(), nil
+}
+
+// Delete removes the stack (the window asks for confirmation first).
+func (o *Onboarding) Delete() (StackView, error) {
+	o.mu.Lock()
+	rec := o.rec
+	o.mu.Unlock()
+	if rec == nil {
+		return o.State(), errors.New("there is no onboarding stack to delete")
+	}
+	_, cfn, _, err := o.clients()
+	if err != nil {
+		return o.State(), err
+	}
+	o.stopWatch()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	next, err := onboarding.Delete(ctx, cfn, *rec)
+	if err != nil {
+		return o.State(), errors.New(awsconn.DescribeError(err))
+	}
+	next.StartedAt = time.Now().UTC()
+	o.save(ctx, next)
+	o.mu.Lock()
+	o.rec = &next
+	o.mu.Unlock()
+	o.startWatch(next)
+	return o.State(), nil
+}
+
+func (o *Onboarding) deleteAndWait(rec onboarding.Record) error {
+	_, cfn, iamc, err := o.clients()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	next, err := onboarding.Delete(ctx, cfn, rec)
+	if err != nil {
+		return err
+	}
+	next.StartedAt = time.Now().UTC()
+	w := o.watcher(cfn, iamc)
+	_, err = w.Watch(ctx, next)
+	return err
+}
+
+func (o *Onboarding) fail(err error) {
+	o.log.Warn("onboarding operation failed", "err", err)
+	o.mu.Lock()
+	o.watchErr = err
+	o.mu.Unlock()
+	o.emit()
+}
+
+func (o *Onboarding) watcher(cfn onboarding.CFN, iamc onboarding.IAM) *onboarding.Watcher {
+	return &onboarding.Watcher{CFN: cfn, IAM: iamc, Polling: o.polling,
+		Save: func(ctx context.Context, r onboarding.Record) error { o.save(ctx, r); return nil },
+		OnUpdate: func(r onboarding.Record) {
+			o.mu.Lock()
+			if o.target == "" || o.target == r.TargetKey {
+				o.rec = &r
+			}
+			o.mu.Unlock()
+			o.emit()
+		}}
+}
+
+// startWatch follows rec in the background until it settles.
+func (o *Onboarding) startWatch(rec onboarding.Record) {
+	_, cfn, iamc, err := o.clients()
+	if err != nil {
+		o.fail(err)
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	o.mu.Lock()
+	if o.cancel != nil {
+		o.cancel()
+	}
+	o.cancel, o.watching, o.watchErr = cancel, true, nil
+	o.mu.Unlock()
+	o.emit()
+	go func() {
+		defer cancel()
+		final, err := o.watcher(cfn, iamc).Watch(ctx, rec)
+		o.mu.Lock()
+		o.watching = false
+		if err != nil && !errors.Is(err, context.Canceled) {
+			if strings.Contains(err.Error(), "does not exist") {
+				// Deleted outside SellerDesk (or a sandbox that restarted).
+				final.Phase, final.Status = onboarding.PhaseNotConnected, "DELETE_COMPLETE"
+				final.StatusReason = "The stack " + final.StackName + " no longer exists."
+				o.rec = &final
+			} else {
+				o.watchErr = err
+			}
+		}
+		o.mu.Unlock()
+		if err == nil || strings.Contains(fmt.Sprint(err), "does not exist") {
+			o.save(context.Background(), final)
+		}
+		o.emit()
+	}()
+}
+
+func (o *Onboarding) stopWatch() {
+	o.mu.Lock()
+	if o.cancel != nil {
+		o.cancel()
+		o.cancel = nil
+	}
+	o.watching = false
+	o.mu.Unlock()
+}
+
+func (o *Onboarding) save(ctx context.Context, r onboarding.Record) {
+	if o.st == nil {
+		return
+	}
+	if err := o.st.Put(ctx, store.BucketStacks, r.TargetKey, r); err != nil {
+		o.log.Warn("could not cache the stack", "err", err)
+	}
+}
+
+// PreviewUpdate creates a change set that moves the stack to the app's
+// template and returns its changes without running it.
+func (o *Onboarding) PreviewUpdate() (ChangePreview, error) {
+	o.mu.Lock()
+	rec := o.rec
+	o.mu.Unlock()
+	if rec == nil || rec.Phase != onboarding.PhaseConnected {
+		return ChangePreview{}, errors.New("only a connected stack can be updated")
+	}
+	_, cfn, _, err := o.clients()
+	if err != nil {
+		return ChangePreview{}, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cs, err := onboarding.PrepareUpdate(ctx, cfn, *rec)
+	if err != nil {
+		return ChangePreview{}, errors.New(awsconn.DescribeError(err))
+	}
+	out := ChangePreview{ChangeSetID: cs.ID, FromVersion: rec.TemplateVersion, ToVersion: template.Version, Changes: []ResourceDiff{}}
+	for _, c := range cs.Changes {
+		out.Changes = append(out.Changes, ResourceDiff{Action: c.Action, LogicalID: c.LogicalID, Type: c.Type, Replacement: c.Replacement})
+	}
+	return out, nil
+}
+
+// ExecuteUpdate runs a previewed change set and follows it.
+func (o *Onboarding) ExecuteUpdate(changeSetID string) (StackView, error) {
+	o.mu.Lock()
+	rec := o.rec
+	o.mu.Unlock()
+	if rec == nil {
+		return o.State(), errors.New("there is no onboarding stack to update")
+	}
+	_, cfn, _, err := o.clients()
+	if err != nil {
+		return o.State(), err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	next, err := onboarding.ExecuteUpdate(ctx, cfn, *rec, changeSetID)
+	if err != nil {
+		return o.State(), errors.New(awsconn.DescribeError(err))
+	}
+	o.save(ctx, next)
+	o.mu.Lock()
+	o.rec = &next
+	o.mu.Unlock()
+	o.startWatch(next)
+	return o.State(), nil
+}
+
+// Recheck verifies the role of a connected stack again.
+func (o *Onboarding) Recheck() (StackView, error) {
+	o.mu.Lock()
+	rec := o.rec
+	o.mu.Unlock()
+	if rec == nil || (rec.Phase != onboarding.PhaseConnected && rec.Phase != onboarding.PhaseError) || rec.Outputs == nil {
+		return o.State(), nil
+	}
+	_, _, iamc, err := o.clients()
+	if err != nil {
+		return o.State(), err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	next := *rec
+	next.Checks = onboarding.VerifyRole(ctx, iamc, next)
+	next.Phase, next.Failure = onboarding.PhaseConnected, nil
+	for _, c := range next.Checks {
+		if !c.OK {
+			next.Phase = onboarding.PhaseError
+			next.Failure = &onboarding.Failure{LogicalID: "PartnerRole", Type: "AWS::IAM::Role", Reason: c.Detail, Plain: c.Name + ": " + c.Detail}
+			break
+		}
+	}
+	next.UpdatedAt = time.Now().UTC()
+	o.save(ctx, next)
+	o.mu.Lock()
+	o.rec = &next
+	o.mu.Unlock()
+	o.emit()
+	return o.State(), nil
+}

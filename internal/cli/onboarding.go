@@ -1,0 +1,230 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/sellerdesk/sellerdesk/internal/onboarding"
+	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
+)
+
+func runTemplate(_ context.Context, e *env, args []string) error {
+	fs := newFlagSet("template", &e.g)
+	if err := parseCommand(fs, args); err != nil {
+		return err
+	}
+	if e.g.JSON {
+		sum, err := template.Describe()
+		if err != nil {
+			return err
+		}
+		return e.printJSON(sum)
+	}
+	_, err := e.Stdout.Write(template.Body())
+	return err
+}
+
+// eventPrinter prints each new event once, as it arrives.
+type eventPrinter struct {
+	e       *env
+	printed int
+	last    onboarding.Phase
+}
+
+func (p *eventPrinter) update(r onboarding.Record) {
+	for _, ev := range r.Events[min(p.printed, len(r.Events)):] {
+		if p.e.g.JSON {
+			_ = p.e.printJSON(ev)
+		} else {
+			reason := ""
+			if ev.Reason != "" {
+				reason = "  " + ev.Reason
+			}
+			fmt.Fprintf(p.e.Stdout, "%s  %-28s %-32s %s%s\n", ev.Time.Local().Format("15:04:05"), ev.Status, ev.LogicalID, ev.Type, reason)
+		}
+	}
+	p.printed = len(r.Events)
+	if r.Phase != p.last && !p.e.g.JSON {
+		switch r.Phase {
+		case onboarding.PhaseLaunching:
+			fmt.Fprintf(p.e.Stderr, "… %d of %d resources complete\n", r.Done, r.Total)
+		case onboarding.PhaseVerifying:
+			fmt.Fprintln(p.e.Stderr, "Stack complete; verifying the partner role (iam:GetRole, ListRolePolicies, GetRolePolicy)…")
+		}
+		p.last = r.Phase
+	}
+}
+
+func (e *env) stackClients(ctx context.Context) (*cloudformation.Client, *iam.Client, string, func(), error) {
+	m, err := e.connect(ctx)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	t, cfg, err := m.Current()
+	if err != nil {
+		m.Close()
+		return nil, nil, "", nil, err
+	}
+	return cloudformation.NewFromConfig(cfg), iam.NewFromConfig(cfg), t.Key(), func() { m.Close() }, nil
+}
+
+func runLaunch(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("launch", &e.g)
+	var p template.Parameters
+	fs.StringVar(&p.PartnerAccountID, "partner-account", "", "the partner's 12-digit AWS account ID (required)")
+	fs.StringVar(&p.ExternalID, "external-id", "", "the external ID the partner gave you (required)")
+	stackName := fs.String("stack-name", onboarding.DefaultStackName, "CloudFormation stack name")
+	fs.StringVar(&p.ReportURL, "report-url", "", "optional URL the stack reports its outputs to, once")
+	fs.BoolVar(&p.LeastPrivilege, "least-privilege", false, "grant the partner only the read and tag actions it needs")
+	wait := fs.Bool("wait", false, "follow the stack until Connected or Error; exit 0 only on Connected")
+	if err := parseCommand(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("launch takes flags only, got %q", fs.Args())
+	}
+	if p.PartnerAccountID == "" || p.ExternalID == "" {
+		return usagef("--partner-account and --external-id are required")
+	}
+	cfn, iamc, key, done, err := e.stackClients(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	fmt.Fprintf(e.Stderr, "Creating stack %s. It creates IAM roles and policies with custom names (%s): see 'sellerdesk template --json' for every permission.\n",
+		*stackName, strings.Join(template.Capabilities, ", "))
+	rec, err := onboarding.Launch(ctx, cfn, key, *stackName, p)
+	if err != nil {
+		return err
+	}
+	if !*wait {
+		if e.g.JSON {
+			return e.printJSON(rec)
+		}
+		fmt.Fprintf(e.Stdout, "Stack %s is being created: %s\nFollow it with: sellerdesk stack events --stack-name %s\n", rec.StackName, rec.StackID, rec.StackName)
+		return nil
+	}
+	return e.follow(ctx, cfn, iamc, rec)
+}
+
+// follow watches rec, printing events, and turns the end into an exit code.
+func (e *env) follow(ctx context.Context, cfn *cloudformation.Client, iamc *iam.Client, rec onboarding.Record) error {
+	pr := &eventPrinter{e: e}
+	w := &onboarding.Watcher{CFN: cfn, IAM: iamc, OnUpdate: pr.update, Polling: cliPolling(e)}
+	final, err := w.Watch(ctx, rec)
+	if err != nil {
+		return err
+	}
+	switch final.Phase {
+	case onboarding.PhaseConnected:
+		if !e.g.JSON {
+			fmt.Fprintf(e.Stdout, "\nConnected: %s\n", final.Outputs["PartnerRoleArn"])
+			for _, c := range final.Checks {
+				fmt.Fprintf(e.Stdout, "  ✓ %s — %s\n", c.Name, c.Detail)
+			}
+		} else {
+			_ = e.printJSON(final)
+		}
+		return nil
+	case onboarding.PhaseNotConnected:
+		fmt.Fprintf(e.Stdout, "\nStack %s deleted.\n", final.StackName)
+		return nil
+	}
+	msg := "Error: stack " + final.StackName + " ended in " + final.Status
+	if final.Failure != nil {
+		msg += "\n  failing resource: " + final.Failure.LogicalID + " (" + final.Failure.Type + ")\n  " + final.Failure.Plain
+	}
+	if final.RolledBack {
+		msg += "\n  The stack was rolled back; remove it with: sellerdesk stack delete --yes --stack-name " + final.StackName
+	}
+	return errors.New(msg)
+}
+
+// cliPolling follows the sandbox faster: it paces events by its time scale.
+func cliPolling(e *env) onboarding.Polling {
+	if e.g.Sandbox != "" {
+		return onboarding.Polling{Min: 200 * time.Millisecond, Max: time.Second, ThrottleMax: 5 * time.Second, Backoff: 1.5}
+	}
+	return onboarding.DefaultPolling
+}
+
+func runStack(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usagef("stack needs a subcommand: events or delete")
+	}
+	sub := args[0]
+	fs := newFlagSet("stack "+sub, &e.g)
+	stackName := fs.String("stack-name", onboarding.DefaultStackName, "CloudFormation stack name")
+	yes := fs.Bool("yes", false, "confirm deleting the stack (delete)")
+	wait := fs.Bool("wait", true, "follow the delete until it ends (delete)")
+	if err := parseCommand(fs, args[1:]); err != nil {
+		return err
+	}
+	switch sub {
+	case "events":
+		cfn, _, _, done, err := e.stackClients(ctx)
+		if err != nil {
+			return err
+		}
+		defer done()
+		return e.printEvents(ctx, cfn, *stackName)
+	case "delete":
+		if !*yes {
+			return usagef("deleting stack %s removes the partner role and access; add --yes to confirm (the CAS and SDDS buckets are kept)", *stackName)
+		}
+		cfn, iamc, key, done, err := e.stackClients(ctx)
+		if err != nil {
+			return err
+		}
+		defer done()
+		out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(*stackName)})
+		if err != nil {
+			return fmt.Errorf("finding stack %s: %w", *stackName, err)
+		}
+		rec := onboarding.Record{TargetKey: key, StackName: *stackName, StackID: aws.ToString(out.Stacks[0].StackId), StartedAt: time.Now().UTC()}
+		rec, err = onboarding.Delete(ctx, cfn, rec)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stderr, "Deleting stack %s…\n", *stackName)
+		if !*wait {
+			return nil
+		}
+		return e.follow(ctx, cfn, iamc, rec)
+	}
+	return usagef("unknown stack subcommand %q (want events or delete)", sub)
+}
+
+func (e *env) printEvents(ctx context.Context, cfn *cloudformation.Client, name string) error {
+	var all []onboarding.Event
+	p := cloudformation.NewDescribeStackEventsPaginator(cfn, &cloudformation.DescribeStackEventsInput{StackName: aws.String(name)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("reading events of stack %s: %w", name, err)
+		}
+		for _, se := range page.StackEvents {
+			all = append(all, onboarding.Event{ID: aws.ToString(se.EventId), Time: aws.ToTime(se.Timestamp), LogicalID: aws.ToString(se.LogicalResourceId),
+				PhysicalID: aws.ToString(se.PhysicalResourceId), Type: aws.ToString(se.ResourceType), Status: string(se.ResourceStatus), Reason: aws.ToString(se.ResourceStatusReason)})
+		}
+	}
+	for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
+		all[i], all[j] = all[j], all[i]
+	}
+	if e.g.JSON {
+		if all == nil {
+			all = []onboarding.Event{}
+		}
+		return e.printJSON(all)
+	}
+	pr := &eventPrinter{e: e}
+	pr.update(onboarding.Record{Events: all, Phase: "events"})
+	return nil
+}
