@@ -236,6 +236,9 @@ func (w *Watcher) finish(ctx context.Context, rec Record) (Record, error) {
 		w.publish(ctx, &rec)
 		return rec, nil
 	}
+	// Some implementations (moto) report no per-resource events; a complete
+	// stack has, by definition, completed every resource.
+	rec.Done = rec.Total
 	rec.Phase = PhaseVerifying
 	w.publish(ctx, &rec)
 	id := rec.StackID
