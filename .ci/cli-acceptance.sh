@@ -57,5 +57,17 @@ else echo "skip boto3: not installed"; fi
 check "a second sandbox on a busy port fails clearly" 1 "127.0.0.1:$port" "$bin" sandbox --addr "127.0.0.1:$port"
 check "a non-loopback address is refused" 1 "loopback" "$bin" sandbox --addr 0.0.0.0:0
 
+# The onboarding stack (issue 3), on the sandbox, paced 1000 times faster than AWS.
+check "template prints the embedded template" 0 "AWSTemplateFormatVersion" "$bin" template
+check "launch --wait on the sandbox ends Connected" 0 "Connected: arn:aws:iam::111122223333:role/SellerDeskPartnerRole" \
+  "$bin" launch --sandbox fresh --time-scale 1000 --partner-account 123456789012 --external-id sellerdesk-ci-ext --wait
+check "launch --wait on the rollback scenario ends in Error naming the resource" 1 "Bucket (AWS::S3::Bucket)" \
+  "$bin" launch --sandbox rollback --time-scale 1000 --partner-account 123456789012 --external-id sellerdesk-ci-ext --wait
+check "a bad partner account is refused before anything is created" 1 "12 digits" \
+  "$bin" launch --sandbox fresh --partner-account 12345 --external-id sellerdesk-ci-ext
+check "a bad external ID is refused" 1 "External ID" \
+  "$bin" launch --sandbox fresh --partner-account 123456789012 --external-id 'has space'
+check "stack delete asks for --yes" 2 "--yes" "$bin" stack delete --sandbox fresh
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
