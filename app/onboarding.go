@@ -54,11 +54,11 @@ type Review struct {
 
 // StackView is the onboarding state the window shows.
 type StackView struct {
-	Record      *onboarding.Record `json:"record"` // nil: nothing launched for this target
-	NeedsUpdate bool               `json:"needsUpdate"`
-	AppTemplate string             `json:"appTemplate"` // the template version this app carries
-	Watching    bool               `json:"watching"`
-	Error       *ErrorView         `json:"error"` // a problem following the stack
+	Record      *onboarding.StackRecord `json:"record"` // nil: nothing launched for this target
+	NeedsUpdate bool                    `json:"needsUpdate"`
+	AppTemplate string                  `json:"appTemplate"` // the template version this app carries
+	Watching    bool                    `json:"watching"`
+	Error       *ErrorView              `json:"error"` // a problem following the stack
 }
 
 // ChangePreview is an update's change set, shown before it runs.
@@ -86,7 +86,7 @@ type Onboarding struct {
 	polling onboarding.Polling
 
 	mu       sync.Mutex
-	rec      *onboarding.Record
+	rec      *onboarding.StackRecord
 	target   string
 	cancel   context.CancelFunc
 	watching bool
@@ -189,9 +189,9 @@ func (o *Onboarding) clients() (string, *cloudformation.Client, *iam.Client, err
 // its watch if an operation was under way.
 func (o *Onboarding) targetChanged(ctx context.Context, t session.Target) {
 	o.stopWatch()
-	var rec *onboarding.Record
+	var rec *onboarding.StackRecord
 	if o.st != nil {
-		var r onboarding.Record
+		var r onboarding.StackRecord
 		if ok, err := o.st.Get(ctx, store.BucketStacks, t.Key(), &r); err != nil {
 			o.log.Warn("could not read the cached stack", "err", err)
 		} else if ok {
@@ -295,7 +295,7 @@ func (o *Onboarding) Delete() (StackView, error) {
 	return o.State(), nil
 }
 
-func (o *Onboarding) deleteAndWait(rec onboarding.Record) error {
+func (o *Onboarding) deleteAndWait(rec onboarding.StackRecord) error {
 	_, cfn, iamc, err := o.clients()
 	if err != nil {
 		return err
@@ -322,8 +322,8 @@ func (o *Onboarding) fail(err error) {
 
 func (o *Onboarding) watcher(cfn onboarding.CFN, iamc onboarding.IAM) *onboarding.Watcher {
 	return &onboarding.Watcher{CFN: cfn, IAM: iamc, Polling: o.polling,
-		Save: func(ctx context.Context, r onboarding.Record) error { o.save(ctx, r); return nil },
-		OnUpdate: func(r onboarding.Record) {
+		Save: func(ctx context.Context, r onboarding.StackRecord) error { o.save(ctx, r); return nil },
+		OnUpdate: func(r onboarding.StackRecord) {
 			o.mu.Lock()
 			if o.target == "" || o.target == r.TargetKey {
 				o.rec = &r
@@ -334,7 +334,7 @@ func (o *Onboarding) watcher(cfn onboarding.CFN, iamc onboarding.IAM) *onboardin
 }
 
 // startWatch follows rec in the background until it settles.
-func (o *Onboarding) startWatch(rec onboarding.Record) {
+func (o *Onboarding) startWatch(rec onboarding.StackRecord) {
 	_, cfn, iamc, err := o.clients()
 	if err != nil {
 		o.fail(err)
@@ -381,7 +381,7 @@ func (o *Onboarding) stopWatch() {
 	o.mu.Unlock()
 }
 
-func (o *Onboarding) save(ctx context.Context, r onboarding.Record) {
+func (o *Onboarding) save(ctx context.Context, r onboarding.StackRecord) {
 	if o.st == nil {
 		return
 	}

@@ -38,7 +38,7 @@ type eventPrinter struct {
 	last    onboarding.Phase
 }
 
-func (p *eventPrinter) update(r onboarding.Record) {
+func (p *eventPrinter) update(r onboarding.StackRecord) {
 	for _, ev := range r.Events[min(p.printed, len(r.Events)):] {
 		if p.e.g.JSON {
 			_ = p.e.printJSON(ev)
@@ -115,7 +115,7 @@ func runLaunch(ctx context.Context, e *env, args []string) error {
 }
 
 // follow watches rec, printing events, and turns the end into an exit code.
-func (e *env) follow(ctx context.Context, cfn *cloudformation.Client, iamc *iam.Client, rec onboarding.Record) error {
+func (e *env) follow(ctx context.Context, cfn *cloudformation.Client, iamc *iam.Client, rec onboarding.StackRecord) error {
 	pr := &eventPrinter{e: e}
 	w := &onboarding.Watcher{CFN: cfn, IAM: iamc, OnUpdate: pr.update, Polling: cliPolling(e)}
 	final, err := w.Watch(ctx, rec)
@@ -188,7 +188,7 @@ func runStack(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("finding stack %s: %w", *stackName, err)
 		}
-		rec := onboarding.Record{TargetKey: key, StackName: *stackName, StackID: aws.ToString(out.Stacks[0].StackId), StartedAt: time.Now().UTC()}
+		rec := onboarding.StackRecord{TargetKey: key, StackName: *stackName, StackID: aws.ToString(out.Stacks[0].StackId), StartedAt: time.Now().UTC()}
 		rec, err = onboarding.Delete(ctx, cfn, rec)
 		if err != nil {
 			return err
@@ -225,6 +225,6 @@ func (e *env) printEvents(ctx context.Context, cfn *cloudformation.Client, name 
 		return e.printJSON(all)
 	}
 	pr := &eventPrinter{e: e}
-	pr.update(onboarding.Record{Events: all, Phase: "events"})
+	pr.update(onboarding.StackRecord{Events: all, Phase: "events"})
 	return nil
 }

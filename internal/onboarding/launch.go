@@ -26,21 +26,21 @@ func (e *StackExistsError) Error() string {
 
 // Launch validates the parameters and creates the stack. It returns the
 // record to watch; nothing is created when validation fails.
-func Launch(ctx context.Context, cfn CFN, targetKey, stackName string, p template.Parameters) (Record, error) {
+func Launch(ctx context.Context, cfn CFN, targetKey, stackName string, p template.Parameters) (StackRecord, error) {
 	if err := template.ValidateStackName(stackName); err != nil {
-		return Record{}, err
+		return StackRecord{}, err
 	}
 	if err := p.Validate(); err != nil {
-		return Record{}, err
+		return StackRecord{}, err
 	}
 	if st, ok, err := stackStatus(ctx, cfn, stackName); err != nil {
-		return Record{}, fmt.Errorf("checking whether stack %s exists: %w", stackName, err)
+		return StackRecord{}, fmt.Errorf("checking whether stack %s exists: %w", stackName, err)
 	} else if ok {
-		return Record{}, &StackExistsError{Name: stackName, Status: st}
+		return StackRecord{}, &StackExistsError{Name: stackName, Status: st}
 	}
 	total, err := resourceCount(p)
 	if err != nil {
-		return Record{}, err
+		return StackRecord{}, err
 	}
 	in := &cloudformation.CreateStackInput{
 		StackName:    aws.String(stackName),
@@ -58,10 +58,10 @@ func Launch(ctx context.Context, cfn CFN, targetKey, stackName string, p templat
 	}
 	out, err := cfn.CreateStack(ctx, in)
 	if err != nil {
-		return Record{}, fmt.Errorf("creating stack %s: %w", stackName, err)
+		return StackRecord{}, fmt.Errorf("creating stack %s: %w", stackName, err)
 	}
 	now := time.Now().UTC()
-	return Record{
+	return StackRecord{
 		TargetKey: targetKey, StackName: stackName, StackID: aws.ToString(out.StackId),
 		Phase: PhaseLaunching, Status: "CREATE_IN_PROGRESS", Operation: "create",
 		TemplateVersion: template.Version, Params: p, Total: total, StartedAt: now, UpdatedAt: now,
@@ -124,7 +124,7 @@ func isNotFound(err error) bool {
 }
 
 // Delete starts deleting the stack; Watch follows it.
-func Delete(ctx context.Context, cfn CFN, rec Record) (Record, error) {
+func Delete(ctx context.Context, cfn CFN, rec StackRecord) (StackRecord, error) {
 	id := rec.StackID
 	if id == "" {
 		id = rec.StackName

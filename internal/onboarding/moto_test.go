@@ -73,7 +73,7 @@ func TestLaunchAgainstMotoReachesConnected(t *testing.T) {
 		t.Fatal(err)
 	}
 	var saved int
-	w := &Watcher{CFN: cfn, IAM: iamc, Polling: fastPolling, Save: func(context.Context, Record) error { saved++; return nil }}
+	w := &Watcher{CFN: cfn, IAM: iamc, Polling: fastPolling, Save: func(context.Context, StackRecord) error { saved++; return nil }}
 	final, err := w.Watch(ctx, rec)
 	if err != nil {
 		t.Fatal(err)

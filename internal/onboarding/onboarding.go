@@ -33,7 +33,7 @@ const (
 	PhaseDeleting     Phase = "deleting"
 )
 
-// Event is one stack event, oldest first in a Record.
+// Event is one stack event, oldest first in a StackRecord.
 type Event struct {
 	ID         string    `json:"id"`
 	Time       time.Time `json:"time"`
@@ -62,9 +62,9 @@ type Check struct {
 	Detail string `json:"detail"`
 }
 
-// Record is everything known about one onboarding stack; it is what the
+// StackRecord is everything known about one onboarding stack; it is what the
 // cache keeps and what the window shows.
-type Record struct {
+type StackRecord struct {
 	TargetKey       string              `json:"targetKey"`
 	StackName       string              `json:"stackName"`
 	StackID         string              `json:"stackId"`
@@ -86,12 +86,12 @@ type Record struct {
 }
 
 // Terminal reports whether nothing more will happen without the user.
-func (r Record) Terminal() bool {
+func (r StackRecord) Terminal() bool {
 	return r.Phase == PhaseConnected || r.Phase == PhaseError || r.Phase == PhaseNotConnected
 }
 
 // NeedsUpdate reports whether the deployed template is older than the app's.
-func (r Record) NeedsUpdate() bool {
+func (r StackRecord) NeedsUpdate() bool {
 	return r.Phase == PhaseConnected && r.TemplateVersion != "" && template.IsOlder(r.TemplateVersion)
 }
 

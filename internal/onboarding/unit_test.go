@@ -36,7 +36,7 @@ func ev(id, logical, typ, status, reason string) Event {
 }
 
 func TestApplyTracksProgressAndFirstFailure(t *testing.T) {
-	rec := Record{StackName: "S", Operation: "create", Total: 3}
+	rec := StackRecord{StackName: "S", Operation: "create", Total: 3}
 	rec = apply(rec, []Event{
 		ev("1", "S", "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS", "User Initiated"),
 		ev("2", "Role", "AWS::IAM::Role", "CREATE_IN_PROGRESS", ""),
@@ -96,7 +96,7 @@ func TestCheckTrust(t *testing.T) {
 }
 
 func TestRecordNeedsUpdate(t *testing.T) {
-	r := Record{Phase: PhaseConnected, TemplateVersion: "2000-01-01.1"}
+	r := StackRecord{Phase: PhaseConnected, TemplateVersion: "2000-01-01.1"}
 	if !r.NeedsUpdate() {
 		t.Error("an older deployed template must offer an update")
 	}

@@ -26,7 +26,7 @@ type Change struct {
 // PrepareUpdate creates a change set moving the stack to the app's template
 // with the same parameters, waits until it is ready, and returns its changes.
 // Nothing changes in the account until ExecuteUpdate.
-func PrepareUpdate(ctx context.Context, cfn CFN, rec Record) (ChangeSet, error) {
+func PrepareUpdate(ctx context.Context, cfn CFN, rec StackRecord) (ChangeSet, error) {
 	name := fmt.Sprintf("sellerdesk-update-%d", time.Now().Unix())
 	out, err := cfn.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{
 		StackName:     aws.String(rec.StackID),
@@ -73,7 +73,7 @@ func PrepareUpdate(ctx context.Context, cfn CFN, rec Record) (ChangeSet, error) 
 }
 
 // ExecuteUpdate runs a prepared change set; Watch follows it.
-func ExecuteUpdate(ctx context.Context, cfn CFN, rec Record, changeSetID string) (Record, error) {
+func ExecuteUpdate(ctx context.Context, cfn CFN, rec StackRecord, changeSetID string) (StackRecord, error) {
 	if _, err := cfn.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: aws.String(changeSetID), StackName: aws.String(rec.StackID)}); err != nil {
 		return rec, fmt.Errorf("running the update change set: %w", err)
 	}

@@ -19,7 +19,7 @@ import (
 // access" describes: the role exists (iam:GetRole), its trust names the
 // partner account with the external ID, and its policies are attached
 // (iam:ListRolePolicies, iam:GetRolePolicy).
-func VerifyRole(ctx context.Context, client IAM, rec Record) []Check {
+func VerifyRole(ctx context.Context, client IAM, rec StackRecord) []Check {
 	name := rec.Outputs["PartnerRoleName"]
 	if name == "" {
 		name = rec.Params.PartnerRoleName

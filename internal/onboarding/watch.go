@@ -41,15 +41,15 @@ type Watcher struct {
 	IAM     IAM
 	Polling Polling
 	// Save persists each new state (the cache); errors are reported, not fatal.
-	Save func(ctx context.Context, r Record) error
+	Save func(ctx context.Context, r StackRecord) error
 	// OnUpdate is called after each change, for the window.
-	OnUpdate func(r Record)
+	OnUpdate func(r StackRecord)
 }
 
 // Watch follows rec until it is Connected, Error or deleted, or ctx ends.
 // It can resume a record loaded from the cache: events already seen are not
 // repeated.
-func (w *Watcher) Watch(ctx context.Context, rec Record) (Record, error) {
+func (w *Watcher) Watch(ctx context.Context, rec StackRecord) (StackRecord, error) {
 	pol := w.Polling
 	if pol.Min == 0 {
 		pol = DefaultPolling
@@ -97,7 +97,7 @@ func (w *Watcher) Watch(ctx context.Context, rec Record) (Record, error) {
 
 // newEvents pages DescribeStackEvents (newest first) back to the first
 // event already seen and returns the new ones oldest first.
-func (w *Watcher) newEvents(ctx context.Context, rec Record, seen map[string]bool) ([]Event, error) {
+func (w *Watcher) newEvents(ctx context.Context, rec StackRecord, seen map[string]bool) ([]Event, error) {
 	id := rec.StackID
 	if id == "" {
 		id = rec.StackName
@@ -142,7 +142,7 @@ func (w *Watcher) newEvents(ctx context.Context, rec Record, seen map[string]boo
 }
 
 // apply folds new events into the record: progress, status, first failure.
-func apply(rec Record, fresh []Event) Record {
+func apply(rec StackRecord, fresh []Event) StackRecord {
 	rec.Events = append(rec.Events, fresh...)
 	for _, e := range fresh {
 		if e.IsStack() && e.LogicalID == rec.StackName {
@@ -167,7 +167,7 @@ func cancelled(reason string) bool {
 }
 
 // countDone counts resources whose latest event completes the operation.
-func countDone(rec Record) int {
+func countDone(rec StackRecord) int {
 	want := map[string]string{"create": "CREATE_COMPLETE", "update": "UPDATE_COMPLETE", "delete": "DELETE_COMPLETE"}[rec.Operation]
 	latest := map[string]string{}
 	for _, e := range rec.Events {
@@ -193,7 +193,7 @@ var terminalStatuses = map[string]bool{
 
 // stackSettled decides whether the operation ended: from a stack-level
 // event, or, as a safety net when idle, from DescribeStacks.
-func (w *Watcher) stackSettled(ctx context.Context, rec *Record, fresh []Event, idle int) (bool, error) {
+func (w *Watcher) stackSettled(ctx context.Context, rec *StackRecord, fresh []Event, idle int) (bool, error) {
 	for _, e := range fresh {
 		if e.IsStack() && terminalStatuses[e.Status] {
 			return true, nil
@@ -222,7 +222,7 @@ func (w *Watcher) stackSettled(ctx context.Context, rec *Record, fresh []Event, 
 }
 
 // finish reads the outputs and, when the stack is complete, verifies the role.
-func (w *Watcher) finish(ctx context.Context, rec Record) (Record, error) {
+func (w *Watcher) finish(ctx context.Context, rec StackRecord) (StackRecord, error) {
 	switch rec.Status {
 	case "DELETE_COMPLETE":
 		return w.finishDeleted(ctx, rec), nil
@@ -277,7 +277,7 @@ func (w *Watcher) finish(ctx context.Context, rec Record) (Record, error) {
 	return rec, nil
 }
 
-func (w *Watcher) finishDeleted(ctx context.Context, rec Record) Record {
+func (w *Watcher) finishDeleted(ctx context.Context, rec StackRecord) StackRecord {
 	rec.Phase, rec.Status = PhaseNotConnected, "DELETE_COMPLETE"
 	rec.Outputs, rec.Checks, rec.Failure = nil, nil, nil
 	rec.Done = rec.Total
@@ -285,7 +285,7 @@ func (w *Watcher) finishDeleted(ctx context.Context, rec Record) Record {
 	return rec
 }
 
-func (w *Watcher) publish(ctx context.Context, rec *Record) {
+func (w *Watcher) publish(ctx context.Context, rec *StackRecord) {
 	rec.UpdatedAt = time.Now().UTC()
 	if w.Save != nil {
 		if err := w.Save(ctx, *rec); err != nil && w.OnUpdate == nil {

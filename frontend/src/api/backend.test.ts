@@ -6,12 +6,18 @@ const Session = vi.hoisted(() => ({
   SubmitMFACode: vi.fn(), CancelMFA: vi.fn(), SSOLogin: vi.fn(),
 }))
 const Shell = vi.hoisted(() => ({ About: vi.fn(), Notices: vi.fn(), Ready: vi.fn(), OpenURL: vi.fn() }))
+const Onboarding = vi.hoisted(() => ({
+  Review: vi.fn(), TemplateBody: vi.fn(), Validate: vi.fn(), State: vi.fn(), Launch: vi.fn(), Retry: vi.fn(), Delete: vi.fn(),
+  PreviewUpdate: vi.fn(), ExecuteUpdate: vi.fn(), Recheck: vi.fn(),
+}))
 vi.mock('../../wailsjs/go/app/Session', () => Session)
+vi.mock('../../wailsjs/go/app/Onboarding', () => Onboarding)
 vi.mock('../../wailsjs/go/app/Shell', () => Shell)
 
 beforeEach(() => {
   Object.values(Session).forEach((f) => f.mockReset())
   Object.values(Shell).forEach((f) => f.mockReset())
+  Object.values(Onboarding).forEach((f) => f.mockReset())
 })
 
 describe('backend seam', () => {
@@ -39,5 +45,27 @@ describe('backend seam', () => {
   it('reads Go error strings', () => {
     expect(backend.errorMessage('no MFA prompt "x" is waiting')).toBe('no MFA prompt "x" is waiting')
     expect(backend.errorMessage(new Error('boom'))).toBe('boom')
+  })
+
+  it('normalises the onboarding answers (nil lists, a missing record)', async () => {
+    Onboarding.State.mockResolvedValue({ record: null, needsUpdate: false, appTemplate: 'v', watching: false, error: null })
+    expect(await backend.onboardingState()).toEqual({ record: null, needsUpdate: false, appTemplate: 'v', watching: false, error: null })
+    Onboarding.Validate.mockResolvedValue(null)
+    expect(await backend.validateLaunch({ stackName: 'a', partnerAccountId: '', externalId: '', reportUrl: '', leastPrivilege: false, acknowledged: false })).toEqual([])
+    Onboarding.Review.mockResolvedValue({ defaultStackName: 'SellerDesk-Onboarding', summary: { version: 'v', resources: null, outputs: null } })
+    const r = await backend.reviewStack({ stackName: '', partnerAccountId: '000000000000', externalId: 'xx', reportUrl: '', leastPrivilege: true, acknowledged: false })
+    expect(r.summary).toMatchObject({ version: 'v', resources: [], outputs: [], parameters: [], conditions: [], capabilities: [] })
+    expect(Onboarding.Review).toHaveBeenCalledWith(expect.objectContaining({ leastPrivilege: true }))
+    Onboarding.PreviewUpdate.mockResolvedValue({ changeSetId: 'cs-1', changes: null, fromVersion: 'a', toVersion: 'b' })
+    expect(await backend.previewUpdate()).toEqual({ changeSetId: 'cs-1', changes: [], fromVersion: 'a', toVersion: 'b' })
+    Onboarding.ExecuteUpdate.mockResolvedValue({ record: null })
+    await backend.executeUpdate('cs-1')
+    expect(Onboarding.ExecuteUpdate).toHaveBeenCalledWith('cs-1')
+  })
+
+  it('passes launch errors through as the Go side wrote them', async () => {
+    Onboarding.Launch.mockRejectedValue('AlreadyExistsException: Stack [SellerDesk-Onboarding] already exists')
+    await expect(backend.launchStack({ stackName: 'SellerDesk-Onboarding', partnerAccountId: '210987654321', externalId: 'xx', reportUrl: '', leastPrivilege: false, acknowledged: true }))
+      .rejects.toBe('AlreadyExistsException: Stack [SellerDesk-Onboarding] already exists')
   })
 })

@@ -1,14 +1,23 @@
 // The seam in front of the generated Go bindings: the only file that imports
 // wailsjs/go. Components and stores call these; unit tests mock this module.
+import * as Onboarding from '../../wailsjs/go/app/Onboarding'
 import * as Session from '../../wailsjs/go/app/Session'
 import * as Shell from '../../wailsjs/go/app/Shell'
 import {
+  normalizePreview,
+  normalizeReview,
+  normalizeStackView,
   normalizeState,
   type AppInfo,
+  type ChangePreview,
   type ConnectionState,
+  type FieldError,
+  type LaunchForm,
   type Notice,
   type ProfileView,
+  type Review,
   type ScenarioView,
+  type StackView,
 } from './types'
 
 export type * from './types'
@@ -68,4 +77,56 @@ export async function notices(): Promise<Notice[]> {
 /** Tells the Go side the tiles are on screen, with DOMContentLoaded → tiles in ms. */
 export function ready(domToTilesMs: number): Promise<void> {
   return Shell.Ready(domToTilesMs)
+}
+
+// --- Onboarding: the onboarding CloudFormation stack ---
+
+/** The plain-words review of the template for the form's parameters. */
+export async function reviewStack(form: LaunchForm): Promise<Review> {
+  return normalizeReview(await Onboarding.Review(form))
+}
+
+/** The template text, for "View template" and copying. */
+export function templateBody(): Promise<string> {
+  return Onboarding.TemplateBody()
+}
+
+/** The form checked as Launch will check it: one message per problem. */
+export async function validateLaunch(form: LaunchForm): Promise<FieldError[]> {
+  return (await Onboarding.Validate(form)) ?? []
+}
+
+/** The onboarding state of the current target, from memory or the cache. */
+export async function onboardingState(): Promise<StackView> {
+  return normalizeStackView(await Onboarding.State())
+}
+
+/** Creates the stack; rejects with a message that names the next step. */
+export async function launchStack(form: LaunchForm): Promise<StackView> {
+  return normalizeStackView(await Onboarding.Launch(form))
+}
+
+/** Deletes the failed stack and launches it again with the same parameters. */
+export async function retryStack(): Promise<StackView> {
+  return normalizeStackView(await Onboarding.Retry())
+}
+
+/** Deletes the stack (the window asks for confirmation first). */
+export async function deleteStack(): Promise<StackView> {
+  return normalizeStackView(await Onboarding.Delete())
+}
+
+/** Creates a change set to the app's template and returns its changes. */
+export async function previewUpdate(): Promise<ChangePreview> {
+  return normalizePreview(await Onboarding.PreviewUpdate())
+}
+
+/** Runs a previewed change set. */
+export async function executeUpdate(changeSetId: string): Promise<StackView> {
+  return normalizeStackView(await Onboarding.ExecuteUpdate(changeSetId))
+}
+
+/** Verifies the partner role of a connected stack again. */
+export async function recheckStack(): Promise<StackView> {
+  return normalizeStackView(await Onboarding.Recheck())
 }

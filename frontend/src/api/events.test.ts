@@ -35,6 +35,13 @@ describe('event names', () => {
     expect(events.EventSSODeviceCode).toBe(constant('EventSSODeviceCode'))
     expect(events.EventSSODone).toBe(constant('EventSSODone'))
   })
+
+  it('include onboarding:changed, the constant of app/onboarding.go', () => {
+    const goFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../../app/onboarding.go')
+    if (!existsSync(goFile)) return
+    const go = readFileSync(goFile, 'utf8')
+    expect(events.EventOnboardingChanged).toBe(go.match(/EventOnboardingChanged\s*=\s*"([^"]+)"/)?.[1])
+  })
 })
 
 describe('subscriptions', () => {
@@ -47,6 +54,24 @@ describe('subscriptions', () => {
     const handler = runtime.EventsOn.mock.calls[0]![1] as (p: unknown) => void
     handler({ target: null, busy: true })
     expect(cb).toHaveBeenCalledWith({ target: null, identity: null, error: null, busy: true })
+  })
+
+  it('normalise onboarding:changed payloads: nil slices, maps and zero times', () => {
+    const cb = vi.fn()
+    events.onOnboardingChanged(cb)
+    expect(runtime.EventsOn).toHaveBeenCalledWith('onboarding:changed', expect.any(Function))
+    const handler = runtime.EventsOn.mock.calls[0]![1] as (p: unknown) => void
+    handler({ record: null, needsUpdate: false, appTemplate: '2026-11-22.1', watching: false, error: null })
+    expect(cb).toHaveBeenLastCalledWith({ record: null, needsUpdate: false, appTemplate: '2026-11-22.1', watching: false, error: null })
+    handler({
+      record: { targetKey: 'sandbox:fresh', stackName: 'S', phase: 'launching', events: null, outputs: null, checks: null, failure: null,
+        params: { partnerAccountId: '210987654321' }, startedAt: '0001-01-01T00:00:00Z', updatedAt: '2026-01-01T10:00:00.5Z', total: 3, done: 1 },
+      watching: true,
+    })
+    const v = cb.mock.lastCall![0]
+    expect(v.record).toMatchObject({ events: [], outputs: {}, checks: [], failure: null, startedAt: '', updatedAt: '2026-01-01T10:00:00.5Z', rolledBack: false })
+    expect(v.record.params).toMatchObject({ partnerAccountId: '210987654321', externalId: '', leastPrivilege: false })
+    expect(v).toMatchObject({ watching: true, needsUpdate: false, error: null })
   })
 
   it('are harmless without the Wails runtime (plain browser)', () => {

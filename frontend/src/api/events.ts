@@ -6,12 +6,14 @@ import {
   EventsOn,
   WindowSetTitle,
 } from '../../wailsjs/runtime/runtime'
-import { normalizeState, type ConnectionState, type MFAPrompt, type SSODeviceCode, type SSOResult } from './types'
+import { normalizeStackView, normalizeState, type ConnectionState, type MFAPrompt, type SSODeviceCode, type SSOResult, type StackView } from './types'
 
 export const EventSessionChanged = 'session:changed'
 export const EventMFAPrompt = 'mfa:prompt'
 export const EventSSODeviceCode = 'sso:device-code'
 export const EventSSODone = 'sso:done'
+/** app.EventOnboardingChanged (app/onboarding.go): carries a StackView. */
+export const EventOnboardingChanged = 'onboarding:changed'
 
 type Unsubscribe = () => void
 
@@ -39,6 +41,10 @@ export function onSsoDeviceCode(cb: (code: SSODeviceCode) => void): Unsubscribe 
 
 export function onSsoDone(cb: (result: SSOResult) => void): Unsubscribe {
   return on<SSOResult>(EventSSODone, (r) => cb({ ...r, error: r.error ?? null }))
+}
+
+export function onOnboardingChanged(cb: (view: StackView) => void): Unsubscribe {
+  return on<unknown>(EventOnboardingChanged, (raw) => cb(normalizeStackView(raw)))
 }
 
 export function setWindowTitle(title: string): void {

@@ -3,7 +3,7 @@
 // The generated models (wailsjs/go/models.ts) are classes with helper methods
 // and optional fields; Go sends nil pointers as null and nil slices as null.
 // Everything that crosses the seam is normalised to these plain types.
-import type { app } from '../../wailsjs/go/models'
+import type { app, onboarding, template } from '../../wailsjs/go/models'
 
 type Fields<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] }
 
@@ -75,3 +75,297 @@ export function errorMessage(e: unknown): string {
   if (e && typeof e === 'object' && 'message' in e && typeof e.message === 'string') return e.message
   return String(e)
 }
+
+// --- Onboarding (app/onboarding.go, internal/onboarding, internal/onboarding/template) ---
+
+/** Phases of the onboarding stack (onboarding.Phase). */
+export type Phase = 'not-connected' | 'launching' | 'verifying' | 'connected' | 'error' | 'deleting'
+
+/** What the review screen submits (app.LaunchForm). */
+export interface LaunchForm {
+  stackName: string
+  partnerAccountId: string
+  externalId: string
+  reportUrl: string
+  leastPrivilege: boolean
+  /** The CAPABILITY_NAMED_IAM acknowledgement was ticked. */
+  acknowledged: boolean
+}
+
+/** Field names of FieldError.field; "" for a problem of the whole form. */
+export type FormField = 'stackName' | 'partnerAccountId' | 'externalId' | 'reportUrl' | 'acknowledged' | ''
+
+/** One inline validation message (app.FieldError). */
+export interface FieldError {
+  field: FormField | string
+  message: string
+}
+
+/** Launch parameters as kept in a Record (template.Parameters). */
+export interface StackParams {
+  partnerAccountId: string
+  externalId: string
+  partnerRoleName: string
+  partnerSnsPrefix: string
+  reportUrl: string
+  leastPrivilege: boolean
+  casBucketName: string
+  sddsBucketName: string
+}
+
+/** One stack event (onboarding.Event); oldest first in a Record. */
+export interface StackEvent {
+  id: string
+  time: string
+  logicalId: string
+  physicalId: string
+  type: string
+  status: string
+  reason: string
+}
+
+/** The first failing event, explained (onboarding.Failure). */
+export interface Failure {
+  logicalId: string
+  type: string
+  /** As AWS wrote it. */
+  reason: string
+  /** In plain words, with the next step. */
+  plain: string
+}
+
+/** One verification step of the partner role (onboarding.Check). */
+export interface Check {
+  name: string
+  ok: boolean
+  detail: string
+}
+
+/** Everything known about one onboarding stack (onboarding.StackRecord). */
+export interface StackRecord {
+  targetKey: string
+  stackName: string
+  stackId: string
+  phase: Phase
+  status: string
+  statusReason: string
+  /** create, update or delete. */
+  operation: string
+  templateVersion: string
+  params: StackParams
+  total: number
+  done: number
+  events: StackEvent[]
+  failure: Failure | null
+  rolledBack: boolean
+  outputs: Record<string, string>
+  checks: Check[]
+  startedAt: string
+  updatedAt: string
+}
+
+/** The onboarding state the window shows (app.StackView). */
+export interface StackView {
+  /** null: nothing launched for this target. */
+  record: StackRecord | null
+  needsUpdate: boolean
+  /** The template version this app carries. */
+  appTemplate: string
+  watching: boolean
+  /** A problem following the stack. */
+  error: ErrorView | null
+}
+
+/** template.ParameterSummary */
+export interface ParameterSummary {
+  name: string
+  label: string
+  description: string
+  default: string
+  hasDefault: boolean
+  value?: string
+}
+
+/** template.ConditionSummary */
+export interface ConditionSummary {
+  name: string
+  text: string
+  value?: boolean
+}
+
+/** One policy statement in plain words (template.StatementSummary). */
+export interface StatementSummary {
+  policy: string
+  condition?: string
+  when?: string
+  sid: string
+  effect: string
+  actions?: string[]
+  notActions?: string[]
+  resources?: string[]
+  notResources?: string[]
+  principals?: string[]
+  conditions?: string[]
+  text: string
+}
+
+/** One resource of the template (template.ResourceSummary). */
+export interface ResourceSummary {
+  logicalId: string
+  type: string
+  title: string
+  why: string
+  condition?: string
+  /** The condition in words: "only if Report URL is not empty". */
+  when?: string
+  /** The condition is false for the form: the resource will not be created. */
+  skipped?: boolean
+  name?: string
+  /** Kept when the stack is deleted. */
+  retained: boolean
+  managedPolicies?: string[]
+  statements?: StatementSummary[]
+}
+
+/** template.OutputSummary */
+export interface OutputSummary {
+  name: string
+  description: string
+  value: string
+}
+
+/** The plain-words review of the template (template.Summary). */
+export interface Summary {
+  version: string
+  description: string
+  capabilities: string[]
+  parameters: ParameterSummary[]
+  conditions: ConditionSummary[]
+  resources: ResourceSummary[]
+  outputs: OutputSummary[]
+}
+
+/** app.Review */
+export interface Review {
+  defaultStackName: string
+  summary: Summary
+}
+
+/** One change of a change set (app.ResourceDiff). */
+export interface ResourceDiff {
+  /** Add, Modify, Remove. */
+  action: string
+  logicalId: string
+  type: string
+  replacement: string
+}
+
+/** An update's change set, shown before it runs (app.ChangePreview). */
+export interface ChangePreview {
+  changeSetId: string
+  changes: ResourceDiff[]
+  fromVersion: string
+  toVersion: string
+}
+
+const ZERO_TIME = /^0001-01-01T00:00:00/
+
+/** Go's zero time.Time means "never": normalised to "". */
+function time(v: unknown): string {
+  return typeof v === 'string' && !ZERO_TIME.test(v) ? v : ''
+}
+
+function list<T>(v: unknown): T[] {
+  return Array.isArray(v) ? (v as T[]) : []
+}
+
+export function normalizeRecord(raw: unknown): StackRecord | null {
+  if (!raw || typeof raw !== 'object') return null
+  const r = raw as Partial<Record<keyof StackRecord, unknown>>
+  return {
+    targetKey: String(r.targetKey ?? ''),
+    stackName: String(r.stackName ?? ''),
+    stackId: String(r.stackId ?? ''),
+    phase: (r.phase as Phase | undefined) || 'not-connected',
+    status: String(r.status ?? ''),
+    statusReason: String(r.statusReason ?? ''),
+    operation: String(r.operation ?? ''),
+    templateVersion: String(r.templateVersion ?? ''),
+    params: {
+      partnerAccountId: '', externalId: '', partnerRoleName: '', partnerSnsPrefix: '', reportUrl: '', leastPrivilege: false,
+      casBucketName: '', sddsBucketName: '', ...((r.params as Partial<StackParams> | null | undefined) ?? {}),
+    },
+    total: Number(r.total ?? 0),
+    done: Number(r.done ?? 0),
+    events: list<StackEvent>(r.events).map((e) => ({ ...e, time: time(e.time), reason: e.reason ?? '' })),
+    failure: (r.failure as Failure | null | undefined) ?? null,
+    rolledBack: Boolean(r.rolledBack),
+    outputs: (r.outputs as Record<string, string> | null | undefined) ?? {},
+    checks: list<Check>(r.checks),
+    startedAt: time(r.startedAt),
+    updatedAt: time(r.updatedAt),
+  }
+}
+
+export function normalizeStackView(raw: unknown): StackView {
+  const v = (raw ?? {}) as Partial<Record<keyof StackView, unknown>>
+  return {
+    record: normalizeRecord(v.record),
+    needsUpdate: Boolean(v.needsUpdate),
+    appTemplate: String(v.appTemplate ?? ''),
+    watching: Boolean(v.watching),
+    error: (v.error as ErrorView | null | undefined) ?? null,
+  }
+}
+
+export function normalizeReview(raw: unknown): Review {
+  const r = (raw ?? {}) as { defaultStackName?: string; summary?: Partial<Record<keyof Summary, unknown>> | null }
+  const s = r.summary ?? {}
+  return {
+    defaultStackName: r.defaultStackName ?? '',
+    summary: {
+      version: String(s.version ?? ''),
+      description: String(s.description ?? ''),
+      capabilities: list<string>(s.capabilities),
+      parameters: list<ParameterSummary>(s.parameters),
+      conditions: list<ConditionSummary>(s.conditions),
+      resources: list<ResourceSummary>(s.resources),
+      outputs: list<OutputSummary>(s.outputs),
+    },
+  }
+}
+
+export function normalizePreview(raw: unknown): ChangePreview {
+  const p = (raw ?? {}) as Partial<Record<keyof ChangePreview, unknown>>
+  return {
+    changeSetId: String(p.changeSetId ?? ''),
+    changes: list<ResourceDiff>(p.changes),
+    fromVersion: String(p.fromVersion ?? ''),
+    toVersion: String(p.toVersion ?? ''),
+  }
+}
+
+// Compile-time check that the generated models have exactly the fields of the
+// plain types above: a Go field renamed, added or removed fails type checking.
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never
+export type OnboardingModelsMatch = [
+  SameKeys<Fields<app.StackView>, StackView>,
+  SameKeys<Fields<onboarding.StackRecord>, StackRecord>,
+  SameKeys<Fields<onboarding.Event>, StackEvent>,
+  SameKeys<Fields<onboarding.Failure>, Failure>,
+  SameKeys<Fields<onboarding.Check>, Check>,
+  SameKeys<Fields<template.Parameters>, StackParams>,
+  SameKeys<Fields<app.LaunchForm>, LaunchForm>,
+  SameKeys<Fields<app.FieldError>, FieldError>,
+  SameKeys<Fields<app.Review>, Review>,
+  SameKeys<Fields<template.Summary>, Summary>,
+  SameKeys<Fields<template.ResourceSummary>, ResourceSummary>,
+  SameKeys<Fields<template.StatementSummary>, StatementSummary>,
+  SameKeys<Fields<template.ParameterSummary>, ParameterSummary>,
+  SameKeys<Fields<template.ConditionSummary>, ConditionSummary>,
+  SameKeys<Fields<template.OutputSummary>, OutputSummary>,
+  SameKeys<Fields<app.ChangePreview>, ChangePreview>,
+  SameKeys<Fields<app.ResourceDiff>, ResourceDiff>,
+]
+const onboardingModelsMatch: OnboardingModelsMatch = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+void onboardingModelsMatch

@@ -1,11 +1,25 @@
-import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { useOnboardingStore } from '@/stores/onboarding'
+import { record, resetSeam, stackView } from '@/test/seam'
 import StatusTile from './StatusTile.vue'
 import TileGrid from './TileGrid.vue'
 
+vi.mock('@/api/backend', async () => (await import('@/test/seam')).backendModule())
+vi.mock('@/api/events', async () => (await import('@/test/seam')).eventsModule())
+
 describe('tile grid', () => {
-  const w = mount(TileGrid)
+  resetSeam()
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const w = mount(TileGrid, { global: { plugins: [pinia] } })
   const tiles = w.findAll('[data-testid^="tile-"]').filter((t) => /^tile-(seller|role|cas|sdds)$/.test(t.attributes('data-testid')!))
+  const notBuilt = () => tiles.filter((t) => t.attributes('data-testid') !== 'tile-role')
+  beforeAll(async () => {
+    await useOnboardingStore().init()
+    await flushPromises()
+  })
 
   it('renders the four tiles in order, with their test ids', () => {
     expect(tiles.map((t) => t.attributes('data-testid'))).toEqual(['tile-seller', 'tile-role', 'tile-cas', 'tile-sdds'])
@@ -17,13 +31,29 @@ describe('tile grid', () => {
     ])
   })
 
-  it('says plainly that no checks exist yet, and shows no fake status', () => {
-    for (const t of tiles) {
+  it('says plainly that no checks exist yet for the tiles not built, and shows no fake status', () => {
+    expect(notBuilt()).toHaveLength(3)
+    for (const t of notBuilt()) {
       expect(t.text()).toContain('Status checks for this tile arrive in a later release')
       expect(t.find('[data-testid="tile-status"]').text()).toBe('Not built yet')
       expect(t.find('[data-testid="tile-checked"]').exists()).toBe(false)
-      expect(t.text()).not.toMatch(/\b(connected|passed|failed|healthy|all set|last checked)\b/i)
+      const ownText = t.text().replace('Fills in once Role and access is Connected.', '')
+      expect(ownText).not.toMatch(/\b(connected|passed|failed|healthy|all set|last checked)\b/i)
     }
+  })
+
+  it('has the real Role and access tile, and CAS and SDDS wait for it', async () => {
+    const role = tiles[1]!
+    expect(role.find('[data-testid="tile-status"]').text()).toBe('Not connected')
+    expect(role.find('[data-testid="launch-open"]').exists()).toBe(true)
+    expect(tiles[0]!.find('[data-testid="waits-for-role"]').exists()).toBe(false)
+    expect(tiles[2]!.find('[data-testid="waits-for-role"]').text()).toBe('Fills in once Role and access is Connected.')
+    expect(tiles[3]!.find('[data-testid="waits-for-role"]').exists()).toBe(true)
+
+    useOnboardingStore().applyEvent(stackView(record('connected')))
+    await flushPromises()
+    expect(role.find('[data-testid="tile-status"]').text()).toBe('Connected')
+    expect(tiles[2]!.find('[data-testid="waits-for-role"]').exists()).toBe(false)
   })
 
   it('tells what each tile will check', () => {

@@ -18,3 +18,4 @@ export const InfoIcon = icon('M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z', 'M12 11v5'
 export const OfflineIcon = icon('M2 8.8a15 15 0 0 1 4.2-2.5', 'M22 8.8A15 15 0 0 0 10.7 5.1', 'M5 12.6a10 10 0 0 1 3.5-2.1',
   'M19 12.6a10 10 0 0 0-3-1.9', 'M8.5 16.3a5 5 0 0 1 6.9 0', 'M12 20h.01', 'M3 3l18 18')
 export const ExternalIcon = icon('M14 4h6v6', 'M20 4l-9 9', 'M18 14v6H4V6h6')
+export const CrossIcon = icon('M6 6l12 12', 'M18 6L6 18')

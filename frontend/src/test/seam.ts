@@ -6,13 +6,20 @@ import { vi } from 'vitest'
 import {
   errorMessage,
   type AppInfo,
+  type ChangePreview,
   type ConnectionState,
+  type FieldError,
+  type LaunchForm,
   type MFAPrompt,
   type Notice,
   type ProfileView,
+  type Review,
   type ScenarioView,
   type SSODeviceCode,
   type SSOResult,
+  type StackEvent,
+  type StackRecord,
+  type StackView,
 } from '@/api/types'
 
 type Listener = (payload: never) => void
@@ -40,6 +47,16 @@ export const backend = {
   about: vi.fn<() => Promise<AppInfo>>(),
   notices: vi.fn<() => Promise<Notice[]>>(),
   ready: vi.fn<(ms: number) => Promise<void>>(),
+  reviewStack: vi.fn<(form: LaunchForm) => Promise<Review>>(),
+  templateBody: vi.fn<() => Promise<string>>(),
+  validateLaunch: vi.fn<(form: LaunchForm) => Promise<FieldError[]>>(),
+  onboardingState: vi.fn<() => Promise<StackView>>(),
+  launchStack: vi.fn<(form: LaunchForm) => Promise<StackView>>(),
+  retryStack: vi.fn<() => Promise<StackView>>(),
+  deleteStack: vi.fn<() => Promise<StackView>>(),
+  previewUpdate: vi.fn<() => Promise<ChangePreview>>(),
+  executeUpdate: vi.fn<(changeSetId: string) => Promise<StackView>>(),
+  recheckStack: vi.fn<() => Promise<StackView>>(),
 }
 
 export const events = {
@@ -47,6 +64,7 @@ export const events = {
   onMfaPrompt: vi.fn(listen<MFAPrompt>('mfa:prompt')),
   onSsoDeviceCode: vi.fn(listen<SSODeviceCode>('sso:device-code')),
   onSsoDone: vi.fn(listen<SSOResult>('sso:done')),
+  onOnboardingChanged: vi.fn(listen<StackView>('onboarding:changed')),
   setWindowTitle: vi.fn<(title: string) => void>(),
   openURL: vi.fn<(url: string) => void>(),
   copyText: vi.fn<(text: string) => Promise<boolean>>(),
@@ -63,6 +81,7 @@ export function eventsModule() {
     EventMFAPrompt: 'mfa:prompt',
     EventSSODeviceCode: 'sso:device-code',
     EventSSODone: 'sso:done',
+    EventOnboardingChanged: 'onboarding:changed',
   }
 }
 
@@ -71,6 +90,7 @@ export function emit(name: 'session:changed', payload: ConnectionState): void
 export function emit(name: 'mfa:prompt', payload: MFAPrompt): void
 export function emit(name: 'sso:device-code', payload: SSODeviceCode): void
 export function emit(name: 'sso:done', payload: SSOResult): void
+export function emit(name: 'onboarding:changed', payload: StackView): void
 export function emit(name: string, payload: unknown): void {
   listeners.get(name)?.forEach((l) => (l as (p: unknown) => void)(payload))
 }
@@ -143,4 +163,194 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.notices.mockResolvedValue([])
   backend.ready.mockResolvedValue(undefined)
   events.copyText.mockResolvedValue(true)
+  backend.onboardingState.mockResolvedValue(stackView(null))
+  backend.reviewStack.mockImplementation(async (form) => review(form))
+  backend.templateBody.mockResolvedValue(TEMPLATE_BODY)
+  backend.validateLaunch.mockImplementation(async (form) => validate(form))
+  backend.launchStack.mockImplementation(async (form) => stackView(record('launching', { stackName: form.stackName })))
+  backend.retryStack.mockImplementation(async () => stackView(record('error')))
+  backend.deleteStack.mockImplementation(async () => stackView(record('deleting')))
+  backend.previewUpdate.mockResolvedValue(changePreview())
+  backend.executeUpdate.mockImplementation(async () => stackView(record('launching', { operation: 'update' })))
+  backend.recheckStack.mockImplementation(async () => stackView(record('connected')))
+}
+
+// --- onboarding fixtures ---
+
+export const TEMPLATE_BODY = 'AWSTemplateFormatVersion: "2010-09-09"\nDescription: SellerDesk onboarding\nResources:\n  PartnerRole:\n    Type: AWS::IAM::Role\n'
+
+/** A minimal Go-like Validate: the same fields and the first words of its messages. */
+export function validate(f: LaunchForm): FieldError[] {
+  const out: FieldError[] = []
+  if (!f.stackName.trim()) out.push({ field: 'stackName', message: 'Stack name is required' })
+  else if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(f.stackName.trim())) out.push({ field: 'stackName', message: 'Stack name may contain only letters, digits and hyphens' })
+  const id = f.partnerAccountId.trim()
+  if (!id) out.push({ field: 'partnerAccountId', message: "Partner account ID is required: the partner's 12-digit AWS account ID" })
+  else if (!/^\d{12}$/.test(id)) out.push({ field: 'partnerAccountId', message: `Partner account ID must be exactly 12 digits; got ${id.length}` })
+  const ext = f.externalId.trim()
+  if (!ext) out.push({ field: 'externalId', message: 'External ID is required: the partner gives you this value' })
+  else if (!/^[\w+=,.@:/-]{2,1224}$/.test(ext)) out.push({ field: 'externalId', message: 'External ID may contain only letters, digits and _ + = , . @ : / -' })
+  const url = f.reportUrl.trim()
+  if (url && !/^https:\/\/\S+$/.test(url)) out.push({ field: 'reportUrl', message: 'Report URL must start with https:// so the stack outputs travel encrypted' })
+  if (!f.acknowledged) out.push({ field: 'acknowledged', message: 'Tick the acknowledgement: this stack creates IAM roles and policies with custom names.' })
+  return out
+}
+
+/** A review shaped like template.DescribeFor's, for a few resources of each group. */
+export function review(f: Partial<LaunchForm> = {}): Review {
+  const acct = f.partnerAccountId || '000000000000'
+  const ext = f.externalId || 'ext'
+  const reporter = !f.reportUrl
+  const when = 'only if Report URL is not empty'
+  return {
+    defaultStackName: 'SellerDesk-Onboarding',
+    summary: {
+      version: '2026-11-22.1',
+      description: 'SellerDesk onboarding',
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+      parameters: [],
+      conditions: [{ name: 'HasReportUrl', text: 'Report URL is not empty', value: !reporter }],
+      resources: [
+        {
+          logicalId: 'PartnerRole', type: 'AWS::IAM::Role', title: 'IAM role the partner assumes',
+          why: 'The partner works in your account only through this role.', name: 'SellerDeskPartnerRole', retained: false,
+          statements: [{
+            policy: 'Trust policy', sid: 'PartnerAssumeRoleWithExternalId', effect: 'Allow', actions: ['sts:AssumeRole'],
+            principals: [`AWS: arn:aws:iam::${acct}:root`], conditions: [`StringEquals sts:ExternalId = ${ext}`],
+            text: `Allows the partner's AWS account ${acct} to assume this role, only when it presents the external ID ${ext}.`,
+          }],
+        },
+        {
+          logicalId: 'ReporterFunctionRole', type: 'AWS::IAM::Role', title: 'Execution role of the one-time report function',
+          why: 'Lets the report function write its logs.', condition: 'HasReportUrl', when, skipped: reporter, retained: false,
+          managedPolicies: ['AWS managed policy AWSLambdaBasicExecutionRole (write its own logs to CloudWatch Logs)'],
+          statements: [{ policy: 'Trust policy', sid: '', effect: 'Allow', actions: ['sts:AssumeRole'], principals: ['Service: lambda.amazonaws.com'],
+            text: 'Allows the AWS Lambda service (lambda.amazonaws.com) to assume this role.' }],
+        },
+        {
+          logicalId: 'ReporterFunction', type: 'AWS::Lambda::Function', title: 'One-time report function',
+          why: 'Posts the stack outputs once to the report URL.', condition: 'HasReportUrl', when, skipped: reporter, retained: false,
+        },
+        { logicalId: 'PartnerQueue', type: 'AWS::SQS::Queue', title: 'Queue for marketplace, CAS and data-feed notifications', why: 'Notifications wait here for the partner.', retained: false },
+        {
+          logicalId: 'MarketplaceAccessPolicy', type: 'AWS::IAM::Policy', title: 'Marketplace seller access for the partner', why: 'Lets the partner manage your listings.', retained: false,
+          statements: [{
+            policy: 'Permissions policy MarketplaceAccess', sid: 'MarketplaceFullAccess', effect: 'Allow',
+            actions: f.leastPrivilege ? ['aws-marketplace:DescribeEntity', 'aws-marketplace:ListEntities'] : ['aws-marketplace:*', 'aws-marketplace-management:*', 'vendor-insights:*'],
+            resources: ['*'],
+            text: f.leastPrivilege ? 'Allows the role PartnerRole to call AWS Marketplace DescribeEntity and ListEntities on any resource.'
+              : 'Allows the role PartnerRole to perform every AWS Marketplace action on any resource.',
+          }],
+        },
+        { logicalId: 'CasBucket', type: 'AWS::S3::Bucket', title: 'Bucket for Commerce Analytics Service (CAS) data sets', why: 'CAS delivers here.', retained: true },
+        {
+          logicalId: 'SddsKey', type: 'AWS::KMS::Key', title: 'Encryption key for Seller Data Feeds', why: 'Encrypts the feeds.', retained: true,
+          statements: [{
+            policy: 'Key policy', sid: 'AllowMarketplaceReports', effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'],
+            principals: ['Service: reports.marketplace.amazonaws.com'], conditions: ['StringEquals aws:SourceAccount = ${AWS::AccountId}'],
+            text: 'Allows AWS Marketplace reporting (reports.marketplace.amazonaws.com) to call AWS KMS GenerateDataKey and Decrypt on this key, only when acting on behalf of your account.',
+          }],
+        },
+        {
+          logicalId: 'S3AccessPolicy', type: 'AWS::IAM::Policy', title: 'Lets the partner read the report buckets', why: 'The partner reads CAS and SDDS files.', retained: false,
+          statements: [{ policy: 'Permissions policy S3Access', sid: 'Deny', effect: 'Deny', actions: ['s3:DeleteObject'], resources: ['arn:aws:s3:::${CasBucket}/*'],
+            text: 'Denies the role PartnerRole Amazon S3 DeleteObject on arn:aws:s3:::${CasBucket}/*.' }],
+        },
+      ],
+      outputs: [
+        { name: 'PartnerRoleArn', description: 'ARN of the role the partner assumes.', value: '${PartnerRole.Arn}' },
+        { name: 'QueueUrl', description: 'URL of the notification queue.', value: '${PartnerQueue}' },
+      ],
+    },
+  }
+}
+
+export const T0 = '2026-01-01T10:00:00Z'
+
+export function stackEvent(i: number, over: Partial<StackEvent> = {}): StackEvent {
+  return {
+    id: `ev-${i}`, time: `2026-01-01T10:00:${String(i).padStart(2, '0')}Z`, logicalId: 'PartnerRole', physicalId: '',
+    type: 'AWS::IAM::Role', status: 'CREATE_IN_PROGRESS', reason: '', ...over,
+  }
+}
+
+export const OUTPUTS: Record<string, string> = {
+  PartnerRoleArn: 'arn:aws:iam::123456789012:role/SellerDeskPartnerRole',
+  QueueArn: 'arn:aws:sqs:us-east-1:123456789012:SellerDesk-Onboarding-PartnerQueue',
+  QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/SellerDesk-Onboarding-PartnerQueue',
+  CasBucketName: 'sellerdesk-onboarding-casbucket-1a2b3c',
+  CasTopicArn: 'arn:aws:sns:us-east-1:123456789012:SellerDesk-Onboarding-CasTopic',
+  SddsBucketArn: 'arn:aws:s3:::sellerdesk-onboarding-sddsbucket-4d5e6f',
+  SddsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1111-2222',
+  SddsTopicArn: 'arn:aws:sns:us-east-1:123456789012:SellerDesk-Onboarding-SddsTopic',
+  TemplateVersion: '2026-11-22.1',
+}
+
+/** A Record in the given phase, filled in as the Go side fills it. */
+export function record(phase: StackRecord['phase'], over: Partial<StackRecord> = {}): StackRecord {
+  const base: StackRecord = {
+    targetKey: 'sandbox:fresh', stackName: 'SellerDesk-Onboarding',
+    stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/SellerDesk-Onboarding/abc', phase,
+    status: 'CREATE_IN_PROGRESS', statusReason: '', operation: 'create', templateVersion: '2026-11-22.1',
+    params: { partnerAccountId: '210987654321', externalId: 'partner-ext-1', partnerRoleName: 'SellerDeskPartnerRole', partnerSnsPrefix: 'partner',
+      reportUrl: '', leastPrivilege: false, casBucketName: '', sddsBucketName: '' },
+    total: 24, done: 0, events: [], failure: null, rolledBack: false, outputs: {}, checks: [], startedAt: T0, updatedAt: T0,
+  }
+  switch (phase) {
+    case 'launching':
+      Object.assign(base, { done: 7, events: [stackEvent(1, { logicalId: 'SellerDesk-Onboarding', type: 'AWS::CloudFormation::Stack', reason: 'User Initiated' }),
+        stackEvent(2), stackEvent(3, { logicalId: 'PartnerQueue', type: 'AWS::SQS::Queue', status: 'CREATE_COMPLETE' })] })
+      break
+    case 'verifying':
+      Object.assign(base, { done: 24, status: 'CREATE_COMPLETE', outputs: { ...OUTPUTS } })
+      break
+    case 'connected':
+      Object.assign(base, {
+        done: 24, status: 'CREATE_COMPLETE', outputs: { ...OUTPUTS },
+        events: [stackEvent(1, { status: 'CREATE_COMPLETE' }), stackEvent(2, { logicalId: 'SellerDesk-Onboarding', type: 'AWS::CloudFormation::Stack', status: 'CREATE_COMPLETE' })],
+        checks: [
+          { name: 'iam:GetRole', ok: true, detail: 'The role SellerDeskPartnerRole exists and trusts account 210987654321.' },
+          { name: 'iam:ListRolePolicies', ok: true, detail: '7 policies attached.' },
+          { name: 'iam:GetRolePolicy', ok: true, detail: 'Every policy grants what the template says.' },
+        ],
+      })
+      break
+    case 'error':
+      Object.assign(base, {
+        done: 9, status: 'ROLLBACK_COMPLETE', rolledBack: true,
+        events: [
+          stackEvent(1, { logicalId: 'CasBucket', type: 'AWS::S3::Bucket', status: 'CREATE_FAILED', reason: 'sellerdesk-cas already exists' }),
+          stackEvent(2, { logicalId: 'SellerDesk-Onboarding', type: 'AWS::CloudFormation::Stack', status: 'ROLLBACK_IN_PROGRESS', reason: 'The following resource(s) failed to create: [CasBucket].' }),
+          stackEvent(3, { logicalId: 'SellerDesk-Onboarding', type: 'AWS::CloudFormation::Stack', status: 'ROLLBACK_COMPLETE' }),
+        ],
+        failure: { logicalId: 'CasBucket', type: 'AWS::S3::Bucket', reason: 'sellerdesk-cas already exists',
+          plain: 'The CAS bucket name is taken by another AWS account. Leave the bucket name empty so CloudFormation picks one, then Retry.' },
+      })
+      break
+    case 'deleting':
+      Object.assign(base, { operation: 'delete', status: 'DELETE_IN_PROGRESS', done: 3,
+        events: [stackEvent(1, { logicalId: 'SellerDesk-Onboarding', type: 'AWS::CloudFormation::Stack', status: 'DELETE_IN_PROGRESS', reason: 'User Initiated' })] })
+      break
+    case 'not-connected':
+      Object.assign(base, { status: 'DELETE_COMPLETE', operation: 'delete' })
+      break
+  }
+  return { ...base, ...over }
+}
+
+export function stackView(rec: StackRecord | null, over: Partial<StackView> = {}): StackView {
+  return { record: rec, needsUpdate: false, appTemplate: '2026-11-22.1', watching: rec !== null && ['launching', 'verifying', 'deleting'].includes(rec.phase), error: null, ...over }
+}
+
+export function changePreview(over: Partial<ChangePreview> = {}): ChangePreview {
+  return {
+    changeSetId: 'arn:aws:cloudformation:us-east-1:123456789012:changeSet/SellerDesk-update/1',
+    fromVersion: '2026-10-01.1', toVersion: '2026-11-22.1',
+    changes: [
+      { action: 'Modify', logicalId: 'MarketplaceAccessPolicy', type: 'AWS::IAM::Policy', replacement: 'False' },
+      { action: 'Add', logicalId: 'SddsKeyAlias', type: 'AWS::KMS::Alias', replacement: '' },
+      { action: 'Modify', logicalId: 'PartnerQueue', type: 'AWS::SQS::Queue', replacement: 'True' },
+    ],
+    ...over,
+  }
 }

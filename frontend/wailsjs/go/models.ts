@@ -24,6 +24,60 @@ export namespace app {
 	        this.logFile = source["logFile"];
 	    }
 	}
+	export class ResourceDiff {
+	    action: string;
+	    logicalId: string;
+	    type: string;
+	    replacement: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ResourceDiff(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.action = source["action"];
+	        this.logicalId = source["logicalId"];
+	        this.type = source["type"];
+	        this.replacement = source["replacement"];
+	    }
+	}
+	export class ChangePreview {
+	    changeSetId: string;
+	    changes: ResourceDiff[];
+	    fromVersion: string;
+	    toVersion: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangePreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.changeSetId = source["changeSetId"];
+	        this.changes = this.convertValues(source["changes"], ResourceDiff);
+	        this.fromVersion = source["fromVersion"];
+	        this.toVersion = source["toVersion"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ErrorView {
 	    kind: string;
 	    message: string;
@@ -121,7 +175,43 @@ export namespace app {
 		}
 	}
 	
+	export class FieldError {
+	    field: string;
+	    message: string;
 	
+	    static createFrom(source: any = {}) {
+	        return new FieldError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.field = source["field"];
+	        this.message = source["message"];
+	    }
+	}
+	
+	export class LaunchForm {
+	    stackName: string;
+	    partnerAccountId: string;
+	    externalId: string;
+	    reportUrl: string;
+	    leastPrivilege: boolean;
+	    acknowledged: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LaunchForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stackName = source["stackName"];
+	        this.partnerAccountId = source["partnerAccountId"];
+	        this.externalId = source["externalId"];
+	        this.reportUrl = source["reportUrl"];
+	        this.leastPrivilege = source["leastPrivilege"];
+	        this.acknowledged = source["acknowledged"];
+	    }
+	}
 	export class Notice {
 	    level: string;
 	    title: string;
@@ -158,6 +248,39 @@ export namespace app {
 	        this.problem = source["problem"];
 	    }
 	}
+	
+	export class Review {
+	    defaultStackName: string;
+	    summary: template.Summary;
+	
+	    static createFrom(source: any = {}) {
+	        return new Review(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.defaultStackName = source["defaultStackName"];
+	        this.summary = this.convertValues(source["summary"], template.Summary);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ScenarioView {
 	    name: string;
 	    description: string;
@@ -171,6 +294,404 @@ export namespace app {
 	        this.name = source["name"];
 	        this.description = source["description"];
 	    }
+	}
+	export class StackView {
+	    record?: onboarding.StackRecord;
+	    needsUpdate: boolean;
+	    appTemplate: string;
+	    watching: boolean;
+	    error?: ErrorView;
+	
+	    static createFrom(source: any = {}) {
+	        return new StackView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.record = this.convertValues(source["record"], onboarding.StackRecord);
+	        this.needsUpdate = source["needsUpdate"];
+	        this.appTemplate = source["appTemplate"];
+	        this.watching = source["watching"];
+	        this.error = this.convertValues(source["error"], ErrorView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace onboarding {
+	
+	export class Check {
+	    name: string;
+	    ok: boolean;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Check(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.ok = source["ok"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class Event {
+	    id: string;
+	    // Go type: time
+	    time: any;
+	    logicalId: string;
+	    physicalId: string;
+	    type: string;
+	    status: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Event(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.time = this.convertValues(source["time"], null);
+	        this.logicalId = source["logicalId"];
+	        this.physicalId = source["physicalId"];
+	        this.type = source["type"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Failure {
+	    logicalId: string;
+	    type: string;
+	    reason: string;
+	    plain: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Failure(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.logicalId = source["logicalId"];
+	        this.type = source["type"];
+	        this.reason = source["reason"];
+	        this.plain = source["plain"];
+	    }
+	}
+	export class StackRecord {
+	    targetKey: string;
+	    stackName: string;
+	    stackId: string;
+	    phase: string;
+	    status: string;
+	    statusReason: string;
+	    operation: string;
+	    templateVersion: string;
+	    params: template.Parameters;
+	    total: number;
+	    done: number;
+	    events: Event[];
+	    failure?: Failure;
+	    rolledBack: boolean;
+	    outputs: Record<string, string>;
+	    checks: Check[];
+	    // Go type: time
+	    startedAt: any;
+	    // Go type: time
+	    updatedAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new StackRecord(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.targetKey = source["targetKey"];
+	        this.stackName = source["stackName"];
+	        this.stackId = source["stackId"];
+	        this.phase = source["phase"];
+	        this.status = source["status"];
+	        this.statusReason = source["statusReason"];
+	        this.operation = source["operation"];
+	        this.templateVersion = source["templateVersion"];
+	        this.params = this.convertValues(source["params"], template.Parameters);
+	        this.total = source["total"];
+	        this.done = source["done"];
+	        this.events = this.convertValues(source["events"], Event);
+	        this.failure = this.convertValues(source["failure"], Failure);
+	        this.rolledBack = source["rolledBack"];
+	        this.outputs = source["outputs"];
+	        this.checks = this.convertValues(source["checks"], Check);
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace template {
+	
+	export class ConditionSummary {
+	    name: string;
+	    text: string;
+	    value?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConditionSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.text = source["text"];
+	        this.value = source["value"];
+	    }
+	}
+	export class OutputSummary {
+	    name: string;
+	    description: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OutputSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.value = source["value"];
+	    }
+	}
+	export class ParameterSummary {
+	    name: string;
+	    label: string;
+	    description: string;
+	    default: string;
+	    hasDefault: boolean;
+	    value?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ParameterSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.label = source["label"];
+	        this.description = source["description"];
+	        this.default = source["default"];
+	        this.hasDefault = source["hasDefault"];
+	        this.value = source["value"];
+	    }
+	}
+	export class Parameters {
+	    partnerAccountId: string;
+	    externalId: string;
+	    partnerRoleName: string;
+	    partnerSnsPrefix: string;
+	    reportUrl: string;
+	    leastPrivilege: boolean;
+	    casBucketName: string;
+	    sddsBucketName: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Parameters(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.partnerAccountId = source["partnerAccountId"];
+	        this.externalId = source["externalId"];
+	        this.partnerRoleName = source["partnerRoleName"];
+	        this.partnerSnsPrefix = source["partnerSnsPrefix"];
+	        this.reportUrl = source["reportUrl"];
+	        this.leastPrivilege = source["leastPrivilege"];
+	        this.casBucketName = source["casBucketName"];
+	        this.sddsBucketName = source["sddsBucketName"];
+	    }
+	}
+	export class StatementSummary {
+	    policy: string;
+	    condition?: string;
+	    when?: string;
+	    sid: string;
+	    effect: string;
+	    actions?: string[];
+	    notActions?: string[];
+	    resources?: string[];
+	    notResources?: string[];
+	    principals?: string[];
+	    conditions?: string[];
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new StatementSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.policy = source["policy"];
+	        this.condition = source["condition"];
+	        this.when = source["when"];
+	        this.sid = source["sid"];
+	        this.effect = source["effect"];
+	        this.actions = source["actions"];
+	        this.notActions = source["notActions"];
+	        this.resources = source["resources"];
+	        this.notResources = source["notResources"];
+	        this.principals = source["principals"];
+	        this.conditions = source["conditions"];
+	        this.text = source["text"];
+	    }
+	}
+	export class ResourceSummary {
+	    logicalId: string;
+	    type: string;
+	    title: string;
+	    why: string;
+	    condition?: string;
+	    when?: string;
+	    skipped?: boolean;
+	    name?: string;
+	    retained: boolean;
+	    managedPolicies?: string[];
+	    statements?: StatementSummary[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ResourceSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.logicalId = source["logicalId"];
+	        this.type = source["type"];
+	        this.title = source["title"];
+	        this.why = source["why"];
+	        this.condition = source["condition"];
+	        this.when = source["when"];
+	        this.skipped = source["skipped"];
+	        this.name = source["name"];
+	        this.retained = source["retained"];
+	        this.managedPolicies = source["managedPolicies"];
+	        this.statements = this.convertValues(source["statements"], StatementSummary);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Summary {
+	    version: string;
+	    description: string;
+	    capabilities: string[];
+	    parameters: ParameterSummary[];
+	    conditions: ConditionSummary[];
+	    resources: ResourceSummary[];
+	    outputs: OutputSummary[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Summary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.description = source["description"];
+	        this.capabilities = source["capabilities"];
+	        this.parameters = this.convertValues(source["parameters"], ParameterSummary);
+	        this.conditions = this.convertValues(source["conditions"], ConditionSummary);
+	        this.resources = this.convertValues(source["resources"], ResourceSummary);
+	        this.outputs = this.convertValues(source["outputs"], OutputSummary);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }

@@ -1,0 +1,75 @@
+// Browser end-to-end test of the onboarding launch: review → acknowledge →
+// create → the timeline runs → Connected; and the rollback scenario → Error.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { root, startProcess, makeHome, launchBrowser } from './harness.mjs'
+
+let browser
+const servers = []
+
+before(async () => {
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  for (const s of servers) {
+    s.web.child.kill()
+    s.home.cleanup()
+  }
+})
+
+async function openOn(scenario) {
+  const home = makeHome()
+  const web = startProcess(['serve-web', '--sandbox', scenario, '--time-scale', '300', '--addr', '127.0.0.1:0'], home.env, /web UI: (http:\/\/[\d.:]+\/)/)
+  servers.push({ home, web })
+  const [, url] = await web.matched
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const errors = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(url)
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 })
+  return { page, errors }
+}
+
+async function fillAndCreate(page) {
+  await page.getByTestId('launch-open').click()
+  const create = page.getByTestId('create-stack')
+  await create.waitFor({ state: 'visible' })
+  await page.getByTestId('param-partner-account').fill('12345')
+  // Inline validation names the rule before anything is sent.
+  await page.getByText('exactly 12 digits').first().waitFor({ timeout: 5000 })
+  assert.ok(await create.isDisabled(), 'Create stack is disabled while the form is invalid')
+  await page.getByTestId('param-partner-account').fill('123456789012')
+  await page.getByTestId('param-external-id').fill('sellerdesk-e2e-external-id')
+  await page.waitForTimeout(600) // debounced validation
+  assert.ok(await create.isDisabled(), 'Create stack is disabled until the IAM acknowledgement is ticked')
+  await page.getByTestId('ack-iam').click()
+  await page.waitForFunction(() => !document.querySelector('[data-testid="create-stack"]')?.hasAttribute('disabled'), null, { timeout: 5000 })
+  await create.click()
+}
+
+test('review, acknowledge and create on the sandbox: the timeline runs to Connected', async () => {
+  const { page, errors } = await openOn('fresh')
+  await page.getByTestId('launch-open').waitFor()
+  await page.getByTestId('launch-open').click()
+  // The review lists what the template creates, in plain words.
+  await page.getByText('PartnerRole', { exact: false }).first().waitFor()
+  await page.keyboard.press('Escape')
+  await fillAndCreate(page)
+  await page.getByTestId('event-row').first().waitFor({ timeout: 20000 })
+  await page.getByTestId('stack-phase').filter({ hasText: 'Connected' }).first().waitFor({ timeout: 60000 })
+  assert.ok((await page.getByTestId('event-row').count()) > 20, 'the timeline shows the stack events')
+  await page.screenshot({ path: join(root, 'build', 'bin', 'e2e-launch-connected.png') })
+  assert.deepEqual(errors, [])
+})
+
+test('the rollback scenario ends in Error with the failing resource and its reason', async () => {
+  const { page } = await openOn('rollback')
+  await fillAndCreate(page)
+  await page.getByTestId('stack-phase').filter({ hasText: 'Error' }).first().waitFor({ timeout: 60000 })
+  await page.getByText('already exists', { exact: false }).first().waitFor()
+  await page.getByText('Bucket', { exact: false }).first().waitFor()
+  await page.screenshot({ path: join(root, 'build', 'bin', 'e2e-launch-error.png') })
+})
