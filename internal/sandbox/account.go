@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"sync"
@@ -34,6 +35,46 @@ type Account struct {
 	// sessions holds the temporary credentials issued by sts:AssumeRole, keyed
 	// by access key ID; guarded by mu.
 	sessions map[string]*session
+
+	// Resources, guarded by mu (see state.go for the types and accessors).
+	iamRoles         map[string]*IAMRole          // by role name
+	iamPolicies      map[string]*IAMManagedPolicy // by ARN (AWS managed ones once referenced)
+	sqsQueues        map[string]*SQSQueue         // by queue name
+	snsTopics        map[string]*SNSTopic         // by ARN
+	snsSubscriptions map[string]*SNSSubscription  // by ARN
+	s3Buckets        map[string]*S3Bucket         // by bucket name
+	kmsKeys          map[string]*KMSKey           // by key ID
+	kmsAliases       map[string]string            // alias name → key ID
+	lambdaFunctions  map[string]*LambdaFunction   // by function name
+	customResources  []*CustomResource
+	stacks           []*cfnStack       // every stack ever created, oldest first
+	exports          map[string]string // CloudFormation exports: name → value
+
+	// foreignBuckets are bucket names owned by other accounts (S3 bucket
+	// names are global): creating one fails with "already exists".
+	foreignBuckets map[string]string // name → owner account ID
+	// bucketNamesTaken makes every bucket creation fail as if the name were
+	// owned by another account (scenario rollback).
+	bucketNamesTaken bool
+
+	// env is how the account reaches its server; ctx ends on Close/Reset and
+	// stops the background work tracked by wg (the CloudFormation engine).
+	env    accountEnv
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	closed bool // shutdown has begun; guarded by mu
+}
+
+// accountEnv is what an account needs from the server it runs in.
+type accountEnv struct {
+	// endpoint is the sandbox URL ("http://127.0.0.1:PORT"), used as the
+	// host of SQS queue URLs so clients can reach the queues; empty when the
+	// account is built without a server.
+	endpoint string
+	// timeScale divides simulated durations; +Inf means "no waiting".
+	timeScale float64
+	logf      func(format string, args ...any)
 }
 
 // Identity is who a request runs as: the answer of sts:GetCallerIdentity.
@@ -49,11 +90,58 @@ type session struct {
 	expiration time.Time
 }
 
-func newAccount(scenario string) *Account {
+func newAccount(scenario string, env accountEnv) *Account {
+	if env.timeScale <= 0 {
+		env.timeScale = 1
+	}
+	ctx, cancel := context.WithCancel(context.Background())
 	return &Account{
-		Scenario: scenario,
-		Region:   DefaultRegion,
-		sessions: map[string]*session{},
+		Scenario:         scenario,
+		Region:           DefaultRegion,
+		sessions:         map[string]*session{},
+		iamRoles:         map[string]*IAMRole{},
+		iamPolicies:      map[string]*IAMManagedPolicy{},
+		sqsQueues:        map[string]*SQSQueue{},
+		snsTopics:        map[string]*SNSTopic{},
+		snsSubscriptions: map[string]*SNSSubscription{},
+		s3Buckets:        map[string]*S3Bucket{},
+		kmsKeys:          map[string]*KMSKey{},
+		kmsAliases:       map[string]string{},
+		lambdaFunctions:  map[string]*LambdaFunction{},
+		exports:          map[string]string{},
+		foreignBuckets:   map[string]string{},
+		env:              env,
+		ctx:              ctx,
+		cancel:           cancel,
+	}
+}
+
+// shutdown stops the account's background work and waits for it to end.
+func (a *Account) shutdown() {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
+	a.cancel()
+	a.wg.Wait()
+}
+
+// goBackground runs f in a goroutine tracked by the account's lifetime; f
+// must return promptly once a.ctx is done. The caller holds a.mu; after
+// shutdown it does nothing.
+func (a *Account) goBackground(f func(ctx context.Context)) {
+	if a.closed {
+		return
+	}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		f(a.ctx)
+	}()
+}
+
+func (a *Account) logf(format string, args ...any) {
+	if a.env.logf != nil {
+		a.env.logf(format, args...)
 	}
 }
 

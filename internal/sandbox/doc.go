@@ -10,4 +10,16 @@
 // take care of decoding requests, encoding results and errors, and stamping
 // request IDs. All state lives in an *Account built by a Scenario, which can be
 // swapped at run time with (*Server).Reset.
+//
+// CloudFormation (cfn_*.go) is a real engine: templates (JSON, or YAML with
+// short-form tags) are parsed and validated, parameters checked, intrinsic
+// functions and conditions resolved, and resources created, updated and
+// deleted in dependency order by background operations that emit AWS's event
+// sequences (rollback included), paced by Options.TimeScale. Each supported
+// resource type (cfn_resources.go) records typed state on the Account — IAM
+// roles and policies, SQS queues, SNS topics and subscriptions, S3 buckets,
+// KMS keys and aliases, Lambda functions, custom resources — which the other
+// services (IAM in iam.go) serve and which other packages and tests read
+// through the Account's snapshot accessors (state.go). Stack operations stop
+// when the server closes or its account is Reset.
 package sandbox

@@ -29,6 +29,18 @@ var scenarios = map[string]Scenario{
 			a.Seller = true
 		},
 	},
+	"rollback": {
+		Name: "rollback",
+		Description: "The fresh seller account (111122223333), but S3 bucket names are taken by another account " +
+			"(sellerdesk-reports among them): creating any bucket fails with \"<name> already exists\", so the onboarding " +
+			"stack rolls back to ROLLBACK_COMPLETE.",
+		Setup: func(a *Account) {
+			a.setIAMUser("111122223333", "sandbox-seller")
+			a.Seller = true
+			a.foreignBuckets["sellerdesk-reports"] = "999988887777"
+			a.bucketNamesTaken = true
+		},
+	},
 	"not-seller": {
 		Name:        "not-seller",
 		Description: "An AWS account that has not registered as an AWS Marketplace seller.",
@@ -68,13 +80,18 @@ func LookupScenario(name string) (Scenario, error) {
 		name, strings.Join(ScenarioNames(), ", "))
 }
 
-// build makes a fresh account in the state the scenario describes.
-func (sc Scenario) build() (*Account, error) {
-	a := newAccount(sc.Name)
+// build makes a fresh account in the state the scenario describes, outside
+// any server (tests).
+func (sc Scenario) build() (*Account, error) { return sc.buildWith(accountEnv{}) }
+
+// buildWith makes a fresh account for a server described by env.
+func (sc Scenario) buildWith(env accountEnv) (*Account, error) {
+	a := newAccount(sc.Name, env)
 	if sc.Setup != nil {
 		sc.Setup(a)
 	}
 	if err := a.validate(); err != nil {
+		a.cancel()
 		return nil, fmt.Errorf("sandbox scenario %q: %w", sc.Name, err)
 	}
 	return a, nil

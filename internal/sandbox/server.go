@@ -21,8 +21,9 @@ type Options struct {
 	Addr string
 	// Scenario names the starting state (see Scenarios); default "fresh".
 	Scenario string
-	// TimeScale paces simulated events: 1 is realistic, 60 makes a simulated
-	// minute pass in a second. Default 1.
+	// TimeScale paces simulated events such as CloudFormation stack
+	// operations: 1 (or 0) is realistic, 60 makes a simulated minute pass in
+	// a second, and tests use 1000 or more. Default 1.
 	TimeScale float64
 	// Logf, if set, receives one line per request (service, action, status,
 	// request ID) plus lifecycle messages; it may be called from several
@@ -62,15 +63,20 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err := checkLoopback(o.Addr); err != nil {
 		return nil, err
 	}
-	acct, err := buildScenario(o.Scenario)
-	if err != nil {
+	if _, err := LookupScenario(o.Scenario); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: listen on %s: %w", o.Addr, err)
 	}
-	s := &Server{opts: o, ln: ln, acct: acct, done: make(chan struct{})}
+	s := &Server{opts: o, ln: ln, done: make(chan struct{})}
+	acct, err := s.buildScenario(o.Scenario)
+	if err != nil {
+		_ = ln.Close()
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	s.acct = acct
 	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
 	go func() {
 		if err := s.hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -104,12 +110,12 @@ func checkLoopback(addr string) error {
 	return fmt.Errorf("sandbox: refusing to listen on %q: the sandbox accepts any credentials, so it only listens on loopback addresses (127.0.0.1, ::1 or localhost)", addr)
 }
 
-func buildScenario(name string) (*Account, error) {
+func (s *Server) buildScenario(name string) (*Account, error) {
 	sc, err := LookupScenario(name)
 	if err != nil {
 		return nil, err
 	}
-	return sc.build()
+	return sc.buildWith(accountEnv{endpoint: s.URL(), timeScale: s.opts.TimeScale, logf: s.logf})
 }
 
 // URL is the endpoint to give clients, e.g. "http://127.0.0.1:PORT".
@@ -130,15 +136,18 @@ func (s *Server) Scenario() string { return s.Account().Scenario }
 func (s *Server) TimeScale() float64 { return s.opts.TimeScale }
 
 // Reset throws the current state away and rebuilds it from the named scenario.
-// Requests already in flight finish against the old account.
+// Requests already in flight finish against the old account; its background
+// work (stack operations under way) is stopped before Reset returns.
 func (s *Server) Reset(scenario string) error {
-	acct, err := buildScenario(scenario)
+	acct, err := s.buildScenario(scenario)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	s.mu.Lock()
+	old := s.acct
 	s.acct = acct
 	s.mu.Unlock()
+	old.shutdown() // stops the old account's stack operations
 	s.logf("sandbox: reset to scenario %s (account %s)", acct.Scenario, acct.ID)
 	return nil
 }
@@ -150,6 +159,7 @@ func (s *Server) Done() <-chan struct{} { return s.done }
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.closeErr = s.hs.Close()
+		s.Account().shutdown()
 		close(s.done)
 		s.logf("sandbox: stopped")
 	})

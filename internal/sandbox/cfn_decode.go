@@ -1,0 +1,315 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
+)
+
+// This file is the seam between template text and the engine: decodeTemplate
+// turns a JSON or YAML template (with CloudFormation's short-form tags such as
+// !Ref and !GetAtt) into plain Go values — map[string]any, []any, string,
+// numbers, bool and nil — plus the key order of the sections whose order
+// matters to a reader. Everything else in the engine works on those values.
+//
+// The decoding itself is the app's general template parser
+// (internal/onboarding/template.Parse), so the sandbox reads a template
+// exactly as the app does. Where that parser rejects a template, the small
+// decoder below takes over to describe the problem in CloudFormation's own
+// words ("Template format error: JSON not well-formed. (line 3, column 5)"),
+// or to accept what CloudFormation accepts but the app's stricter parser
+// does not.
+
+// decodedTemplate is a template's text decoded into plain values.
+type decodedTemplate struct {
+	body   map[string]any
+	format string              // "JSON" or "YAML"
+	order  map[string][]string // section name → its keys in document order
+}
+
+// orderedSections are the top-level sections whose key order is recorded.
+var orderedSections = []string{"Parameters", "Resources", "Outputs", "Conditions", "Mappings"}
+
+// decodeTemplate decodes a template body. Errors carry CloudFormation's
+// wording.
+func decodeTemplate(text string) (*decodedTemplate, error) {
+	trimmed := strings.TrimSpace(text)
+	if trimmed == "" {
+		return nil, errors.New("Template format error: unsupported structure.")
+	}
+	format := "YAML"
+	if strings.HasPrefix(trimmed, "{") {
+		format = "JSON"
+	}
+	if t, err := template.Parse([]byte(text)); err == nil {
+		return &decodedTemplate{body: t.Raw, format: format, order: map[string][]string{
+			"Parameters": t.ParameterNames(), "Resources": t.ResourceIDs(), "Outputs": t.OutputNames(),
+			"Conditions": t.ConditionNames(),
+		}}, nil
+	}
+	if format == "JSON" {
+		return decodeJSONTemplate(text)
+	}
+	return decodeYAMLTemplate(text)
+}
+
+func decodeJSONTemplate(text string) (*decodedTemplate, error) {
+	var v any
+	dec := json.NewDecoder(strings.NewReader(text))
+	if err := dec.Decode(&v); err != nil {
+		line, col := jsonErrorPosition(text, err)
+		return nil, fmt.Errorf("Template format error: JSON not well-formed. (line %d, column %d)", line, col)
+	}
+	if _, err := dec.Token(); err == nil {
+		line, col := offsetPosition(text, int(dec.InputOffset()))
+		return nil, fmt.Errorf("Template format error: JSON not well-formed. (line %d, column %d)", line, col)
+	}
+	body, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("Template format error: unsupported structure.")
+	}
+	return &decodedTemplate{body: body, format: "JSON", order: jsonSectionOrder(text)}, nil
+}
+
+// jsonErrorPosition finds the line and column of a JSON decoding error.
+func jsonErrorPosition(text string, err error) (line, col int) {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return offsetPosition(text, int(se.Offset))
+	case errors.As(err, &te):
+		return offsetPosition(text, int(te.Offset))
+	}
+	return offsetPosition(text, len(text))
+}
+
+func offsetPosition(text string, off int) (line, col int) {
+	if off > len(text) {
+		off = len(text)
+	}
+	line, col = 1, 1
+	for _, r := range text[:off] {
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// jsonSectionOrder records the key order of the ordered sections by walking
+// the token stream (encoding/json's maps forget it).
+func jsonSectionOrder(text string) map[string][]string {
+	order := map[string][]string{}
+	dec := json.NewDecoder(strings.NewReader(text))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return order
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return order
+		}
+		key, _ := t.(string)
+		want := false
+		for _, s := range orderedSections {
+			want = want || s == key
+		}
+		if !want {
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return order
+			}
+			continue
+		}
+		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+			return order // not an object; validation will say so
+		}
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return order
+			}
+			k, _ := t.(string)
+			order[key] = append(order[key], k)
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return order
+			}
+		}
+		if _, err := dec.Token(); err != nil { // closing }
+			return order
+		}
+	}
+	return order
+}
+
+var yamlLinePattern = regexp.MustCompile(`line (\d+)`)
+
+func decodeYAMLTemplate(text string) (*decodedTemplate, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+		line := 1
+		if m := yamlLinePattern.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+		}
+		return nil, fmt.Errorf("Template format error: YAML not well-formed. (line %d, column 1)", line)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, errors.New("Template format error: unsupported structure.")
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, errors.New("Template format error: unsupported structure.")
+	}
+	v, err := yamlValue(root, 0)
+	if err != nil {
+		return nil, err
+	}
+	order := map[string][]string{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, val := root.Content[i].Value, root.Content[i+1]
+		for _, s := range orderedSections {
+			if s == key && val.Kind == yaml.MappingNode {
+				for j := 0; j+1 < len(val.Content); j += 2 {
+					order[key] = append(order[key], val.Content[j].Value)
+				}
+			}
+		}
+	}
+	return &decodedTemplate{body: v.(map[string]any), format: "YAML", order: order}, nil
+}
+
+// yamlShortTags maps CloudFormation's short-form tags to the long form.
+var yamlShortTags = map[string]string{
+	"!Ref": "Ref", "!Condition": "Condition",
+	"!Base64": "Fn::Base64", "!Cidr": "Fn::Cidr", "!FindInMap": "Fn::FindInMap", "!GetAtt": "Fn::GetAtt",
+	"!GetAZs": "Fn::GetAZs", "!ImportValue": "Fn::ImportValue", "!Join": "Fn::Join", "!Select": "Fn::Select",
+	"!Split": "Fn::Split", "!Sub": "Fn::Sub", "!Transform": "Fn::Transform", "!And": "Fn::And",
+	"!Equals": "Fn::Equals", "!If": "Fn::If", "!Not": "Fn::Not", "!Or": "Fn::Or", "!Length": "Fn::Length",
+	"!ToJsonString": "Fn::ToJsonString",
+}
+
+// yamlValue converts a YAML node into plain values, rewriting short-form tags
+// into their {"Fn::X": …} long form.
+func yamlValue(n *yaml.Node, depth int) (any, error) {
+	if depth > 200 {
+		return nil, errors.New("Template format error: YAML nesting too deep")
+	}
+	if n.Kind == yaml.AliasNode {
+		return yamlValue(n.Alias, depth+1)
+	}
+	if fn, ok := yamlShortTags[n.Tag]; ok {
+		plain := *n
+		plain.Tag = ""
+		if n.Kind == yaml.ScalarNode {
+			plain.Tag = "!!str"
+		}
+		arg, err := yamlValue(&plain, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		if fn == "Fn::GetAtt" {
+			if s, ok := arg.(string); ok { // !GetAtt Resource.Attribute
+				res, attr, _ := strings.Cut(s, ".")
+				arg = []any{res, attr}
+			}
+		}
+		return map[string]any{fn: arg}, nil
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		return nil, fmt.Errorf("Template format error: YAML not well-formed. (line %d, column %d): unknown tag %s", n.Line, n.Column, n.Tag)
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return yamlValue(n.Content[0], depth+1)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, err := yamlValue(n.Content[i], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			v, err := yamlValue(n.Content[i+1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[scalarString(k)] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := yamlValue(c, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	default: // scalar
+		switch n.ShortTag() {
+		case "!!null":
+			return nil, nil
+		case "!!bool":
+			var b bool
+			if err := n.Decode(&b); err == nil {
+				return b, nil
+			}
+		case "!!int", "!!float":
+			var f float64
+			if err := n.Decode(&f); err == nil {
+				return f, nil
+			}
+		}
+		return n.Value, nil
+	}
+}
+
+// scalarString renders a decoded scalar the way CloudFormation reads it as a
+// string: numbers without exponent or trailing zeros, booleans as true/false.
+func scalarString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case nil:
+		return ""
+	case json.Number:
+		return x.String()
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}
+
+// compactJSON renders v as compact JSON without HTML escaping, the way policy
+// documents written as template objects reach the services.
+func compactJSON(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
