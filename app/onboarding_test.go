@@ -1,0 +1,165 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/onboarding"
+	"github.com/sellerdesk/sellerdesk/internal/sandbox"
+)
+
+var testPolling = onboarding.Polling{Min: 20 * time.Millisecond, Max: 100 * time.Millisecond, ThrottleMax: time.Second, Backoff: 1.5}
+
+func waitPhase(t *testing.T, o *Onboarding, want onboarding.Phase, timeout time.Duration) StackView {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		v := o.State()
+		if v.Record != nil && v.Record.Phase == want && !v.Watching {
+			return v
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	v := o.State()
+	t.Fatalf("phase never became %s: %+v", want, v.Record)
+	return v
+}
+
+func TestLaunchValidationLosesNothingAndCreatesNothing(t *testing.T) {
+	svc, _, _ := newServices(t, "", "")
+	svc.Start(context.Background(), nil)
+	errs := svc.Onboarding.Validate(LaunchForm{StackName: "1bad", PartnerAccountID: "123", ExternalID: "x"})
+	fields := map[string]bool{}
+	for _, e := range errs {
+		fields[e.Field] = true
+	}
+	for _, f := range []string{"stackName", "partnerAccountId", "externalId", "acknowledged"} {
+		if !fields[f] {
+			t.Errorf("no inline error for %s: %+v", f, errs)
+		}
+	}
+	if _, err := svc.Onboarding.Launch(LaunchForm{StackName: "ok", PartnerAccountID: "123456789012", ExternalID: "ext-id"}); err == nil {
+		t.Fatal("launch without the IAM acknowledgement was accepted")
+	}
+	if stacks := svc.Manager.Sandbox().Account().Stacks(); len(stacks) != 0 {
+		t.Fatalf("a refused launch created %d stacks", len(stacks))
+	}
+}
+
+// The watch survives a restart: the record lives in the cache, and the new
+// process resumes following the same stack without repeating events.
+func TestWatchResumesAfterRestart(t *testing.T) {
+	ctx := context.Background()
+	// The "AWS account" outlives both app processes: an external sandbox.
+	remote, err := sandbox.Start(ctx, sandbox.Options{Scenario: "fresh", TimeScale: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remote.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config")
+	creds := filepath.Join(dir, "credentials")
+	_ = os.WriteFile(cfg, []byte("[profile demo]\nregion = us-east-1\nendpoint_url = "+remote.URL()+"\n"), 0o600)
+	_ = os.WriteFile(creds, []byte("[demo]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example-not-secret\n"), 0o600)
+	for _, k := range []string{"AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_CONFIG_FILE", cfg)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	home := filepath.Join(dir, "home")
+	build := func() *Services {
+		svc, err := Build(ctx, Options{DataDir: home, Platform: &RecordingPlatform{}, Started: time.Now(), Polling: testPolling})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return svc
+	}
+
+	first := build()
+	first.Start(ctx, nil)
+	if st := first.Session.UseProfile("demo"); st.Error != nil {
+		t.Fatal(st.Error)
+	}
+	if _, err := first.Onboarding.Launch(LaunchForm{StackName: "SellerDesk-Onboarding", PartnerAccountID: "123456789012", ExternalID: "ext-restart", Acknowledged: true}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if v := first.Onboarding.State(); v.Record != nil && len(v.Record.Events) >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no events before the restart")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	first.Close() // quit mid-launch
+
+	second := build()
+	defer second.Close()
+	second.Start(ctx, nil) // restores the profile and resumes the watch
+	v := second.Onboarding.State()
+	if v.Record == nil || v.Record.Phase != onboarding.PhaseLaunching || len(v.Record.Events) < 3 {
+		t.Fatalf("after restart the cached launch is not shown at once: %+v", v.Record)
+	}
+	v = waitPhase(t, second.Onboarding, onboarding.PhaseConnected, 60*time.Second)
+	ids := map[string]bool{}
+	for _, e := range v.Record.Events {
+		if ids[e.ID] {
+			t.Fatalf("event %s appears twice", e.ID)
+		}
+		ids[e.ID] = true
+	}
+	if last := v.Record.Events[len(v.Record.Events)-1]; last.Status != "CREATE_COMPLETE" || !last.IsStack() {
+		t.Errorf("last event %+v", last)
+	}
+	if v.Record.Done != v.Record.Total || v.Record.Outputs["PartnerRoleArn"] == "" {
+		t.Errorf("done %d of %d, outputs %v", v.Record.Done, v.Record.Total, v.Record.Outputs)
+	}
+}
+
+func TestRollbackThenRetryAndDelete(t *testing.T) {
+	svc, _, _ := newServices(t, "", "")
+	svc.Onboarding.polling = testPolling
+	svc.Start(context.Background(), nil)
+	if st := svc.Session.UseSandbox("rollback"); st.Error != nil {
+		t.Fatal(st.Error)
+	}
+	form := LaunchForm{StackName: "SellerDesk-Onboarding", PartnerAccountID: "123456789012", ExternalID: "ext-rollback", Acknowledged: true}
+	if _, err := svc.Onboarding.Launch(form); err != nil {
+		t.Fatal(err)
+	}
+	v := waitPhase(t, svc.Onboarding, onboarding.PhaseError, 60*time.Second)
+	if v.Record.Failure == nil || v.Record.Status != "ROLLBACK_COMPLETE" || !v.Record.RolledBack {
+		t.Fatalf("record %+v", v.Record)
+	}
+	// A second launch of the same name is refused with the next step.
+	if _, err := svc.Onboarding.Launch(form); err == nil {
+		t.Error("launching over a rolled-back stack was accepted")
+	}
+	// Retry deletes the failed stack and launches again (the scenario makes
+	// the bucket fail again, so it ends in Error with a new stack).
+	firstID := v.Record.StackID
+	if _, err := svc.Onboarding.Retry(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		cur := svc.Onboarding.State()
+		if cur.Record != nil && cur.Record.StackID != firstID && cur.Record.Phase == onboarding.PhaseError && !cur.Watching {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("retry did not relaunch: %+v", cur.Record)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := svc.Onboarding.Delete(); err != nil {
+		t.Fatal(err)
+	}
+	v = waitPhase(t, svc.Onboarding, onboarding.PhaseNotConnected, 60*time.Second)
+	if v.Record.Status != "DELETE_COMPLETE" {
+		t.Errorf("status %s", v.Record.Status)
+	}
+}
