@@ -123,7 +123,10 @@ func SSODeviceLogin(ctx context.Context, p Profile, cfg aws.Config, show func(De
 				return errors.New("SSO sign-in: the code expired before the sign-in was approved (ExpiredTokenException); try again")
 			case errors.As(err, &denied):
 				return fmt.Errorf("SSO sign-in was denied (AccessDeniedException): %w", err)
-			case pollCtx.Err() != nil && ctx.Err() == nil:
+			case ctx.Err() != nil:
+				// The caller gave up while a poll was in flight.
+				return fmt.Errorf("SSO sign-in cancelled: %w", ctx.Err())
+			case pollCtx.Err() != nil:
 				return errors.New("SSO sign-in: the code expired before the sign-in was approved; try again")
 			}
 			return fmt.Errorf("SSO sign-in: getting the token: %w", err)
