@@ -12,7 +12,7 @@ LDFLAGS := -X github.com/sellerdesk/sellerdesk/internal/version.Version=$(VERSIO
 TAGS    := webkit2_41
 BIN     := build/bin/sellerdesk
 
-.PHONY: run test deps-run deps-test build frontend bindings test-go test-frontend test-e2e test-smoke test-cli lint windows clean
+.PHONY: bench run test deps-run deps-test build frontend bindings test-go test-frontend test-e2e test-smoke test-cli lint windows clean
 
 run: deps-run build
 	./$(BIN) --sandbox fresh
@@ -62,3 +62,7 @@ windows: deps-run
 
 clean:
 	rm -rf build/bin frontend/dist/assets frontend/dist/index.html
+
+# Start-up and memory against a bare Wails app built in the same run.
+bench: build
+	.ci/bench-startup.sh 5
