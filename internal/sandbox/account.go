@@ -29,8 +29,16 @@ type Account struct {
 	// sandbox pretends were used for every request (sts:GetCallerIdentity).
 	CallerARN string
 	UserID    string
-	// Seller reports whether the account is a registered AWS Marketplace seller.
+	// Seller reports whether the account is a registered AWS Marketplace
+	// seller. Non-sellers are refused by the Catalog API (403
+	// AccessDeniedException "Seller account is not registered with AWS
+	// Marketplace") and by CAS (its allow-list refusal).
 	Seller bool
+	// CatalogDenied makes the caller lack the IAM permission for the Catalog
+	// API: every Catalog call fails with 403 AccessDeniedException "User:
+	// <arn> is not authorized to perform: aws-marketplace:<Action> …", the
+	// message IAM gives (as opposed to the service refusing a non-seller).
+	CatalogDenied bool
 
 	// sessions holds the temporary credentials issued by sts:AssumeRole, keyed
 	// by access key ID; guarded by mu.
@@ -47,6 +55,7 @@ type Account struct {
 	kmsAliases       map[string]string            // alias name → key ID
 	lambdaFunctions  map[string]*LambdaFunction   // by function name
 	customResources  []*CustomResource
+	entities         []*CatalogEntity  // AWS Marketplace Catalog entities
 	stacks           []*cfnStack       // every stack ever created, oldest first
 	exports          map[string]string // CloudFormation exports: name → value
 
@@ -64,6 +73,9 @@ type Account struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	closed bool // shutdown has begun; guarded by mu
+
+	// setupErr is the first error a scenario's Setup ran into (setupFailed).
+	setupErr error
 }
 
 // accountEnv is what an account needs from the server it runs in.
@@ -149,6 +161,9 @@ var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
 // validate checks what every scenario's Setup must provide.
 func (a *Account) validate() error {
+	if a.setupErr != nil {
+		return a.setupErr
+	}
 	if !accountIDPattern.MatchString(a.ID) {
 		return fmt.Errorf("account ID %q is not 12 digits", a.ID)
 	}
@@ -156,6 +171,14 @@ func (a *Account) validate() error {
 		return fmt.Errorf("account %s has no caller identity", a.ID)
 	}
 	return nil
+}
+
+// setupFailed records an error of a scenario's Setup; the scenario then fails
+// to build with it.
+func (a *Account) setupFailed(err error) {
+	if a.setupErr == nil && err != nil {
+		a.setupErr = err
+	}
 }
 
 // setIAMUser makes the account's caller the IAM user name in account id.

@@ -22,4 +22,17 @@
 // services (IAM in iam.go) serve and which other packages and tests read
 // through the Account's snapshot accessors (state.go). Stack operations stop
 // when the server closes or its account is Reset.
+//
+// Over that state the sandbox serves what SellerDesk's status tiles read: S3
+// (s3.go; path-style and *.localhost virtual-hosted addressing, aws-chunked
+// uploads), SNS (sns.go; Publish delivers to SQS subscriptions, raw or in
+// SNS's envelope, when the queue policy admits the topic), SQS (sqs.go; JSON
+// 1.0 with the x-amzn-query-error header, long polling capped at
+// sqsMaxWait), KMS (kms.go), the Commerce Analytics Service's
+// GenerateDataSet (cas.go; delivers a data set to the bucket and a
+// notification through the topic) and Marketplace Catalog ListEntities
+// (catalog.go, over the Account's Catalog entities). Where AWS consults a
+// resource policy on a service's behalf, policy.go evaluates it. The
+// scenarios (scenarios.go) range from a fresh seller to one whose onboarding
+// stack is launched ("connected") and variants with one policy broken.
 package sandbox

@@ -43,7 +43,15 @@ func handleJSON(service, version, targetPrefix string, ops map[string]jsonHandle
 	registerService(service, &jsonService{jsonProtocol{version: version}, targetPrefix, ops})
 }
 
-type jsonProtocol struct{ version string }
+type jsonProtocol struct {
+	version string
+	// queryErrors, when set, makes the service awsQueryCompatible (as SQS
+	// is): every error also carries the header
+	// "x-amzn-query-error: <code>;Sender|Receiver", where code is
+	// queryErrors[e.Code] if present, else e.Code, so that boto3 and the AWS
+	// CLI report the legacy awsquery error code.
+	queryErrors map[string]string
+}
 
 func (jsonProtocol) newRequestID() string { return newUUID() }
 
@@ -67,6 +75,13 @@ func (jsonProtocol) common(kind commonError, msg string) *APIError {
 func (p jsonProtocol) contentType() string { return "application/x-amz-json-" + p.version }
 
 func (p jsonProtocol) writeError(w http.ResponseWriter, c *call, e *APIError) {
+	if p.queryErrors != nil {
+		code := e.Code
+		if q, ok := p.queryErrors[e.Code]; ok {
+			code = q
+		}
+		w.Header().Set("x-amzn-query-error", code+";"+e.faultType())
+	}
 	writeJSON(w, p.contentType(), e.Status, map[string]string{"__type": e.Code, "message": e.Message})
 }
 

@@ -96,6 +96,11 @@ func (rh *routeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(w, c, rh.svc, err)
 		return
 	}
+	writeREST(w, rh.svc, out)
+}
+
+// writeREST writes a REST handler's result (see restResponse) with codec.
+func writeREST(w http.ResponseWriter, codec restCodec, out any) {
 	status, body := http.StatusOK, out
 	if rr, ok := out.(*restResponse); ok {
 		if rr.status != 0 {
@@ -117,7 +122,7 @@ func (rh *routeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		_, _ = io.Copy(w, b)
 	default:
-		rh.svc.writeBody(w, status, b)
+		codec.writeBody(w, status, b)
 	}
 }
 

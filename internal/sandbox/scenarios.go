@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 )
 
 // Scenario is a named starting state for the sandbox account.
@@ -11,44 +14,176 @@ type Scenario struct {
 	Name        string
 	Description string
 	// Setup fills in a new account (region and empty collections are already
-	// set); it must at least set the identity (ID, CallerARN, UserID).
+	// set); it must at least set the identity (ID, CallerARN, UserID). It may
+	// record a failure with setupFailed, and the scenario then fails to build.
 	Setup func(*Account)
 }
 
 // DefaultScenario is the scenario used when Options.Scenario is empty.
 const DefaultScenario = "fresh"
 
-// scenarios is the registry, keyed by name. Later services extend the Setup
-// functions below with their resources, or add scenarios here.
+// What the "connected" family of scenarios launches: SellerDesk's real
+// onboarding template (internal/onboarding/template) under this stack name,
+// for this partner account and external ID, plus one delivered Seller Data
+// Feed object.
+const (
+	OnboardingStackName  = "SellerDesk-Onboarding"
+	DemoPartnerAccountID = "123456789012"
+	DemoExternalID       = "sellerdesk-demo-external-id"
+	// DemoDataFeed is the data feed of the delivered SDDS object, at
+	// <DemoDataFeed>_v1/year=YYYY/month=MM/data.csv in the SDDS bucket.
+	DemoDataFeed = "billing_event"
+)
+
+// The seller account of every scenario but not-seller.
+const (
+	sellerAccountID = "111122223333"
+	sellerUserName  = "sandbox-seller"
+)
+
+// scenarios is the registry, keyed by name (kept in alphabetical order).
 var scenarios = map[string]Scenario{
-	"fresh": {
-		Name:        "fresh",
-		Description: "A registered AWS Marketplace seller with nothing launched yet.",
+	"cas-broken": {
+		Name: "cas-broken",
+		Description: "The connected seller, except that the CAS topic's policy lacks the publish grant (sns:Publish was removed " +
+			"from its statements). Seller account, Role and access and SDDS show Connected; CAS shows Error on the check " +
+			"\"the topic policy allows publishing\", and GenerateDataSet fails with MarketplaceCommerceAnalyticsException.",
 		Setup: func(a *Account) {
-			a.setIAMUser("111122223333", "sandbox-seller")
-			a.Seller = true
+			st := setupConnected(a)
+			if st == nil {
+				return
+			}
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			t := a.snsTopics[st.Outputs["CasTopicArn"]]
+			if t == nil {
+				a.setupFailed(fmt.Errorf("the onboarding stack has no CAS topic (outputs %v)", st.Outputs))
+				return
+			}
+			t.Attributes["Policy"] = removeFromPolicy(t.Attributes["Policy"], nil, "sns:Publish")
+		},
+	},
+	"catalog-denied": {
+		Name: "catalog-denied",
+		Description: "The fresh seller (111122223333), but the caller lacks the IAM permission for the Marketplace Catalog " +
+			"API: ListEntities fails with AccessDeniedException \"User: … is not authorized to perform: " +
+			"aws-marketplace:ListEntities …\". Seller account shows Unknown (missing IAM permission, not a refusal); " +
+			"the other tiles show Not connected.",
+		Setup: func(a *Account) {
+			setupSeller(a)
+			a.CatalogDenied = true
+		},
+	},
+	"connected": {
+		Name: "connected",
+		Description: "The fresh seller with the SellerDesk onboarding stack (" + OnboardingStackName + ") already launched " +
+			"from the embedded template — partner " + DemoPartnerAccountID + ", external ID " + DemoExternalID + " — and one " +
+			"delivered Seller Data Feed object (" + DemoDataFeed + "_v1/year=YYYY/month=MM/data.csv) in the SDDS bucket. " +
+			"All four tiles show Connected; CAS Test Configuration delivers a data set and a notification to the queue.",
+		Setup: func(a *Account) { setupConnected(a) },
+	},
+	"fresh": {
+		Name: "fresh",
+		Description: "A registered AWS Marketplace seller (111122223333) with SaaS and AMI products in the Catalog and nothing " +
+			"launched yet. Seller account shows Completed (detected); Role and access, CAS and SDDS show Not connected.",
+		Setup: setupSeller,
+	},
+	"not-seller": {
+		Name: "not-seller",
+		Description: "An AWS account (444455556666) that has not registered as an AWS Marketplace seller: the Catalog API " +
+			"refuses with AccessDeniedException \"Seller account is not registered with AWS Marketplace\" and CAS refuses " +
+			"it (allow list). Seller account shows Not registered; the other tiles show Not connected.",
+		Setup: func(a *Account) {
+			a.setIAMUser("444455556666", "sandbox-user")
+			a.Seller = false
 		},
 	},
 	"rollback": {
 		Name: "rollback",
 		Description: "The fresh seller account (111122223333), but S3 bucket names are taken by another account " +
 			"(sellerdesk-reports among them): creating any bucket fails with \"<name> already exists\", so the onboarding " +
-			"stack rolls back to ROLLBACK_COMPLETE.",
+			"stack rolls back to ROLLBACK_COMPLETE and Role and access shows Error (stack rolled back).",
 		Setup: func(a *Account) {
-			a.setIAMUser("111122223333", "sandbox-seller")
-			a.Seller = true
+			setupSeller(a)
 			a.foreignBuckets["sellerdesk-reports"] = "999988887777"
 			a.bucketNamesTaken = true
 		},
 	},
-	"not-seller": {
-		Name:        "not-seller",
-		Description: "An AWS account that has not registered as an AWS Marketplace seller.",
+	"sdds-broken": {
+		Name: "sdds-broken",
+		Description: "The connected seller, except that the SDDS KMS key's policy lacks the statement granting " +
+			"reports.marketplace.amazonaws.com. Seller account, Role and access and CAS show Connected; SDDS shows Error on " +
+			"the check \"the key policy grants reports.marketplace.amazonaws.com\".",
 		Setup: func(a *Account) {
-			a.setIAMUser("444455556666", "sandbox-user")
-			a.Seller = false
+			st := setupConnected(a)
+			if st == nil {
+				return
+			}
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			k := a.findKey(st.Outputs["SddsKeyArn"])
+			if k == nil {
+				a.setupFailed(fmt.Errorf("the onboarding stack has no SDDS key (outputs %v)", st.Outputs))
+				return
+			}
+			k.Policy = removeFromPolicy(k.Policy, func(s map[string]any) bool {
+				return grantsService(s, "reports.marketplace.amazonaws.com")
+			}, "")
 		},
 	},
+}
+
+// setupSeller makes a the registered seller 111122223333 with a few products
+// in the Catalog: three SaaS products and two AMI products of its own, and a
+// SaaS product another account shares with it.
+func setupSeller(a *Account) {
+	a.setIAMUser(sellerAccountID, sellerUserName)
+	a.Seller = true
+	day := func(n int) time.Time { return time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC).AddDate(0, 0, n) }
+	a.addEntity("SaaSProduct", "SellerDesk Analytics", "Public", day(0), "")
+	a.addEntity("SaaSProduct", "SellerDesk Connector", "Limited", day(12), "")
+	a.addEntity("SaaSProduct", "SellerDesk Insights (preview)", "Draft", day(40), "")
+	a.addEntity("AmiProduct", "SellerDesk Gateway", "Public", day(3), "")
+	a.addEntity("AmiProduct", "SellerDesk Gateway for Arm", "Restricted", day(25), "")
+	a.addEntity("SaaSProduct", "Partner Data Bridge", "Public", day(7), "999988887777")
+}
+
+// setupConnected makes a the seller with the onboarding stack launched and a
+// data-feed object delivered; it returns the stack, or nil after recording a
+// setup failure.
+func setupConnected(a *Account) *StackInfo {
+	setupSeller(a)
+	st, err := a.launchStack(OnboardingStackName, string(template.Body()),
+		map[string]string{"PartnerAccountId": DemoPartnerAccountID, "ExternalId": DemoExternalID}, template.Capabilities...)
+	if err != nil {
+		a.setupFailed(fmt.Errorf("launching %s: %w", OnboardingStackName, err))
+		return nil
+	}
+	if st.Status != "CREATE_COMPLETE" {
+		a.setupFailed(fmt.Errorf("launching %s ended %s: %s", OnboardingStackName, st.Status, st.StatusReason))
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b := a.s3Buckets[st.Outputs["SddsBucketName"]]
+	if b == nil {
+		a.setupFailed(fmt.Errorf("the onboarding stack has no SDDS bucket (outputs %v)", st.Outputs))
+		return nil
+	}
+	now := time.Now().UTC()
+	a.putObject(b, sddsObjectKey(DemoDataFeed, now), []byte(demoBillingEvents(a.ID, now)), "text/csv", now)
+	return &st
+}
+
+// sddsObjectKey is where Seller Data Feeds deliver a feed's month.
+func sddsObjectKey(feed string, t time.Time) string {
+	return fmt.Sprintf("%s_v1/year=%04d/month=%02d/data.csv", feed, t.Year(), int(t.Month()))
+}
+
+func demoBillingEvents(account string, t time.Time) string {
+	return "billing_event_id,from_account_id,to_account_id,end_user_account_id,product_id,action,transaction_type,amount,currency,invoice_date\n" +
+		fmt.Sprintf("be-%s,%s,%s,%s,prod-sandbox,INVOICED,SELLER_REV_SHARE,120.00,USD,%s\n",
+			stableID("", account+t.Format("2006-01"))[:10], "210987654321", account, "210987654321", t.Format("2006-01-02"))
 }
 
 // Scenarios returns every known scenario, sorted by name.
@@ -91,7 +226,7 @@ func (sc Scenario) buildWith(env accountEnv) (*Account, error) {
 		sc.Setup(a)
 	}
 	if err := a.validate(); err != nil {
-		a.cancel()
+		a.shutdown()
 		return nil, fmt.Errorf("sandbox scenario %q: %w", sc.Name, err)
 	}
 	return a, nil

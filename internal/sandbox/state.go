@@ -79,13 +79,28 @@ type SQSQueue struct {
 	Attributes     map[string]string
 	Tags           map[string]string
 	Created        time.Time
+
+	messages []*sqsMessage // oldest first (sqs.go)
+	wake     chan struct{} // closed and replaced when a message arrives
 }
 
 func (q *SQSQueue) clone() SQSQueue {
 	c := *q
 	c.Attributes = maps.Clone(q.Attributes)
 	c.Tags = maps.Clone(q.Tags)
+	c.messages, c.wake = nil, nil
 	return c
+}
+
+// SQSMessage is a message waiting in a queue (see Account.QueueMessages).
+type SQSMessage struct {
+	ID, Body string
+	// MessageAttributes holds the String/Number attributes' values.
+	MessageAttributes map[string]string
+	Sent              time.Time
+	ReceiveCount      int
+	// InFlight: received and not yet visible again.
+	InFlight bool
 }
 
 // SNSTopic is an SNS topic. Attributes use SNS's names (DisplayName, Policy,
@@ -151,9 +166,15 @@ type S3Object struct {
 	Key          string
 	Body         []byte
 	ContentType  string
-	ETag         string
+	ETag         string // quoted MD5 of Body, as S3 returns it
 	LastModified time.Time
-	Metadata     map[string]string
+	Metadata     map[string]string // user metadata (x-amz-meta-*), lower-case names
+	// SSEAlgorithm is the server-side encryption applied (AES256 or aws:kms)
+	// and KMSKeyID the key ARN for aws:kms; set from the bucket's default
+	// encryption unless the upload asked otherwise.
+	SSEAlgorithm     string
+	KMSKeyID         string
+	BucketKeyEnabled bool
 }
 
 func (b *S3Bucket) clone() S3Bucket {
@@ -236,6 +257,29 @@ func (c *CustomResource) clone() CustomResource {
 	x := *c
 	x.Properties, _ = deepCopy(c.Properties).(map[string]any)
 	return x
+}
+
+// CatalogEntity is an AWS Marketplace Catalog entity (a product, offer, …)
+// as ListEntities summarizes it.
+type CatalogEntity struct {
+	ID   string // e.g. "prod-abcdefghijklm"
+	Type string // entity type without version, e.g. "SaaSProduct"
+	Name string // product title / offer name
+	ARN  string
+	// LastModified is when the entity last changed.
+	LastModified time.Time
+	// Visibility: Public, Limited, Restricted, Draft, …
+	Visibility string
+	// Shared: the entity belongs to another account and is shared with this
+	// one (OwnershipType SHARED); otherwise the account owns it (SELF).
+	Shared bool
+	Tags   []Tag
+}
+
+func (e *CatalogEntity) clone() CatalogEntity {
+	c := *e
+	c.Tags = slices.Clone(e.Tags)
+	return c
 }
 
 // StackInfo is a snapshot of a CloudFormation stack.
@@ -386,6 +430,41 @@ func (a *Account) Bucket(name string) (S3Bucket, bool) {
 		return b.clone(), true
 	}
 	return S3Bucket{}, false
+}
+
+// QueueMessages returns the messages in the queue named by its name, URL or
+// ARN, oldest first, in-flight ones included (nil for an unknown queue).
+func (a *Account) QueueMessages(nameURLOrARN string) []SQSMessage {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	q := a.findQueue(nameURLOrARN)
+	if q == nil {
+		return nil
+	}
+	now := time.Now()
+	out := make([]SQSMessage, 0, len(q.messages))
+	for _, m := range q.messages {
+		out = append(out, m.snapshot(now))
+	}
+	return out
+}
+
+// CatalogEntities returns the account's AWS Marketplace Catalog entities
+// (owned and shared), sorted by type, then ID.
+func (a *Account) CatalogEntities() []CatalogEntity {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]CatalogEntity, 0, len(a.entities))
+	for _, e := range a.entities {
+		out = append(out, e.clone())
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Type != out[j].Type {
+			return out[i].Type < out[j].Type
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
 }
 
 // Keys returns every KMS key (including keys pending deletion), sorted by ID.
