@@ -1,0 +1,168 @@
+package tiles
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/onboarding"
+)
+
+// RoleTile builds the role and access tile from the onboarding stack record
+// (nil: nothing launched for this target). Its checks are the record's role
+// verification (onboarding.VerifyRole, kept fresh by RefreshRole).
+func RoleTile(rec *onboarding.StackRecord) Tile {
+	t := Tile{ID: TileRole, State: StateNotConnected}
+	if rec == nil {
+		t.Summary = "Not connected: launch the onboarding stack to create the partner role."
+		return t
+	}
+	t.CheckedAt = rec.UpdatedAt
+	for _, c := range rec.Checks {
+		t.Checks = append(t.Checks, roleCheck(c))
+	}
+	switch rec.Phase {
+	case onboarding.PhaseLaunching:
+		t.State = StateLaunching
+		verb := "Launching"
+		if rec.Operation == "update" {
+			verb = "Updating"
+		}
+		t.Summary = fmt.Sprintf("%s: %d of %d resources.", verb, rec.Done, rec.Total)
+	case onboarding.PhaseVerifying:
+		t.State = StateLaunching
+		t.Summary = fmt.Sprintf("Launching: %d of %d resources; the stack is complete and the role is being verified.", rec.Done, rec.Total)
+	case onboarding.PhaseDeleting:
+		// An operation under way, like a launch; the summary says which.
+		t.State = StateLaunching
+		t.Summary = fmt.Sprintf("Deleting the stack: %d of %d resources.", rec.Done, rec.Total)
+	case onboarding.PhaseConnected:
+		t.State = StateConnected
+		t.Summary = fmt.Sprintf("Connected: stack %s is complete and the partner role is verified.", rec.StackName)
+		if rec.NeedsUpdate() {
+			t.Notes = append(t.Notes, Note{Text: "The stack was created from template " + rec.TemplateVersion + "; this app carries a newer one. Update the stack to apply it."})
+		}
+	case onboarding.PhaseError:
+		t.State = StateError
+		if roleUnverifiable(rec, t.Checks) {
+			c, _ := firstNotPassed(t.Checks)
+			t.State = StateUnknown
+			t.Summary = "Not verified: the stack is complete, but this endpoint could not run the role check \"" + c.Name + "\"; none failed."
+			break
+		}
+		t.Summary, t.Checks = roleError(rec, t.Checks)
+	default: // not connected (never launched, or deleted)
+		t.Summary = "Not connected: launch the onboarding stack to create the partner role."
+		return t
+	}
+	t.Fields = roleFields(rec)
+	return t
+}
+
+// roleFields are the values a partner needs, from the stack outputs.
+func roleFields(rec *onboarding.StackRecord) []Field {
+	var f []Field
+	add := func(label, value string, copyable bool) {
+		if value != "" {
+			f = append(f, Field{Label: label, Value: value, Copy: copyable})
+		}
+	}
+	add("Stack", rec.StackName, false)
+	add("Role ARN", rec.Outputs["PartnerRoleArn"], true)
+	extID := rec.Outputs["ExternalId"]
+	if extID == "" {
+		extID = rec.Params.ExternalID
+	}
+	add("External ID", extID, true)
+	add("Queue URL", rec.Outputs["QueueUrl"], true)
+	return f
+}
+
+// roleUnverifiable: the stack is complete and the only role checks that did
+// not pass could not be run (an endpoint without the IAM call).
+func roleUnverifiable(rec *onboarding.StackRecord, checks []CheckResult) bool {
+	if rec.Failure != nil && rec.Failure.LogicalID != "PartnerRole" {
+		return false
+	}
+	c, bad := firstNotPassed(checks)
+	return bad && c.Status == StatusCouldNotCheck
+}
+
+// roleError names the failing step and its fix: the stack's first failure,
+// or the role check that failed.
+func roleError(rec *onboarding.StackRecord, checks []CheckResult) (string, []CheckResult) {
+	if c, bad := firstNotPassed(checks); bad && c.Status == StatusFailed {
+		return "Error: " + c.Name + " — " + c.Detail + ". " + c.Fix, checks
+	}
+	if f := rec.Failure; f != nil {
+		verb := "Create"
+		switch rec.Operation {
+		case "update":
+			verb = "Update"
+		case "delete":
+			verb = "Delete"
+		}
+		name := verb + " stack " + rec.StackName
+		if f.LogicalID != "" && f.LogicalID != rec.StackName {
+			name = verb + " resource " + f.LogicalID + " (" + f.Type + ")"
+		}
+		c := CheckResult{Name: name, Status: StatusFailed, Detail: f.Reason, Fix: f.Plain, Code: rec.Status}
+		checks = append([]CheckResult{c}, checks...)
+		s := "Error: " + name + " failed"
+		if rec.RolledBack {
+			s += " and the stack rolled back"
+		}
+		return s + ". " + f.Plain, checks
+	}
+	return "Error: the stack ended in " + rec.Status + ".", checks
+}
+
+// codeInText finds an AWS error code kept in a description such as
+// "AWS returned an error (NotImplemented): ...".
+var codeInText = regexp.MustCompile(`\(([A-Z][A-Za-z0-9]+)\)`)
+
+// roleCheck converts one onboarding.Check. A step the endpoint does not
+// implement could not be checked, and is not passed.
+func roleCheck(c onboarding.Check) CheckResult {
+	r := CheckResult{Name: c.Name, Detail: c.Detail}
+	if c.OK {
+		r.Status = StatusPassed
+		return r
+	}
+	r.Status = StatusFailed
+	if m := codeInText.FindStringSubmatch(c.Detail); m != nil {
+		r.Code = m[1]
+		if notSupportedCodes[m[1]] {
+			r.Status = StatusCouldNotCheck
+			r.Fix = "This endpoint does not implement the call; verify against AWS (or the SellerDesk sandbox)."
+			return r
+		}
+	}
+	r.Fix = "Update the onboarding stack to restore the role as the template defines it (or delete and launch it again)."
+	return r
+}
+
+// RefreshRole re-verifies the partner role of a complete stack with
+// onboarding.VerifyRole, as every refresh does, and moves the record between
+// Connected and Error accordingly. Records whose stack itself is not
+// complete (launching, rolled back, deleted) are returned unchanged.
+func RefreshRole(ctx context.Context, client onboarding.IAM, rec onboarding.StackRecord) onboarding.StackRecord {
+	complete := rec.Status == "CREATE_COMPLETE" || rec.Status == "UPDATE_COMPLETE"
+	roleFailure := rec.Failure == nil || rec.Failure.LogicalID == "PartnerRole"
+	if !complete || !roleFailure || (rec.Phase != onboarding.PhaseConnected && rec.Phase != onboarding.PhaseError) {
+		return rec
+	}
+	rec.Checks = onboarding.VerifyRole(ctx, client, rec)
+	rec.UpdatedAt = time.Now().UTC()
+	rec.Phase, rec.Failure = onboarding.PhaseConnected, nil
+	for _, c := range rec.Checks {
+		if !c.OK {
+			rec.Phase = onboarding.PhaseError
+			rec.Failure = &onboarding.Failure{LogicalID: "PartnerRole", Type: "AWS::IAM::Role", Reason: c.Detail,
+				Plain: "The stack finished, but the partner role is not as the template defines it: " + c.Name + ". " + c.Detail}
+			break
+		}
+	}
+	return rec
+}
