@@ -43,7 +43,7 @@ check "unreachable endpoint is explained, exit 1" 1 "127.0.0.1:9" timeout 30 "$b
 
 # The sandbox served to outside clients.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" sandbox --addr "127.0.0.1:$port" --scenario fresh > "$work/sandbox.out" 2>&1 &
+"$bin" sandbox --addr "127.0.0.1:$port" --scenario fresh --time-scale 1000 > "$work/sandbox.out" 2>&1 &
 sbpid=$!
 for _ in $(seq 1 100); do grep -q "Endpoint:" "$work/sandbox.out" 2>/dev/null && break; sleep 0.1; done
 check "sandbox prints its endpoint and the variables to use" 0 "export AWS_ENDPOINT_URL=http://127.0.0.1:$port" cat "$work/sandbox.out"
@@ -54,6 +54,16 @@ else echo "skip AWS CLI: not installed"; fi
 if python3 -c 'import boto3' 2>/dev/null; then
   check "boto3: get_caller_identity on the sandbox" 0 "111122223333" env AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox python3 -c "import boto3; print(boto3.client('sts', region_name='us-east-1', endpoint_url='http://127.0.0.1:$port').get_caller_identity()['Account'])"
 else echo "skip boto3: not installed"; fi
+# fresh → launch → all four tiles Connected, through the served sandbox.
+check "status before the launch: not all connected" 1 "Role and access  NOT-CONNECTED" "$bin" status --profile static --endpoint-url "http://127.0.0.1:$port"
+check "launch through --endpoint-url ends Connected" 0 "Connected:" "$bin" launch --profile static --endpoint-url "http://127.0.0.1:$port" --partner-account 123456789012 --external-id sellerdesk-ci-ext --wait
+check "stack events lists the create" 0 "CREATE_COMPLETE" "$bin" stack events --profile static --endpoint-url "http://127.0.0.1:$port"
+check "status after the launch: 4 of 4 connected" 0 "4 of 4 connected" "$bin" status --profile static --endpoint-url "http://127.0.0.1:$port"
+if command -v aws >/dev/null; then
+  check "AWS CLI reads the stack outputs" 0 "PartnerRoleArn" env AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$port" cloudformation describe-stacks --stack-name SellerDesk-Onboarding
+  check "AWS CLI reads the partner role" 0 "SellerDeskPartnerRole" env AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$port" iam get-role --role-name SellerDeskPartnerRole
+fi
+check "stack delete --yes removes it" 0 "deleted" "$bin" stack delete --yes --profile static --endpoint-url "http://127.0.0.1:$port"
 check "a second sandbox on a busy port fails clearly" 1 "127.0.0.1:$port" "$bin" sandbox --addr "127.0.0.1:$port"
 check "a non-loopback address is refused" 1 "loopback" "$bin" sandbox --addr 0.0.0.0:0
 
@@ -68,6 +78,13 @@ check "a bad partner account is refused before anything is created" 1 "12 digits
 check "a bad external ID is refused" 1 "External ID" \
   "$bin" launch --sandbox fresh --partner-account 123456789012 --external-id 'has space'
 check "stack delete asks for --yes" 2 "--yes" "$bin" stack delete --sandbox fresh
+
+# The tiles (issue 4) on the scenarios.
+check "status on connected: 4 of 4" 0 "4 of 4 connected" "$bin" status --sandbox connected
+check "test cas on cas-broken names the failing check" 1 "✗ CAS topic exists and its policy allows publishing" "$bin" test cas --sandbox cas-broken
+check "test sdds on sdds-broken names the failing check" 1 "✗ KMS key policy" "$bin" test sdds --sandbox sdds-broken
+check "status on not-seller: not registered" 1 "NOT-REGISTERED" "$bin" status --sandbox not-seller
+check "test sdds on connected passes" 0 "Connected: all" "$bin" test sdds --sandbox connected
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -86,6 +86,8 @@ func commands() []command {
 		{name: "template", summary: "print the onboarding CloudFormation template (--json: every permission in plain words)", run: runTemplate},
 		{name: "launch", summary: "create the onboarding stack: --partner-account ID --external-id X [--stack-name N] [--report-url URL] [--least-privilege] [--wait]", run: runLaunch},
 		{name: "stack", summary: "the onboarding stack: 'stack events' or 'stack delete --yes' [--stack-name N]", run: runStack},
+		{name: "status", summary: "the four tiles: seller account, role and access, CAS, SDDS (exit 0 only when all are connected)", run: runStatus},
+		{name: "test", summary: "run Test Configuration: 'test cas' or 'test sdds' (exit 0 only when every check passed)", run: runTest},
 		{name: "version", summary: "print the version", run: runVersion},
 		{name: "serve-web", summary: "serve the UI and its services to a browser on loopback (tests, demos)", hidden: true, run: runServeWeb},
 	}
