@@ -85,6 +85,9 @@ type Onboarding struct {
 	log     *slog.Logger
 	polling onboarding.Polling
 
+	// onSettled is told when a watch ends (the tiles refresh after a launch).
+	onSettled func(rec onboarding.StackRecord)
+
 	mu       sync.Mutex
 	rec      *onboarding.StackRecord
 	target   string
@@ -368,6 +371,9 @@ func (o *Onboarding) startWatch(rec onboarding.StackRecord) {
 			o.save(context.Background(), final)
 		}
 		o.emit()
+		if err == nil && o.onSettled != nil {
+			o.onSettled(final)
+		}
 	}()
 }
 
@@ -473,4 +479,18 @@ func (o *Onboarding) Recheck() (StackView, error) {
 	o.mu.Unlock()
 	o.emit()
 	return o.State(), nil
+}
+
+// adopt takes a record re-verified elsewhere (the tiles' refresh) when it
+// belongs to the current target and nothing is running.
+func (o *Onboarding) adopt(ctx context.Context, r onboarding.StackRecord) {
+	o.mu.Lock()
+	if o.watching || (o.target != "" && r.TargetKey != "" && r.TargetKey != o.target) {
+		o.mu.Unlock()
+		return
+	}
+	o.rec = &r
+	o.mu.Unlock()
+	o.save(ctx, r)
+	o.emit()
 }

@@ -34,6 +34,7 @@ type Services struct {
 	Session    *Session
 	Shell      *Shell
 	Onboarding *Onboarding
+	Tiles      *Tiles
 
 	Manager *session.Manager
 	Store   *store.Store // nil when another process holds the state file
@@ -81,7 +82,13 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 	s.Manager = session.New(session.Options{Store: st, Files: files, MFA: s.Session.mfaPrompter(), TimeScale: o.TimeScale, Logger: log.Logger})
 	s.Session.mgr = s.Manager
 	s.Onboarding = NewOnboarding(s.Manager, st, o.Platform, log.Logger, o.Polling)
-	s.Session.onTarget = append(s.Session.onTarget, s.Onboarding.targetChanged)
+	s.Tiles = NewTiles(s.Manager, st, s.Onboarding, o.Platform, log.Logger)
+	s.Session.onTarget = append(s.Session.onTarget, s.Onboarding.targetChanged, s.Tiles.targetChanged)
+	s.Onboarding.onSettled = func(r onboarding.StackRecord) {
+		if r.Phase == onboarding.PhaseConnected || r.Phase == onboarding.PhaseNotConnected {
+			go s.Tiles.Refresh() // after a launch or delete, as the tiles issue asks
+		}
+	}
 	stateFile := ""
 	if st != nil {
 		stateFile = st.Path()
@@ -92,7 +99,7 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 }
 
 // Bindings are the values bound to the window.
-func (s *Services) Bindings() []any { return []any{s.Session, s.Shell, s.Onboarding} }
+func (s *Services) Bindings() []any { return []any{s.Session, s.Shell, s.Onboarding, s.Tiles} }
 
 // Start selects the initial target: the one asked for on the command line,
 // else the one remembered, else the sandbox. It reads only the cache.

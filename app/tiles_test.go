@@ -1,0 +1,109 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/onboarding"
+	"github.com/sellerdesk/sellerdesk/internal/tiles"
+)
+
+func tileStates(v TilesView) map[string]tiles.State {
+	out := map[string]tiles.State{}
+	for _, t := range v.Tiles {
+		out[t.ID] = t.State
+	}
+	return out
+}
+
+func TestFreshLaunchToFourConnectedAndCachedOnRestart(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none2"))
+	home := filepath.Join(dir, "home")
+	ctx := context.Background()
+	build := func() *Services {
+		svc, err := Build(ctx, Options{DataDir: home, Platform: &RecordingPlatform{}, Started: time.Now(), TimeScale: 1000, Polling: testPolling})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return svc
+	}
+	svc := build()
+	svc.Start(ctx, nil)
+	svc.Session.Refresh()
+	v := svc.Tiles.Refresh()
+	if s := tileStates(v); s["seller"] != tiles.StateCompleted || s["role"] != tiles.StateNotConnected {
+		t.Fatalf("before launch: %v", s)
+	}
+	if _, err := svc.Onboarding.Launch(LaunchForm{StackName: onboarding.DefaultStackName, PartnerAccountID: "123456789012", ExternalID: "ext-tiles", Acknowledged: true}); err != nil {
+		t.Fatal(err)
+	}
+	waitPhase(t, svc.Onboarding, onboarding.PhaseConnected, 60*time.Second)
+	if _, err := svc.Tiles.SetEnrolled("cas", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Tiles.SetEnrolled("sdds", true); err != nil {
+		t.Fatal(err)
+	}
+	v = svc.Tiles.Refresh()
+	if v.Connected != 4 {
+		t.Fatalf("after launch and enrolment: %d of %d, %v", v.Connected, v.Total, tileStates(v))
+	}
+	if _, err := svc.Tiles.SetEnrolled("role", true); err == nil {
+		t.Error("the role tile has no enrolment toggle")
+	}
+	svc.Close()
+
+	// Next start: the tiles are there at once, from the cache, marked stale.
+	// (The embedded sandbox starts empty, so they are not refreshed here.)
+	svc = build()
+	defer svc.Close()
+	svc.Start(ctx, nil)
+	v = svc.Tiles.State()
+	if v.Connected != 4 || !v.CASEnrolled || !v.SDDSEnrolled {
+		t.Fatalf("cached: %d of %d %v", v.Connected, v.Total, tileStates(v))
+	}
+	for _, tile := range v.Tiles {
+		if !tile.Stale {
+			t.Errorf("tile %s from the cache is not marked stale", tile.ID)
+		}
+	}
+}
+
+func TestBrokenScenariosNameTheFailingCheck(t *testing.T) {
+	tests := []struct {
+		scenario, tile, check string
+	}{
+		{"cas-broken", "cas", tiles.CASCheckTopic},
+		{"sdds-broken", "sdds", tiles.SDDSCheckKey},
+	}
+	for _, tc := range tests {
+		t.Run(tc.scenario, func(t *testing.T) {
+			svc, _, _ := newServices(t, "", "")
+			svc.Start(context.Background(), nil)
+			svc.Session.UseSandbox(tc.scenario)
+			if _, err := svc.Tiles.SetEnrolled(tc.tile, true); err != nil {
+				t.Fatal(err)
+			}
+			v := svc.Tiles.State()
+			for _, tile := range v.Tiles {
+				if tile.ID != tc.tile {
+					continue
+				}
+				if tile.State != tiles.StateError {
+					t.Fatalf("%s tile is %s, want error", tc.tile, tile.State)
+				}
+				for _, c := range tile.Checks {
+					if c.Name == tc.check && c.Status == tiles.StatusFailed && c.Fix != "" {
+						return
+					}
+				}
+				t.Fatalf("no failed %q check with a fix: %+v", tc.check, tile.Checks)
+			}
+			t.Fatalf("no %s tile", tc.tile)
+		})
+	}
+}
