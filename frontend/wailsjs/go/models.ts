@@ -333,6 +333,51 @@ export namespace app {
 		    return a;
 		}
 	}
+	
+	export class TilesView {
+	    tiles: tiles.Tile[];
+	    connected: number;
+	    total: number;
+	    busy: boolean;
+	    sellerConfirmed: boolean;
+	    casEnrolled: boolean;
+	    sddsEnrolled: boolean;
+	    error?: ErrorView;
+	
+	    static createFrom(source: any = {}) {
+	        return new TilesView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.tiles = this.convertValues(source["tiles"], tiles.Tile);
+	        this.connected = source["connected"];
+	        this.total = source["total"];
+	        this.busy = source["busy"];
+	        this.sellerConfirmed = source["sellerConfirmed"];
+	        this.casEnrolled = source["casEnrolled"];
+	        this.sddsEnrolled = source["sddsEnrolled"];
+	        this.error = this.convertValues(source["error"], ErrorView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 
@@ -673,6 +718,108 @@ export namespace template {
 	        this.conditions = this.convertValues(source["conditions"], ConditionSummary);
 	        this.resources = this.convertValues(source["resources"], ResourceSummary);
 	        this.outputs = this.convertValues(source["outputs"], OutputSummary);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace tiles {
+	
+	export class CheckResult {
+	    name: string;
+	    status: string;
+	    detail: string;
+	    fix: string;
+	    code: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CheckResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.detail = source["detail"];
+	        this.fix = source["fix"];
+	        this.code = source["code"];
+	    }
+	}
+	export class Field {
+	    label: string;
+	    value: string;
+	    copy: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Field(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.label = source["label"];
+	        this.value = source["value"];
+	        this.copy = source["copy"];
+	    }
+	}
+	export class Note {
+	    text: string;
+	    link?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Note(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.link = source["link"];
+	    }
+	}
+	export class Tile {
+	    id: string;
+	    state: string;
+	    summary: string;
+	    fields: Field[];
+	    checks: CheckResult[];
+	    // Go type: time
+	    checkedAt: any;
+	    stale: boolean;
+	    source?: string;
+	    notes: Note[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Tile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.state = source["state"];
+	        this.summary = source["summary"];
+	        this.fields = this.convertValues(source["fields"], Field);
+	        this.checks = this.convertValues(source["checks"], CheckResult);
+	        this.checkedAt = this.convertValues(source["checkedAt"], null);
+	        this.stale = source["stale"];
+	        this.source = source["source"];
+	        this.notes = this.convertValues(source["notes"], Note);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
