@@ -2,14 +2,11 @@ package tiles
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/testaws"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -25,47 +22,11 @@ import (
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 )
 
-// startMoto runs moto_server, an AWS fake independent of this project, on a
-// free loopback port.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("SELLERDESK_SKIP_MOTO") != "" {
-		t.Skip("SELLERDESK_SKIP_MOTO set")
-	}
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		t.Skip("moto_server is not installed (it comes only from PyPI); the tiles are not checked against an independent AWS fake here")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for range 150 {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			return url
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatal("moto_server did not start")
-	return ""
-}
-
 // TestTilesAgainstMoto launches the onboarding stack on moto_server, then
 // builds every tile from real SDK calls. Whatever moto cannot answer must
 // come out as "could not check" (or a failure), never as passed.
 func TestTilesAgainstMoto(t *testing.T) {
-	url := startMoto(t)
+	url := testaws.StartMoto(t)
 	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
 		Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", "")}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
