@@ -3,11 +3,13 @@
 import * as Onboarding from '../../wailsjs/go/app/Onboarding'
 import * as Session from '../../wailsjs/go/app/Session'
 import * as Shell from '../../wailsjs/go/app/Shell'
+import * as Tiles from '../../wailsjs/go/app/Tiles'
 import {
   normalizePreview,
   normalizeReview,
   normalizeStackView,
   normalizeState,
+  normalizeTilesView,
   type AppInfo,
   type ChangePreview,
   type ConnectionState,
@@ -18,10 +20,11 @@ import {
   type Review,
   type ScenarioView,
   type StackView,
+  type TilesView,
 } from './types'
 
 export type * from './types'
-export { errorMessage } from './types'
+export { checkedTime, errorMessage } from './types'
 
 // --- Session: targets and identity ---
 
@@ -129,4 +132,36 @@ export async function executeUpdate(changeSetId: string): Promise<StackView> {
 /** Verifies the partner role of a connected stack again. */
 export async function recheckStack(): Promise<StackView> {
   return normalizeStackView(await Onboarding.Recheck())
+}
+
+// --- Tiles: the four status tiles ---
+
+/** The tiles as last known (from the cache, marked stale), without calling AWS. */
+export async function tilesState(): Promise<TilesView> {
+  return normalizeTilesView(await Tiles.State())
+}
+
+/** Re-checks every tile (and Test Configuration where enrolled). */
+export async function refreshTiles(): Promise<TilesView> {
+  return normalizeTilesView(await Tiles.Refresh())
+}
+
+/** Runs CAS Test Configuration. */
+export async function testCas(): Promise<TilesView> {
+  return normalizeTilesView(await Tiles.TestCAS())
+}
+
+/** Runs SDDS Test Configuration. */
+export async function testSdds(): Promise<TilesView> {
+  return normalizeTilesView(await Tiles.TestSDDS())
+}
+
+/** Records the "Enrolled in CAS/SDDS" toggle; enrolling runs Test Configuration. */
+export async function setEnrolled(tile: 'cas' | 'sdds', enrolled: boolean): Promise<TilesView> {
+  return normalizeTilesView(await Tiles.SetEnrolled(tile, enrolled))
+}
+
+/** Records "I completed seller registration" and re-checks. */
+export async function confirmSeller(confirmed: boolean): Promise<TilesView> {
+  return normalizeTilesView(await Tiles.ConfirmSeller(confirmed))
 }

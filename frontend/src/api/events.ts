@@ -6,7 +6,7 @@ import {
   EventsOn,
   WindowSetTitle,
 } from '../../wailsjs/runtime/runtime'
-import { normalizeStackView, normalizeState, type ConnectionState, type MFAPrompt, type SSODeviceCode, type SSOResult, type StackView } from './types'
+import { normalizeStackView, normalizeState, normalizeTilesView, type ConnectionState, type MFAPrompt, type SSODeviceCode, type SSOResult, type StackView, type TilesView } from './types'
 
 export const EventSessionChanged = 'session:changed'
 export const EventMFAPrompt = 'mfa:prompt'
@@ -14,6 +14,8 @@ export const EventSSODeviceCode = 'sso:device-code'
 export const EventSSODone = 'sso:done'
 /** app.EventOnboardingChanged (app/onboarding.go): carries a StackView. */
 export const EventOnboardingChanged = 'onboarding:changed'
+/** app.EventTilesChanged (app/tiles.go): carries a TilesView. */
+export const EventTilesChanged = 'tiles:changed'
 
 type Unsubscribe = () => void
 
@@ -45,6 +47,10 @@ export function onSsoDone(cb: (result: SSOResult) => void): Unsubscribe {
 
 export function onOnboardingChanged(cb: (view: StackView) => void): Unsubscribe {
   return on<unknown>(EventOnboardingChanged, (raw) => cb(normalizeStackView(raw)))
+}
+
+export function onTilesChanged(cb: (view: TilesView) => void): Unsubscribe {
+  return on<unknown>(EventTilesChanged, (raw) => cb(normalizeTilesView(raw)))
 }
 
 export function setWindowTitle(title: string): void {

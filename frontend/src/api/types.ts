@@ -3,7 +3,7 @@
 // The generated models (wailsjs/go/models.ts) are classes with helper methods
 // and optional fields; Go sends nil pointers as null and nil slices as null.
 // Everything that crosses the seam is normalised to these plain types.
-import type { app, onboarding, template } from '../../wailsjs/go/models'
+import type { app, onboarding, template, tiles } from '../../wailsjs/go/models'
 
 type Fields<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] }
 
@@ -369,3 +369,111 @@ export type OnboardingModelsMatch = [
 ]
 const onboardingModelsMatch: OnboardingModelsMatch = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
 void onboardingModelsMatch
+
+// --- Status tiles (app/tiles.go, internal/tiles) ---
+
+/** Tile states (tiles.State); which tile uses which: internal/tiles/tiles.go. */
+export type TileState = 'unknown' | 'not-registered' | 'completed' | 'not-connected' | 'launching' | 'connected' | 'error' | 'not-enrolled'
+
+export type TileId = 'seller' | 'role' | 'cas' | 'sdds'
+
+/** Statuses of one check line (tiles.CheckResult.status). */
+export type CheckStatus = 'passed' | 'failed' | 'could-not-check'
+
+/** One line of a Test Configuration or a probe (tiles.CheckResult). */
+export interface CheckResult {
+  name: string
+  status: CheckStatus | string
+  detail: string
+  fix: string
+  code: string
+}
+
+/** A value of a tile, with a copy button when copy is set (tiles.Field). */
+export interface TileField {
+  label: string
+  value: string
+  copy: boolean
+}
+
+/** An informational line with an optional source link (tiles.Note). */
+export interface TileNote {
+  text: string
+  link: string
+}
+
+/** Everything one status tile shows (tiles.Tile). */
+export interface Tile {
+  id: TileId | string
+  state: TileState | string
+  summary: string
+  fields: TileField[]
+  checks: CheckResult[]
+  /** RFC 3339; Go's zero time ("0001-01-01T00:00:00Z") when never checked. */
+  checkedAt: string
+  /** Loaded from the cache and not refreshed yet. */
+  stale: boolean
+  /** Seller tile: detected (Catalog probe) or confirmed (by the user); "" otherwise. */
+  source: string
+  notes: TileNote[]
+}
+
+/** The four tiles and the header's overall progress (app.TilesView). */
+export interface TilesView {
+  tiles: Tile[]
+  connected: number
+  total: number
+  busy: boolean
+  sellerConfirmed: boolean
+  casEnrolled: boolean
+  sddsEnrolled: boolean
+  error: ErrorView | null
+}
+
+export type TilesModelsMatch = [Fields<app.TilesView>, Fields<tiles.Tile>, Fields<tiles.CheckResult>, Fields<tiles.Field>, Fields<tiles.Note>] extends [
+  { tiles: unknown[]; connected: number; total: number; busy: boolean; sellerConfirmed: boolean; casEnrolled: boolean; sddsEnrolled: boolean; error?: ErrorView },
+  { id: string; state: string; summary: string; fields: unknown[]; checks: unknown[]; checkedAt: unknown; stale: boolean; source?: string; notes: unknown[] },
+  { name: string; status: string; detail: string; fix: string; code: string },
+  { label: string; value: string; copy: boolean },
+  { text: string; link?: string },
+]
+  ? true
+  : never
+const tilesModelsMatch: TilesModelsMatch = true
+void tilesModelsMatch
+
+/** Go's zero time means "never": null then. */
+export function checkedTime(iso: string | null | undefined): string | null {
+  if (!iso || iso.startsWith('0001-01-01')) return null
+  return iso
+}
+
+function normalizeTile(raw: unknown): Tile {
+  const t = (raw ?? {}) as Partial<Record<keyof Tile, unknown>>
+  const str = (v: unknown) => (typeof v === 'string' ? v : '')
+  return {
+    id: str(t.id),
+    state: str(t.state) || 'unknown',
+    summary: str(t.summary),
+    fields: ((t.fields as TileField[] | null) ?? []).map((f) => ({ label: str(f.label), value: str(f.value), copy: Boolean(f.copy) })),
+    checks: ((t.checks as CheckResult[] | null) ?? []).map((c) => ({ name: str(c.name), status: str(c.status), detail: str(c.detail), fix: str(c.fix), code: str(c.code) })),
+    checkedAt: str(t.checkedAt),
+    stale: Boolean(t.stale),
+    source: str(t.source),
+    notes: ((t.notes as TileNote[] | null) ?? []).map((n) => ({ text: str(n.text), link: str(n.link) })),
+  }
+}
+
+export function normalizeTilesView(raw: unknown): TilesView {
+  const v = (raw ?? {}) as Partial<Record<keyof TilesView, unknown>>
+  return {
+    tiles: ((v.tiles as unknown[] | null) ?? []).map(normalizeTile),
+    connected: Number(v.connected ?? 0),
+    total: Number(v.total ?? 0) || 4,
+    busy: Boolean(v.busy),
+    sellerConfirmed: Boolean(v.sellerConfirmed),
+    casEnrolled: Boolean(v.casEnrolled),
+    sddsEnrolled: Boolean(v.sddsEnrolled),
+    error: (v.error as ErrorView | null | undefined) ?? null,
+  }
+}

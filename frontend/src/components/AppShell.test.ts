@@ -4,7 +4,7 @@ import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import App from '@/App.vue'
 import { resetReadyForTests } from '@/ready'
-import { backend, emit, events, identity, profileState, resetSeam, sandboxState } from '@/test/seam'
+import { backend, emit, events, freshTiles, identity, profileState, resetSeam, sandboxState, tile, tilesView } from '@/test/seam'
 import AboutDialog from './AboutDialog.vue'
 import SsoDialog from './SsoDialog.vue'
 
@@ -118,11 +118,13 @@ describe('app shell', () => {
     const w = mountApp()
     await flushPromises()
     backend.refreshIdentity.mockClear()
+    backend.refreshTiles.mockClear()
     const ctrlR = new KeyboardEvent('keydown', { key: 'r', ctrlKey: true, cancelable: true })
     window.dispatchEvent(ctrlR)
     await flushPromises()
     expect(ctrlR.defaultPrevented).toBe(true)
     expect(backend.refreshIdentity).toHaveBeenCalledTimes(1)
+    expect(backend.refreshTiles).toHaveBeenCalledTimes(1)
 
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F1', cancelable: true }))
     await flushPromises()
@@ -136,5 +138,45 @@ describe('app shell', () => {
     await flushPromises()
     await w.find('[aria-label="Copy account ID"]').trigger('click')
     expect(events.copyText).toHaveBeenCalledWith('123456789012')
+  })
+})
+
+describe('header progress and tiles', () => {
+  it('shows "N of 4 connected" from the TilesView and follows tiles:changed', async () => {
+    backend.tilesState.mockResolvedValue(tilesView(freshTiles().map((t) => ({ ...t, stale: true }))))
+    backend.refreshTiles.mockReturnValue(new Promise(() => {}))
+    const w = mountApp()
+    await flushPromises()
+    const progress = w.find('[data-testid="overall-progress"]')
+    expect(progress.text()).toBe('2 of 4 connected')
+    expect(w.find('[data-testid="tile-seller"] [data-testid="tile-stale"]').text()).toContain('last known — refreshing…')
+    expect(w.find('[data-testid="tile-role"] [data-testid="tile-stale"]').text()).toContain('last known — refreshing…')
+
+    emit('tiles:changed', tilesView(freshTiles({ cas: { state: 'connected' }, sdds: { state: 'connected' } })))
+    await flushPromises()
+    expect(w.find('[data-testid="overall-progress"]').text()).toBe('4 of 4 connected')
+    expect(w.find('[data-testid="tile-seller"] [data-testid="tile-stale"]').exists()).toBe(false)
+    expect(w.find('[data-testid="tile-cas"] [data-testid="tile-status"]').text()).toBe('Connected')
+  })
+
+  it('uses the Go total, and the refresh button re-checks identity and tiles', async () => {
+    backend.tilesState.mockResolvedValue(tilesView([tile('seller', 'not-registered')], { connected: 0, total: 4 }))
+    backend.refreshTiles.mockResolvedValue(tilesView([tile('seller', 'not-registered')], { connected: 0, total: 4 }))
+    const w = mountApp()
+    await flushPromises()
+    expect(w.find('[data-testid="overall-progress"]').text()).toBe('0 of 4 connected')
+    backend.refreshIdentity.mockClear()
+    backend.refreshTiles.mockClear()
+    await w.find('[data-testid="refresh-all"]').trigger('click')
+    await flushPromises()
+    expect(backend.refreshIdentity).toHaveBeenCalledTimes(1)
+    expect(backend.refreshTiles).toHaveBeenCalledTimes(1)
+  })
+
+  it('loads the tiles at start and refreshes them in the background', async () => {
+    mountApp()
+    await flushPromises()
+    expect(backend.tilesState).toHaveBeenCalledTimes(1)
+    expect(backend.refreshTiles).toHaveBeenCalledTimes(1)
   })
 })

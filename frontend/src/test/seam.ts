@@ -4,6 +4,7 @@
 //   vi.mock('@/api/events', async () => (await import('@/test/seam')).eventsModule())
 import { vi } from 'vitest'
 import {
+  checkedTime,
   errorMessage,
   type AppInfo,
   type ChangePreview,
@@ -20,6 +21,8 @@ import {
   type StackEvent,
   type StackRecord,
   type StackView,
+  type Tile,
+  type TilesView,
 } from '@/api/types'
 
 type Listener = (payload: never) => void
@@ -57,6 +60,12 @@ export const backend = {
   previewUpdate: vi.fn<() => Promise<ChangePreview>>(),
   executeUpdate: vi.fn<(changeSetId: string) => Promise<StackView>>(),
   recheckStack: vi.fn<() => Promise<StackView>>(),
+  tilesState: vi.fn<() => Promise<TilesView>>(),
+  refreshTiles: vi.fn<() => Promise<TilesView>>(),
+  testCas: vi.fn<() => Promise<TilesView>>(),
+  testSdds: vi.fn<() => Promise<TilesView>>(),
+  setEnrolled: vi.fn<(tile: 'cas' | 'sdds', enrolled: boolean) => Promise<TilesView>>(),
+  confirmSeller: vi.fn<(confirmed: boolean) => Promise<TilesView>>(),
 }
 
 export const events = {
@@ -65,13 +74,14 @@ export const events = {
   onSsoDeviceCode: vi.fn(listen<SSODeviceCode>('sso:device-code')),
   onSsoDone: vi.fn(listen<SSOResult>('sso:done')),
   onOnboardingChanged: vi.fn(listen<StackView>('onboarding:changed')),
+  onTilesChanged: vi.fn(listen<TilesView>('tiles:changed')),
   setWindowTitle: vi.fn<(title: string) => void>(),
   openURL: vi.fn<(url: string) => void>(),
   copyText: vi.fn<(text: string) => Promise<boolean>>(),
 }
 
 export function backendModule() {
-  return { ...backend, errorMessage }
+  return { ...backend, errorMessage, checkedTime }
 }
 
 export function eventsModule() {
@@ -82,6 +92,7 @@ export function eventsModule() {
     EventSSODeviceCode: 'sso:device-code',
     EventSSODone: 'sso:done',
     EventOnboardingChanged: 'onboarding:changed',
+    EventTilesChanged: 'tiles:changed',
   }
 }
 
@@ -91,6 +102,7 @@ export function emit(name: 'mfa:prompt', payload: MFAPrompt): void
 export function emit(name: 'sso:device-code', payload: SSODeviceCode): void
 export function emit(name: 'sso:done', payload: SSOResult): void
 export function emit(name: 'onboarding:changed', payload: StackView): void
+export function emit(name: 'tiles:changed', payload: TilesView): void
 export function emit(name: string, payload: unknown): void {
   listeners.get(name)?.forEach((l) => (l as (p: unknown) => void)(payload))
 }
@@ -173,6 +185,12 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.previewUpdate.mockResolvedValue(changePreview())
   backend.executeUpdate.mockImplementation(async () => stackView(record('launching', { operation: 'update' })))
   backend.recheckStack.mockImplementation(async () => stackView(record('connected')))
+  backend.tilesState.mockResolvedValue(tilesView([]))
+  backend.refreshTiles.mockImplementation(async () => tilesView(freshTiles()))
+  backend.testCas.mockImplementation(async () => tilesView(freshTiles()))
+  backend.testSdds.mockImplementation(async () => tilesView(freshTiles()))
+  backend.setEnrolled.mockImplementation(async (t, on) => tilesView(freshTiles(), t === 'cas' ? { casEnrolled: on } : { sddsEnrolled: on }))
+  backend.confirmSeller.mockImplementation(async (on) => tilesView(freshTiles(), { sellerConfirmed: on }))
 }
 
 // --- onboarding fixtures ---
@@ -353,4 +371,59 @@ export function changePreview(over: Partial<ChangePreview> = {}): ChangePreview 
     ],
     ...over,
   }
+}
+
+// --- tiles fixtures ---
+
+export const SELLER_GUIDE = 'https://docs.aws.amazon.com/marketplace/latest/userguide/seller-registration-process.html'
+export const CAS_SOURCE = 'https://docs.aws.amazon.com/marketplace/latest/userguide/Reporting.html'
+export const CAS_NOTE = 'AWS Marketplace discontinued the Commerce Analytics Service (CAS) API, with the legacy seller reports, on 30 August 2024 (AWS Seller Guide, "Reporting").'
+
+/** A tile shaped as internal/tiles builds it. */
+export function tile(id: string, state: string, over: Partial<Tile> = {}): Tile {
+  const base: Tile = { id, state, summary: '', fields: [], checks: [], checkedAt: new Date().toISOString(), stale: false, source: '', notes: [] }
+  if (id === 'seller') {
+    base.notes = [{ text: 'AWS Marketplace seller registration guide', link: SELLER_GUIDE }]
+    base.checks = [{ name: 'Marketplace Catalog probe (ListEntities, OwnershipType SELF)', status: 'passed', detail: 'AWS Marketplace lists 1 SaaSProduct owned by this account.', fix: '', code: '' }]
+    if (state === 'completed') {
+      base.source = 'detected'
+      base.summary = 'Completed: AWS Marketplace lists a SaaSProduct owned by this account.'
+    } else if (state === 'not-registered') {
+      base.summary = 'Not registered: AWS Marketplace refused this account as a seller (AccessDeniedException).'
+      base.checks = [{ name: 'Marketplace Catalog probe (ListEntities, OwnershipType SELF)', status: 'failed', detail: 'AWS Marketplace refused the account.', fix: 'Register as a seller in the AWS Marketplace Management Portal.', code: 'AccessDeniedException' }]
+    } else {
+      base.summary = 'Unknown: this account owns no listed product yet, which is inconclusive. If you completed seller registration, confirm it.'
+    }
+  }
+  if (id === 'cas') {
+    base.fields = [
+      { label: 'S3 bucket name', value: 'sellerdesk-onboarding-casbucket-1a2b3c', copy: true },
+      { label: 'SNS topic ARN', value: 'arn:aws:sns:us-east-1:123456789012:SellerDesk-Onboarding-CasTopic', copy: true },
+    ]
+    base.notes = [{ text: CAS_NOTE, link: CAS_SOURCE }]
+    base.summary = state === 'connected' ? 'Connected: all 2 checks passed.' : state === 'not-enrolled' ? 'Not enrolled: copy the fields into AWS\'s CAS enrollment form.' : ''
+  }
+  if (id === 'sdds') {
+    base.fields = [
+      { label: 'S3 bucket ARN', value: 'arn:aws:s3:::sellerdesk-onboarding-sddsbucket-4d5e6f', copy: true },
+      { label: 'KMS key ARN', value: 'arn:aws:kms:us-east-1:123456789012:key/1111-2222', copy: true },
+      { label: 'SNS topic ARN', value: 'arn:aws:sns:us-east-1:123456789012:SellerDesk-Onboarding-SddsTopic', copy: true },
+    ]
+  }
+  return { ...base, ...over }
+}
+
+/** The four tiles of a freshly launched, connected account. */
+export function freshTiles(over: Partial<Record<'seller' | 'role' | 'cas' | 'sdds', Partial<Tile>>> = {}): Tile[] {
+  return [
+    tile('seller', 'completed', over.seller),
+    tile('role', 'connected', over.role),
+    tile('cas', 'not-enrolled', over.cas),
+    tile('sdds', 'not-enrolled', over.sdds),
+  ]
+}
+
+export function tilesView(ts: Tile[], over: Partial<TilesView> = {}): TilesView {
+  const connected = ts.filter((t) => t.state === 'connected' || (t.id === 'seller' && t.state === 'completed')).length
+  return { tiles: ts, connected, total: ts.length || 4, busy: false, sellerConfirmed: false, casEnrolled: false, sddsEnrolled: false, error: null, ...over }
 }
