@@ -51,6 +51,9 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"unknown scenario", []string{"whoami", "--sandbox", "nope"}, ExitFailure, `unknown sandbox scenario "nope"`},
 		{"malformed config names file and line", []string{"profiles"}, ExitFailure, "config:1"},
 		{"global flags before the command", []string{"--sandbox", "fresh", "--json", "whoami"}, ExitOK, `"account": "111122223333"`},
+		{"policy pattern prints JSON", []string{"policy", "enforce-tags-on-create", "--tag", "product-team=team-xyz"}, ExitOK, `"aws:ResourceTag/product-team": "team-xyz"`},
+		{"policy with a bad entity ARN", []string{"policy", "entities", "--entity", "bogus"}, ExitFailure, `"bogus"`},
+		{"policy unknown pattern", []string{"policy", "nope"}, ExitUsage, "all-resources"},
 		{"non-loopback sandbox", []string{"sandbox", "--addr", "0.0.0.0:0"}, ExitFailure, "loopback"},
 	}
 	for _, tc := range tests {
