@@ -63,6 +63,8 @@ if command -v aws >/dev/null; then
   check "AWS CLI reads the stack outputs" 0 "PartnerRoleArn" env AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$port" cloudformation describe-stacks --stack-name SellerDesk-Onboarding
   check "AWS CLI reads the partner role" 0 "SellerDeskPartnerRole" env AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$port" iam get-role --role-name SellerDeskPartnerRole
 fi
+check "resale-role creates the role and policy" 0 "Done: role arn:aws:iam::111122223333:role/FullResaleAuthorizationAccess" "$bin" resale-role --profile static --endpoint-url "http://127.0.0.1:$port"
+check "resale-role a second time: already in place" 0 "Already in place" "$bin" resale-role --profile static --endpoint-url "http://127.0.0.1:$port"
 check "stack delete --yes removes it" 0 "deleted" "$bin" stack delete --yes --profile static --endpoint-url "http://127.0.0.1:$port"
 check "a second sandbox on a busy port fails clearly" 1 "127.0.0.1:$port" "$bin" sandbox --addr "127.0.0.1:$port"
 check "a non-loopback address is refused" 1 "loopback" "$bin" sandbox --addr 0.0.0.0:0
@@ -80,6 +82,10 @@ check "a bad external ID is refused" 1 "External ID" \
 check "stack delete asks for --yes" 2 "--yes" "$bin" stack delete --sandbox fresh
 
 # The tiles (issue 4) on the scenarios.
+printf '{"Statement":[{"Effect":"Allow","Action":"aws-marketplace:StartChangeSet","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/product-team":"team-xyz"}}}]}' > "$work/broken-policy.json"
+check "policy lint catches StartChangeSet under a tag condition without TagResource" 1 "tag-condition-needs-tagresource" "$bin" policy lint "$work/broken-policy.json"
+"$bin" policy start-by-tag --tag product-team=team-xyz > "$work/good-policy.json"
+check "a built policy lints clean" 0 "info" "$bin" policy lint "$work/good-policy.json"
 check "status on connected: 4 of 4" 0 "4 of 4 connected" "$bin" status --sandbox connected
 check "test cas on cas-broken names the failing check" 1 "✗ CAS topic exists and its policy allows publishing" "$bin" test cas --sandbox cas-broken
 check "test sdds on sdds-broken names the failing check" 1 "✗ KMS key policy" "$bin" test sdds --sandbox sdds-broken

@@ -89,6 +89,7 @@ func commands() []command {
 		{name: "status", summary: "the four tiles: seller account, role and access, CAS, SDDS (exit 0 only when all are connected)", run: runStatus},
 		{name: "test", summary: "run Test Configuration: 'test cas' or 'test sdds' (exit 0 only when every check passed)", run: runTest},
 		{name: "policy", summary: "Catalog API access policies: 'policy PATTERN [options]' prints the IAM JSON, 'policy lint FILE' explains broken rules, 'policy managed' the AWS managed policies", run: runPolicy},
+		{name: "resale-role", summary: "create or repair the FullResaleAuthorizationAccess policy and role (idempotent; --steps shows the console steps it replaces)", run: runResaleRole},
 		{name: "version", summary: "print the version", run: runVersion},
 		{name: "serve-web", summary: "serve the UI and its services to a browser on loopback (tests, demos)", hidden: true, run: runServeWeb},
 	}
