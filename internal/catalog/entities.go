@@ -1,0 +1,162 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
+	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
+
+	"github.com/sellerdesk/sellerdesk/internal/store"
+)
+
+// EntityTypes are the seller entity types SellerDesk lists.
+var EntityTypes = []string{"SaaSProduct", "AmiProduct", "ContainerProduct", "DataProduct", "Offer", "ResaleAuthorization", "Experience"}
+
+// EntitySummary is the cached part of a ListEntities summary.
+type EntitySummary struct {
+	Type         string `json:"type"`
+	ID           string `json:"id"`
+	ARN          string `json:"arn"`
+	Name         string `json:"name"`
+	Visibility   string `json:"visibility"`
+	LastModified string `json:"lastModified"` // ISO 8601, as AWS sends it
+}
+
+// Cache layout in store.BucketCatalogEntities:
+//
+//	entity/<type>/<id>  EntitySummary
+//	hwm/<type>          newest LastModifiedDate of the last complete pass
+func entityKey(typ, id string) string { return "entity/" + typ + "/" + id }
+func hwmKey(typ string) string        { return "hwm/" + typ }
+
+// List returns the cached entities of types (EntityTypes when empty),
+// after refreshing the cache from ListEntities paced under its 10 req/s
+// quota. The first pass for a type reads every page; later passes sort by
+// LastModifiedDate DESCENDING and stop at the first entity older than the
+// high-water mark of the last complete pass. Entities exactly at the mark
+// are read again: LastModifiedDate has one-second resolution, so another
+// change in that same second would otherwise be missed. The mark only moves
+// after a complete pass, so an interrupted refresh is redone, not lost.
+// Incremental passes cannot see deleted entities; use WithFullRefresh.
+func List(ctx context.Context, api API, entityTypes []string, cache *store.Store, opts ...Option) ([]EntitySummary, error) {
+	c := runOptions(opts)
+	if len(entityTypes) == 0 {
+		entityTypes = EntityTypes
+	}
+	lim := c.limiters.For(OpListEntities)
+	for _, typ := range entityTypes {
+		if err := refresh(ctx, api, typ, cache, lim, c); err != nil {
+			return nil, err
+		}
+	}
+	var out []EntitySummary
+	for _, typ := range entityTypes {
+		err := cache.List(ctx, store.BucketCatalogEntities, "entity/"+typ+"/", func(_ string, raw []byte) error {
+			var e EntitySummary
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return err
+			}
+			out = append(out, e)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("catalog: read cached %s entities: %w", typ, err)
+		}
+	}
+	return out, nil
+}
+
+// WithFullRefresh makes List ignore the high-water mark and drop cached
+// entities that AWS no longer lists.
+func WithFullRefresh() Option { return func(c *runConfig) { c.full = true } }
+
+func refresh(ctx context.Context, api API, typ string, cache *store.Store, lim *Limiter, c runConfig) error {
+	var hwm string
+	if !c.full {
+		if _, err := cache.Get(ctx, store.BucketCatalogEntities, hwmKey(typ), &hwm); err != nil {
+			return fmt.Errorf("catalog: read %s high-water mark: %w", typ, err)
+		}
+	}
+	hwmT, hasMark := parseTime(hwm)
+	newest := hwm
+	seen := map[string]bool{}
+	var token *string
+pages:
+	for {
+		var out *marketplacecatalog.ListEntitiesOutput
+		err := Retry(ctx, func(ctx context.Context) error {
+			if err := lim.Wait(ctx); err != nil {
+				return err
+			}
+			var err error
+			out, err = api.ListEntities(ctx, &marketplacecatalog.ListEntitiesInput{
+				Catalog:    aws.String("AWSMarketplace"),
+				EntityType: aws.String(typ),
+				MaxResults: aws.Int32(50),
+				NextToken:  token,
+				Sort:       &types.Sort{SortBy: aws.String("LastModifiedDate"), SortOrder: types.SortOrderDescending},
+			})
+			return err
+		}, c.retry...)
+		if err != nil {
+			return fmt.Errorf("catalog: list %s entities: %w", typ, err)
+		}
+		for _, s := range out.EntitySummaryList {
+			e := EntitySummary{Type: typ, ID: aws.ToString(s.EntityId), ARN: aws.ToString(s.EntityArn),
+				Name: aws.ToString(s.Name), Visibility: aws.ToString(s.Visibility), LastModified: aws.ToString(s.LastModifiedDate)}
+			if t, ok := parseTime(e.LastModified); ok && hasMark && !c.full && t.Before(hwmT) {
+				break pages
+			}
+			if e.ID == "" {
+				continue
+			}
+			if err := cache.Put(ctx, store.BucketCatalogEntities, entityKey(typ, e.ID), e); err != nil {
+				return fmt.Errorf("catalog: cache %s: %w", e.ID, err)
+			}
+			seen[e.ID] = true
+			if t, ok := parseTime(e.LastModified); ok {
+				if n, ok := parseTime(newest); !ok || t.After(n) {
+					newest = e.LastModified
+				}
+			}
+		}
+		token = out.NextToken
+		if token == nil || *token == "" {
+			break
+		}
+	}
+	if c.full {
+		var stale []string
+		prefix := "entity/" + typ + "/"
+		err := cache.List(ctx, store.BucketCatalogEntities, prefix, func(key string, _ []byte) error {
+			if !seen[strings.TrimPrefix(key, prefix)] {
+				stale = append(stale, key)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("catalog: list cached %s: %w", typ, err)
+		}
+		for _, k := range stale {
+			if err := cache.Delete(ctx, store.BucketCatalogEntities, k); err != nil {
+				return fmt.Errorf("catalog: drop %s: %w", k, err)
+			}
+		}
+	}
+	if newest != "" {
+		if err := cache.Put(ctx, store.BucketCatalogEntities, hwmKey(typ), newest); err != nil {
+			return fmt.Errorf("catalog: save %s high-water mark: %w", typ, err)
+		}
+	}
+	return nil
+}
+
+func parseTime(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339, s)
+	return t, err == nil
+}
