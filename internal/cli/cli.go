@@ -88,6 +88,8 @@ func commands() []command {
 		{name: "stack", summary: "the onboarding stack: 'stack events' or 'stack delete --yes' [--stack-name N]", run: runStack},
 		{name: "status", summary: "the four tiles: seller account, role and access, CAS, SDDS (exit 0 only when all are connected)", run: runStatus},
 		{name: "test", summary: "run Test Configuration: 'test cas' or 'test sdds' (exit 0 only when every check passed)", run: runTest},
+		{name: "entities", summary: "list the seller's Marketplace Catalog entities [--type T] (cached, refreshed incrementally)", run: runEntities},
+		{name: "tags", summary: "Catalog tags: 'tags list ARN', 'tags add ARN K=V ...', 'tags remove ARN K ...', 'tags bulk --file F [--yes] | --resume ID'", run: runTags},
 		{name: "policy", summary: "Catalog API access policies: 'policy PATTERN [options]' prints the IAM JSON, 'policy lint FILE' explains broken rules, 'policy managed' the AWS managed policies", run: runPolicy},
 		{name: "resale-role", summary: "create or repair the FullResaleAuthorizationAccess policy and role (idempotent; --steps shows the console steps it replaces)", run: runResaleRole},
 		{name: "version", summary: "print the version", run: runVersion},

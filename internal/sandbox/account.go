@@ -39,6 +39,10 @@ type Account struct {
 	// <arn> is not authorized to perform: aws-marketplace:<Action> …", the
 	// message IAM gives (as opposed to the service refusing a non-seller).
 	CatalogDenied bool
+	// CatalogQuotaScale multiplies the Catalog API's per-account rate quotas
+	// (catalogQuotas; 0 means 1): the throttled scenario sets 0.2. Set it
+	// before serving, or through SetCatalogQuotaScale.
+	CatalogQuotaScale float64
 
 	// sessions holds the temporary credentials issued by sts:AssumeRole, keyed
 	// by access key ID; guarded by mu.
@@ -55,9 +59,13 @@ type Account struct {
 	kmsAliases       map[string]string            // alias name → key ID
 	lambdaFunctions  map[string]*LambdaFunction   // by function name
 	customResources  []*CustomResource
-	entities         []*CatalogEntity  // AWS Marketplace Catalog entities
-	stacks           []*cfnStack       // every stack ever created, oldest first
-	exports          map[string]string // CloudFormation exports: name → value
+	entities         []*CatalogEntity        // AWS Marketplace Catalog entities
+	changeSets       []*CatalogChangeSet     // Catalog change sets, oldest first
+	catalogPolicies  map[string]string       // Catalog resource policies: resource ARN → policy
+	changeSetTokens  map[string]string       // StartChangeSet ClientRequestToken → change set ID
+	catalogBuckets   map[string]*tokenBucket // Catalog rate limiting, by operation
+	stacks           []*cfnStack             // every stack ever created, oldest first
+	exports          map[string]string       // CloudFormation exports: name → value
 
 	// foreignBuckets are bucket names owned by other accounts (S3 bucket
 	// names are global): creating one fails with "already exists".
@@ -122,6 +130,9 @@ func newAccount(scenario string, env accountEnv) *Account {
 		lambdaFunctions:  map[string]*LambdaFunction{},
 		exports:          map[string]string{},
 		foreignBuckets:   map[string]string{},
+		catalogPolicies:  map[string]string{},
+		changeSetTokens:  map[string]string{},
+		catalogBuckets:   map[string]*tokenBucket{},
 		env:              env,
 		ctx:              ctx,
 		cancel:           cancel,

@@ -148,7 +148,18 @@ func TestGenerateDataSetErrors(t *testing.T) {
 
 func TestListEntities(t *testing.T) {
 	c := startClients(t, "fresh")
+	c.srv.Account().SetCatalogQuotaScale(1000) // not a throttling test
 	ctx := t.Context()
+	// want counts the scenario's entities of a type and ownership.
+	want := func(typ string, shared bool) int {
+		n := 0
+		for _, e := range c.srv.Account().CatalogEntities() {
+			if e.Type == typ && e.Shared == shared {
+				n++
+			}
+		}
+		return n
+	}
 	list := func(typ string, ownership mctypes.OwnershipType, max int32) ([]mctypes.EntitySummary, int, error) {
 		in := &marketplacecatalog.ListEntitiesInput{Catalog: aws.String("AWSMarketplace"), EntityType: aws.String(typ), OwnershipType: ownership}
 		if max > 0 {
@@ -167,11 +178,11 @@ func TestListEntities(t *testing.T) {
 		}
 		return all, pages, nil
 	}
-	saas, pages, err := list("SaaSProduct", mctypes.OwnershipTypeSelf, 1)
+	saas, pages, err := list("SaaSProduct", mctypes.OwnershipTypeSelf, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(saas) != 3 || pages != 3 {
+	if n := want("SaaSProduct", false); n < 50 || len(saas) != n || pages != (n+6)/7 {
 		t.Fatalf("SaaSProduct SELF: %d entities in %d pages", len(saas), pages)
 	}
 	for i, e := range saas {
@@ -190,22 +201,32 @@ func TestListEntities(t *testing.T) {
 		ownership mctypes.OwnershipType
 		want      int
 	}{
-		{"SaaSProduct", "", 3},
-		{"AmiProduct", mctypes.OwnershipTypeSelf, 2},
+		{"SaaSProduct", "", want("SaaSProduct", false)},
+		{"AmiProduct", mctypes.OwnershipTypeSelf, want("AmiProduct", false)},
 		{"SaaSProduct", mctypes.OwnershipTypeShared, 1},
-		{"ContainerProduct", mctypes.OwnershipTypeSelf, 0},
-		{"DataProduct", mctypes.OwnershipTypeSelf, 0},
+		{"ContainerProduct", mctypes.OwnershipTypeSelf, want("ContainerProduct", false)},
+		{"DataProduct", mctypes.OwnershipTypeSelf, want("DataProduct", false)},
+		{"Offer", mctypes.OwnershipTypeSelf, want("Offer", false)},
+		{"ResaleAuthorization", mctypes.OwnershipTypeSelf, want("ResaleAuthorization", false)},
+		{"Experience", mctypes.OwnershipTypeSelf, want("Experience", false)},
+		{"MachineLearningProduct", mctypes.OwnershipTypeSelf, 0},
 	}
+	total := 0
 	for _, tt := range counts {
-		got, pages, err := list(tt.typ, tt.ownership, 0)
-		if err != nil || len(got) != tt.want || pages != 1 {
+		got, pages, err := list(tt.typ, tt.ownership, 50)
+		total += len(got)
+		if err != nil || len(got) != tt.want || pages != max(1, (tt.want+49)/50) {
 			t.Errorf("ListEntities(%s, %s) = %d entities in %d pages, %v; want %d", tt.typ, tt.ownership, len(got), pages, err, tt.want)
 		}
+	}
+	if total < 250 {
+		t.Errorf("the fresh scenario lists %d entities, want a few hundred", total)
 	}
 
 	sorted, err := c.catalog.ListEntities(ctx, &marketplacecatalog.ListEntitiesInput{Catalog: aws.String("AWSMarketplace"),
 		EntityType: aws.String("AmiProduct"), Sort: &mctypes.Sort{SortBy: aws.String("Name"), SortOrder: mctypes.SortOrderAscending},
-		FilterList: []mctypes.Filter{{Name: aws.String("Visibility"), ValueList: []string{"Public", "Restricted"}}}})
+		FilterList: []mctypes.Filter{{Name: aws.String("Visibility"), ValueList: []string{"Public", "Restricted"}},
+			{Name: aws.String("Name"), ValueList: []string{"SellerDesk Gateway for Arm", "SellerDesk Gateway"}}}})
 	if err != nil || len(sorted.EntitySummaryList) != 2 || aws.ToString(sorted.EntitySummaryList[0].Name) != "SellerDesk Gateway" {
 		t.Errorf("sorted by name: %+v, %v", sorted, err)
 	}

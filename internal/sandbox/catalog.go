@@ -13,8 +13,12 @@ import (
 )
 
 // AWS Marketplace Catalog API: REST-JSON, signing name "aws-marketplace",
-// over the account's Catalog entities (Account.entities). Only ListEntities
-// so far.
+// over the account's Catalog entities (Account.entities) and change sets
+// (Account.changeSets): ListEntities here; DescribeEntity,
+// BatchDescribeEntities, the tag and resource-policy calls in
+// catalog_entities.go; the change sets in catalog_changesets.go. Every
+// operation is rate limited at its documented per-account quota
+// (catalog_throttle.go).
 //
 // Two kinds of refusal, told apart by their messages as SellerDesk's Seller
 // account tile does:
@@ -29,7 +33,19 @@ import (
 //     not authorized to perform".
 func init() {
 	handleRESTJSON("aws-marketplace",
-		restRoute{"ListEntities", "POST /ListEntities", catalogListEntities},
+		catalogOp("ListEntities", "POST /ListEntities", catalogListEntities),
+		catalogOp("DescribeEntity", "GET /DescribeEntity", catalogDescribeEntity),
+		catalogOp("BatchDescribeEntities", "POST /BatchDescribeEntities", catalogBatchDescribeEntities),
+		catalogOp("TagResource", "POST /TagResource", catalogTagResource),
+		catalogOp("UntagResource", "POST /UntagResource", catalogUntagResource),
+		catalogOp("ListTagsForResource", "POST /ListTagsForResource", catalogListTagsForResource),
+		catalogOp("GetResourcePolicy", "GET /GetResourcePolicy", catalogGetResourcePolicy),
+		catalogOp("PutResourcePolicy", "POST /PutResourcePolicy", catalogPutResourcePolicy),
+		catalogOp("DeleteResourcePolicy", "DELETE /DeleteResourcePolicy", catalogDeleteResourcePolicy),
+		catalogOp("StartChangeSet", "POST /StartChangeSet", catalogStartChangeSet),
+		catalogOp("DescribeChangeSet", "GET /DescribeChangeSet", catalogDescribeChangeSet),
+		catalogOp("ListChangeSets", "POST /ListChangeSets", catalogListChangeSets),
+		catalogOp("CancelChangeSet", "PATCH /CancelChangeSet", catalogCancelChangeSet),
 	)
 }
 
@@ -78,18 +94,34 @@ func (a *Account) addEntity(typ, name, visibility string, modified time.Time, ow
 		owner = a.ID
 	}
 	sum := sha256.Sum256([]byte(owner + "/" + typ + "/" + name))
-	prefix := "prod-"
+	id := entityIDPrefix(typ) + strings.ToLower(hex.EncodeToString(sum[:]))[:13]
+	return a.insertEntity(typ, id, name, visibility, modified, owner, "")
+}
+
+// entityIDPrefix is how IDs of entities of type typ begin.
+func entityIDPrefix(typ string) string {
 	switch typ {
 	case "Offer":
-		prefix = "offer-"
+		return "offer-"
 	case "OfferSet":
-		prefix = "offerset-"
+		return "offerset-"
 	case "ResaleAuthorization":
-		prefix = "resaleauthz-"
+		return "resaleauthz-"
+	case "Experience":
+		return "exp-"
 	}
-	id := prefix + strings.ToLower(hex.EncodeToString(sum[:]))[:13]
+	return "prod-"
+}
+
+// insertEntity records an entity; details "" gets a default document built
+// from the name and visibility (caller holds a.mu or owns a).
+func (a *Account) insertEntity(typ, id, name, visibility string, modified time.Time, owner, details string) *CatalogEntity {
 	e := &CatalogEntity{ID: id, Type: typ, Name: name, ARN: entityARN(a.Region, owner, typ, id),
-		LastModified: modified.UTC().Truncate(time.Second), Visibility: visibility, Shared: owner != a.ID}
+		LastModified: modified.UTC().Truncate(time.Second), Visibility: visibility, Shared: owner != a.ID,
+		Details: details, Revision: 1}
+	if e.Details == "" {
+		e.Details = defaultEntityDetails(e)
+	}
 	a.entities = append(a.entities, e)
 	return e
 }

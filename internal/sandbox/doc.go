@@ -30,9 +30,17 @@
 // 1.0 with the x-amzn-query-error header, long polling capped at
 // sqsMaxWait), KMS (kms.go), the Commerce Analytics Service's
 // GenerateDataSet (cas.go; delivers a data set to the bucket and a
-// notification through the topic) and Marketplace Catalog ListEntities
-// (catalog.go, over the Account's Catalog entities). Where AWS consults a
+// notification through the topic) and the Marketplace Catalog API
+// (catalog*.go): ListEntities, DescribeEntity, BatchDescribeEntities, the tag
+// and resource-policy calls on entities and change sets, and change sets that
+// StartChangeSet runs in the background through PREPARING, APPLYING and
+// SUCCEEDED (or FAILED, or CANCELLED by CancelChangeSet), paced by
+// Options.TimeScale, locking their entities meanwhile; every Catalog
+// operation is rate limited per account at its documented quota, in real
+// time (ThrottlingException). Where AWS consults a
 // resource policy on a service's behalf, policy.go evaluates it. The
 // scenarios (scenarios.go) range from a fresh seller to one whose onboarding
-// stack is launched ("connected") and variants with one policy broken.
+// stack is launched ("connected"), variants with one policy broken, and one
+// whose Catalog quotas are a fifth of AWS's ("throttled"); every seller
+// scenario has a few hundred Catalog entities of mixed types.
 package sandbox

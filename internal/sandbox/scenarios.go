@@ -84,8 +84,9 @@ var scenarios = map[string]Scenario{
 	},
 	"fresh": {
 		Name: "fresh",
-		Description: "A registered AWS Marketplace seller (111122223333) with SaaS and AMI products in the Catalog and nothing " +
-			"launched yet. Seller account shows Completed (detected); Role and access, CAS and SDDS show Not connected.",
+		Description: "A registered AWS Marketplace seller (111122223333) with a few hundred Catalog entities (SaaS, AMI, " +
+			"container and data products, offers, resale authorizations, private-marketplace experiences; a third tagged " +
+			"product-team=team-xyz) and nothing launched yet. Seller account shows Completed (detected); Role and access, CAS and SDDS show Not connected.",
 		Setup: setupSeller,
 	},
 	"not-seller": {
@@ -131,11 +132,23 @@ var scenarios = map[string]Scenario{
 			}, "")
 		},
 	},
+	"throttled": {
+		Name: "throttled",
+		Description: "The fresh seller (111122223333), but the Marketplace Catalog API grants only a fifth of its documented " +
+			"per-account rate quotas (ListEntities 2/s, DescribeEntity 4/s, StartChangeSet, ListChangeSets, CancelChangeSet, " +
+			"the tag and resource-policy calls 1/s each, DescribeChangeSet 2/s): calls beyond them fail with 429 " +
+			"ThrottlingException, so clients must back off.",
+		Setup: func(a *Account) {
+			setupSeller(a)
+			a.CatalogQuotaScale = throttledQuotaScale
+		},
+	},
 }
 
-// setupSeller makes a the registered seller 111122223333 with a few products
-// in the Catalog: three SaaS products and two AMI products of its own, and a
-// SaaS product another account shares with it.
+// setupSeller makes a the registered seller 111122223333 with products in
+// the Catalog: three named SaaS products and two named AMI products of its
+// own, a SaaS product another account shares with it, and the few hundred
+// generated entities of seedEntities.
 func setupSeller(a *Account) {
 	a.setIAMUser(sellerAccountID, sellerUserName)
 	a.Seller = true
@@ -146,6 +159,7 @@ func setupSeller(a *Account) {
 	a.addEntity("AmiProduct", "SellerDesk Gateway", "Public", day(3), "")
 	a.addEntity("AmiProduct", "SellerDesk Gateway for Arm", "Restricted", day(25), "")
 	a.addEntity("SaaSProduct", "Partner Data Bridge", "Public", day(7), "999988887777")
+	seedEntities(a)
 }
 
 // setupConnected makes a the seller with the onboarding stack launched and a

@@ -274,6 +274,10 @@ type CatalogEntity struct {
 	// one (OwnershipType SHARED); otherwise the account owns it (SELF).
 	Shared bool
 	Tags   []Tag
+	// Details is the entity's details document (a JSON object), as
+	// DescribeEntity returns it; Revision counts its changes (from 1).
+	Details  string
+	Revision int
 }
 
 func (e *CatalogEntity) clone() CatalogEntity {

@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
+	mctypes "github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
+
+	"github.com/sellerdesk/sellerdesk/internal/catalog"
+	"github.com/sellerdesk/sellerdesk/internal/store"
+)
+
+// catalogClient returns a Marketplace Catalog client (us-east-1 only, as
+// the API is) whose throttling is retried by the catalog package, not twice.
+func (e *env) catalogClient(ctx context.Context) (*marketplacecatalog.Client, func(), error) {
+	m, err := e.connect(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, cfg, err := m.Current()
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	cfg.Region = "us-east-1"
+	c := marketplacecatalog.NewFromConfig(cfg, func(o *marketplacecatalog.Options) { o.RetryMaxAttempts = 1 })
+	return c, func() { m.Close() }, nil
+}
+
+// openStore opens the cache for commands that journal their work.
+func openStore(ctx context.Context) (*store.Store, error) {
+	dir, err := store.DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, dir)
+	if errors.Is(err, store.ErrAlreadyRunning) {
+		return nil, fmt.Errorf("%w: close the SellerDesk window (it holds the job journal), or run this from the window", err)
+	}
+	return st, err
+}
+
+func runEntities(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("entities", &e.g)
+	typ := fs.String("type", "", "entity type: "+strings.Join(catalog.EntityTypes, ", ")+" (default: all)")
+	if err := parseCommand(fs, args); err != nil {
+		return err
+	}
+	var types []string
+	if *typ != "" {
+		types = []string{*typ}
+	}
+	c, done, err := e.catalogClient(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	st, err := openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := catalog.List(ctx, c, types, st)
+	if err != nil {
+		return err
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].LastModified > list[j].LastModified })
+	if e.g.JSON {
+		if list == nil {
+			list = []catalog.EntitySummary{}
+		}
+		return e.printJSON(list)
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TYPE\tNAME\tVISIBILITY\tLAST MODIFIED\tARN")
+	for _, en := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", en.Type, en.Name, en.Visibility, en.LastModified, en.ARN)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stderr, "%d entities\n", len(list))
+	return nil
+}
+
+func runTags(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("tags needs list, add, remove or bulk")
+	}
+	sub := args[0]
+	fs := newFlagSet("tags "+sub, &e.g)
+	file := fs.String("file", "", "bulk job file (JSON: {\"kind\":\"add\"|\"remove\",\"tags\":[{\"key\":..,\"value\":..}],\"keys\":[..],\"arns\":[..]})")
+	resume := fs.String("resume", "", "resume the bulk job with this ID")
+	yes := fs.Bool("yes", false, "apply the bulk job without asking after the preview")
+	if err := parseCommand(fs, args[1:]); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	switch sub {
+	case "list", "add", "remove":
+		if len(rest) == 0 {
+			return usagef("tags %s needs a resource ARN", sub)
+		}
+	case "bulk":
+	default:
+		return usagef("unknown tags subcommand %q (want list, add, remove or bulk)", sub)
+	}
+	var tags []catalog.Tag
+	var keys []string
+	switch sub {
+	case "add":
+		var err error
+		if tags, err = catalog.ParseTagArgs(rest[1:]); err != nil {
+			return err
+		}
+		if err := catalog.ValidateTags(tags); err != nil {
+			return err // names the offending key; nothing was sent
+		}
+	case "remove":
+		keys = rest[1:]
+		if err := catalog.ValidateTagKeys(keys); err != nil {
+			return err
+		}
+	}
+	c, done, err := e.catalogClient(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	switch sub {
+	case "list":
+		out, err := c.ListTagsForResource(ctx, &marketplacecatalog.ListTagsForResourceInput{ResourceArn: aws.String(rest[0])})
+		if err != nil {
+			return fmt.Errorf("listing the tags of %s: %w", rest[0], err)
+		}
+		if e.g.JSON {
+			return e.printJSON(out.Tags)
+		}
+		for _, t := range out.Tags {
+			fmt.Fprintf(e.Stdout, "%s=%s\n", aws.ToString(t.Key), aws.ToString(t.Value))
+		}
+		return nil
+	case "add":
+		var in []mctypes.Tag
+		for _, t := range tags {
+			in = append(in, mctypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
+		}
+		if _, err := c.TagResource(ctx, &marketplacecatalog.TagResourceInput{ResourceArn: aws.String(rest[0]), Tags: in}); err != nil {
+			return fmt.Errorf("tagging %s: %w", rest[0], err)
+		}
+		fmt.Fprintf(e.Stdout, "Tagged %s with %d tag(s).\n", rest[0], len(tags))
+		return nil
+	case "remove":
+		if _, err := c.UntagResource(ctx, &marketplacecatalog.UntagResourceInput{ResourceArn: aws.String(rest[0]), TagKeys: keys}); err != nil {
+			return fmt.Errorf("untagging %s: %w", rest[0], err)
+		}
+		fmt.Fprintf(e.Stdout, "Removed %d tag key(s) from %s.\n", len(keys), rest[0])
+		return nil
+	}
+	return e.runBulk(ctx, c, *file, *resume, *yes)
+}
+
+func (e *env) runBulk(ctx context.Context, c *marketplacecatalog.Client, file, resumeID string, yes bool) error {
+	st, err := openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	progress := func(p catalog.Progress) {
+		fmt.Fprintf(e.Stderr, "\r%d of %d done, %d failed, %.1f req/s, ETA %s   ", p.Done, p.Total, p.Failed, p.Rate, p.ETA.Round(1e9))
+	}
+	var res catalog.Result
+	if resumeID != "" {
+		res, err = catalog.Resume(ctx, c, st, resumeID, progress)
+	} else {
+		if file == "" {
+			return usagef("tags bulk needs --file F (or --resume ID)")
+		}
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("reading the bulk job: %w", err)
+		}
+		var job catalog.Job
+		if err := json.Unmarshal(raw, &job); err != nil {
+			return fmt.Errorf("%s is not a bulk job: %w", file, err)
+		}
+		preview, err := catalog.Plan(ctx, c, job)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "Preview: %d resource(s) change, %d already as asked.\n", len(preview.Changes), len(preview.Unchanged))
+		for _, d := range preview.Changes {
+			fmt.Fprintf(e.Stdout, "  %s  +%d ~%d -%d\n", d.ARN, len(d.Added), len(d.Changed), len(d.Removed))
+		}
+		if !yes {
+			fmt.Fprintln(e.Stdout, "Nothing applied: re-run with --yes to apply.")
+			return nil
+		}
+		job.ARNs = preview.ChangedARNs()
+		res, err = catalog.Run(ctx, c, st, job, progress)
+		if err != nil {
+			fmt.Fprintln(e.Stderr)
+			return fmt.Errorf("%w (resume with: sellerdesk tags bulk --resume %s)", err, res.JobID)
+		}
+	}
+	fmt.Fprintln(e.Stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Job %s: %d succeeded, %d failed.\n", res.JobID, len(res.Succeeded), len(res.Failed))
+	for _, f := range res.Failed {
+		fmt.Fprintf(e.Stdout, "  failed %s: %s %s\n", f.ARN, f.Code, f.Message)
+	}
+	if len(res.Failed) > 0 {
+		return fmt.Errorf("%d resource(s) failed", len(res.Failed))
+	}
+	return nil
+}
