@@ -65,6 +65,18 @@ if command -v aws >/dev/null; then
 fi
 check "resale-role creates the role and policy" 0 "Done: role arn:aws:iam::111122223333:role/FullResaleAuthorizationAccess" "$bin" resale-role --profile static --endpoint-url "http://127.0.0.1:$port"
 check "resale-role a second time: already in place" 0 "Already in place" "$bin" resale-role --profile static --endpoint-url "http://127.0.0.1:$port"
+# Catalog tags (issue 5, CLI part), against the served sandbox.
+arn=arn:aws:aws-marketplace:us-east-1:111122223333:AWSMarketplace/SaaSProduct/prod-d91ac31927815
+check "tags add" 0 "Tagged" "$bin" tags add --profile static --endpoint-url "http://127.0.0.1:$port" "$arn" owner=ann tier=gold
+check "tags remove" 0 "Removed 1" "$bin" tags remove --profile static --endpoint-url "http://127.0.0.1:$port" "$arn" tier
+check "tags list shows what is left" 0 "owner=ann" "$bin" tags list --profile static --endpoint-url "http://127.0.0.1:$port" "$arn"
+check "a tag key breaking the rules is named, nothing sent" 1 'key "bad#key"' "$bin" tags add --profile static --endpoint-url "http://127.0.0.1:$port" "$arn" 'bad#key=v'
+if command -v aws >/dev/null; then
+  check "AWS CLI agrees on the tags" 0 "owner" env AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$port" marketplace-catalog list-tags-for-resource --resource-arn "$arn"
+fi
+"$bin" entities --profile static --endpoint-url "http://127.0.0.1:$port" --type Offer --json 2>/dev/null | python3 -c "import json,sys; a=json.load(sys.stdin); json.dump({'kind':'add','tags':[{'key':'campaign','value':'q4'}],'arns':[x['arn'] for x in a[:10]]}, open('$work/job.json','w'))"
+check "tags bulk previews, then applies under the quota" 0 "10 succeeded, 0 failed" "$bin" tags bulk --profile static --endpoint-url "http://127.0.0.1:$port" --file "$work/job.json" --yes
+check "tags bulk again: nothing left to change" 0 "0 resource(s) change, 10 already as asked" "$bin" tags bulk --profile static --endpoint-url "http://127.0.0.1:$port" --file "$work/job.json"
 check "stack delete --yes removes it" 0 "deleted" "$bin" stack delete --yes --profile static --endpoint-url "http://127.0.0.1:$port"
 check "a second sandbox on a busy port fails clearly" 1 "127.0.0.1:$port" "$bin" sandbox --addr "127.0.0.1:$port"
 check "a non-loopback address is refused" 1 "loopback" "$bin" sandbox --addr 0.0.0.0:0
