@@ -112,10 +112,12 @@ export const useSessionStore = defineStore('session', () => {
   /** Loads the cached state at once, then re-verifies a stale identity in the background. */
   async function init() {
     subscribe()
+    // The state first: the tiles wait for it, the target list does not.
+    const state = (async () => backend.getState())()
     void loadTargets()
     let st: ConnectionState
     try {
-      st = await applyResult(backend.getState())
+      st = await applyResult(state)
     } catch (e) {
       st = {
         target: null,
