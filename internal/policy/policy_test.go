@@ -506,8 +506,8 @@ func TestGlobMatch(t *testing.T) {
 		{"*/ChangeSet/*", "x/ChangeSet/1", true}, {"abc", "abd", false}, {"", "", true}, {"a*", "", false},
 	}
 	for _, c := range cases {
-		if globMatch(c.p, c.s) != c.ok {
-			t.Errorf("globMatch(%q, %q) != %v", c.p, c.s, c.ok)
+		if WildcardMatch(c.p, c.s) != c.ok {
+			t.Errorf("WildcardMatch(%q, %q) != %v", c.p, c.s, c.ok)
 		}
 	}
 }

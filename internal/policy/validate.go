@@ -179,9 +179,9 @@ func levenshtein(a, b string) int {
 	return prev[len(rb)]
 }
 
-// globMatch reports whether s matches the IAM wildcard pattern p
+// WildcardMatch reports whether s matches the IAM wildcard pattern p
 // (* = any run of characters, ? = one character).
-func globMatch(p, s string) bool {
+func WildcardMatch(p, s string) bool {
 	pr, sr := []rune(p), []rune(s)
 	pi, si, star, mark := 0, 0, -1, 0
 	for si < len(sr) {

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/sellerdesk/sellerdesk/internal/policy"
 )
 
 // Policy is an IAM-style policy document (bucket, key, topic or role
@@ -493,30 +495,5 @@ func statementName(st Statement) string {
 	return "a statement"
 }
 
-// wildcardMatch matches s against pattern with * (any run) and ? (one
-// character), as IAM does.
-func wildcardMatch(pattern, s string) bool {
-	p, str := []rune(pattern), []rune(s)
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(str) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
+// wildcardMatch matches s against pattern with * and ?, as IAM does.
+func wildcardMatch(pattern, s string) bool { return policy.WildcardMatch(pattern, s) }
