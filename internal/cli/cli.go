@@ -90,6 +90,7 @@ func commands() []command {
 		{name: "test", summary: "run Test Configuration: 'test cas' or 'test sdds' (exit 0 only when every check passed)", run: runTest},
 		{name: "entities", summary: "list the seller's Marketplace Catalog entities [--type T] (cached, refreshed incrementally)", run: runEntities},
 		{name: "tags", summary: "Catalog tags: 'tags list ARN', 'tags add ARN K=V ...', 'tags remove ARN K ...', 'tags bulk --file F [--yes] | --resume ID'", run: runTags},
+		{name: "changeset", summary: "Catalog change sets: 'changeset start --type T --entity-type E@1.0 [--entity-id ID] --details JSON [--changeset-tag K=V] [--entity-tag K=V] [--watch]', 'changeset watch|cancel ID', 'changeset list [--status S]'", run: runChangeSet},
 		{name: "policy", summary: "Catalog API access policies: 'policy PATTERN [options]' prints the IAM JSON, 'policy lint FILE' explains broken rules, 'policy managed' the AWS managed policies", run: runPolicy},
 		{name: "resale-role", summary: "create or repair the FullResaleAuthorizationAccess policy and role (idempotent; --steps shows the console steps it replaces)", run: runResaleRole},
 		{name: "version", summary: "print the version", run: runVersion},
