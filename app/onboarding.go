@@ -462,17 +462,7 @@ func (o *Onboarding) Recheck() (StackView, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	next := *rec
-	next.Checks = onboarding.VerifyRole(ctx, iamc, next)
-	next.Phase, next.Failure = onboarding.PhaseConnected, nil
-	for _, c := range next.Checks {
-		if !c.OK {
-			next.Phase = onboarding.PhaseError
-			next.Failure = &onboarding.Failure{LogicalID: "PartnerRole", Type: "AWS::IAM::Role", Reason: c.Detail, Plain: c.Name + ": " + c.Detail}
-			break
-		}
-	}
-	next.UpdatedAt = time.Now().UTC()
+	next := onboarding.Reverify(ctx, iamc, *rec)
 	o.save(ctx, next)
 	o.mu.Lock()
 	o.rec = &next

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -175,4 +176,32 @@ func checkActions(name, raw string, want []string) Check {
 	}
 	c.OK, c.Detail = true, strings.Join(want, ", ")
 	return c
+}
+
+// WithRoleChecks sets the verification result on a complete stack: Connected
+// when every check passed, otherwise Error naming the first failing check.
+func (r StackRecord) WithRoleChecks(checks []Check) StackRecord {
+	r.Checks = checks
+	r.Phase, r.Failure = PhaseConnected, nil
+	for _, c := range checks {
+		if !c.OK {
+			r.Phase = PhaseError
+			r.Failure = &Failure{LogicalID: "PartnerRole", Type: "AWS::IAM::Role", Reason: c.Detail,
+				Plain: "The stack finished, but the partner role is not as the template defines it: " + c.Name + ". " + c.Detail}
+			break
+		}
+	}
+	r.UpdatedAt = time.Now().UTC()
+	return r
+}
+
+// Reverify checks the partner role of a complete stack again (every
+// refresh does). A stack that failed for another reason is left as it is.
+func Reverify(ctx context.Context, client IAM, r StackRecord) StackRecord {
+	complete := r.Status == "CREATE_COMPLETE" || r.Status == "UPDATE_COMPLETE"
+	roleFailure := r.Failure == nil || r.Failure.LogicalID == "PartnerRole"
+	if !complete || !roleFailure || (r.Phase != PhaseConnected && r.Phase != PhaseError) {
+		return r
+	}
+	return r.WithRoleChecks(VerifyRole(ctx, client, r))
 }

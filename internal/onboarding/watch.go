@@ -263,16 +263,7 @@ func (w *Watcher) finish(ctx context.Context, rec StackRecord) (StackRecord, err
 			rec.TemplateVersion = v
 		}
 	}
-	rec.Checks = VerifyRole(ctx, w.IAM, rec)
-	rec.Phase = PhaseConnected
-	for _, c := range rec.Checks {
-		if !c.OK {
-			rec.Phase = PhaseError
-			rec.Failure = &Failure{LogicalID: "PartnerRole", Type: "AWS::IAM::Role", Reason: c.Detail,
-				Plain: "The stack finished, but the partner role is not as the template defines it: " + c.Name + ". " + c.Detail}
-			break
-		}
-	}
+	rec = rec.WithRoleChecks(VerifyRole(ctx, w.IAM, rec))
 	w.publish(ctx, &rec)
 	return rec, nil
 }

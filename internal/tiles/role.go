@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"time"
 
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 )
@@ -148,21 +147,5 @@ func roleCheck(c onboarding.Check) CheckResult {
 // Connected and Error accordingly. Records whose stack itself is not
 // complete (launching, rolled back, deleted) are returned unchanged.
 func RefreshRole(ctx context.Context, client onboarding.IAM, rec onboarding.StackRecord) onboarding.StackRecord {
-	complete := rec.Status == "CREATE_COMPLETE" || rec.Status == "UPDATE_COMPLETE"
-	roleFailure := rec.Failure == nil || rec.Failure.LogicalID == "PartnerRole"
-	if !complete || !roleFailure || (rec.Phase != onboarding.PhaseConnected && rec.Phase != onboarding.PhaseError) {
-		return rec
-	}
-	rec.Checks = onboarding.VerifyRole(ctx, client, rec)
-	rec.UpdatedAt = time.Now().UTC()
-	rec.Phase, rec.Failure = onboarding.PhaseConnected, nil
-	for _, c := range rec.Checks {
-		if !c.OK {
-			rec.Phase = onboarding.PhaseError
-			rec.Failure = &onboarding.Failure{LogicalID: "PartnerRole", Type: "AWS::IAM::Role", Reason: c.Detail,
-				Plain: "The stack finished, but the partner role is not as the template defines it: " + c.Name + ". " + c.Detail}
-			break
-		}
-	}
-	return rec
+	return onboarding.Reverify(ctx, client, rec)
 }

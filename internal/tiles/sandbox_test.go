@@ -79,31 +79,14 @@ func (w *sandboxWorld) tiles(ctx context.Context, t *testing.T, rec *onboarding.
 	return out
 }
 
-// existingStack reads a stack the scenario launched, as the cache would
-// hold it.
+// existingStack reads a stack the scenario launched, as the app finds it.
 func (w *sandboxWorld) existingStack(ctx context.Context, t *testing.T) *onboarding.StackRecord {
 	t.Helper()
-	out, err := w.cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(onboarding.DefaultStackName)})
-	if err != nil || len(out.Stacks) == 0 {
-		t.Fatalf("the scenario's stack: %v", err)
+	rec, found, err := onboarding.Discover(ctx, w.cfn, "test", onboarding.DefaultStackName)
+	if err != nil || !found {
+		t.Fatalf("the scenario's stack: found %v, %v", found, err)
 	}
-	st := out.Stacks[0]
-	rec := &onboarding.StackRecord{StackName: onboarding.DefaultStackName, StackID: aws.ToString(st.StackId), Phase: onboarding.PhaseConnected,
-		Status: string(st.StackStatus), Outputs: map[string]string{}}
-	for _, o := range st.Outputs {
-		rec.Outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
-	for _, p := range st.Parameters {
-		switch aws.ToString(p.ParameterKey) {
-		case "PartnerAccountId":
-			rec.Params.PartnerAccountID = aws.ToString(p.ParameterValue)
-		case "ExternalId":
-			rec.Params.ExternalID = aws.ToString(p.ParameterValue)
-		case "PartnerRoleName":
-			rec.Params.PartnerRoleName = aws.ToString(p.ParameterValue)
-		}
-	}
-	return rec
+	return &rec
 }
 
 func states(tiles []Tile) string {
