@@ -68,7 +68,7 @@ type SellerProbe struct {
 // at the first that lists something. AWS documents no API that says
 // "registered seller", so only a listed product is conclusive.
 //
-// AccessDenied, a service refusal, an empty list and "not implemented" are
+// AccessDenied, a service refusal, an empty list and an unimplemented operation are
 // outcomes, not errors. The error is set only with SellerProbeFailed, when
 // no answer about the account was obtained.
 func ProbeSeller(ctx context.Context, cat CatalogAPI) (SellerProbe, error) {
