@@ -51,6 +51,14 @@ func (d *desktop) OpenURL(url string) error {
 	return nil
 }
 
+func (d *desktop) SaveFile(title, defaultName string) (string, error) {
+	if d.ctx == nil {
+		return "", nil
+	}
+	return wruntime.SaveFileDialog(d.ctx, wruntime.SaveDialogOptions{Title: title, DefaultFilename: defaultName,
+		Filters: []wruntime.FileFilter{{DisplayName: "JSON files (*.json)", Pattern: "*.json"}}})
+}
+
 type windowSize struct{ Width, Height int }
 
 func runGUI(g cli.Globals) error {

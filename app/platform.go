@@ -6,6 +6,7 @@
 package app
 
 import (
+	"path/filepath"
 	"sync"
 )
 
@@ -15,6 +16,9 @@ type Platform interface {
 	Emit(event string, data any)
 	// OpenURL opens a link in the user's browser.
 	OpenURL(url string) error
+	// SaveFile asks the user where to save a file, suggesting defaultName,
+	// and returns the chosen path; "" when the user cancelled.
+	SaveFile(title, defaultName string) (string, error)
 }
 
 // Event names, namespaced by area. The frontend listens to the same strings
@@ -32,6 +36,8 @@ type RecordingPlatform struct {
 	Events []RecordedEvent
 	OnEmit func(event string, data any)
 	Opened []string
+	// SaveDir answers SaveFile with SaveDir/defaultName; "" = cancelled.
+	SaveDir string
 }
 
 // RecordedEvent is one emitted event.
@@ -70,4 +76,14 @@ func (p *RecordingPlatform) Named(name string) []RecordedEvent {
 		}
 	}
 	return out
+}
+
+// SaveFile answers as if the user accepted the suggested name in SaveDir.
+func (p *RecordingPlatform) SaveFile(_, defaultName string) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.SaveDir == "" {
+		return "", nil
+	}
+	return filepath.Join(p.SaveDir, filepath.Base(defaultName)), nil
 }

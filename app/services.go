@@ -35,6 +35,8 @@ type Services struct {
 	Shell      *Shell
 	Onboarding *Onboarding
 	Tiles      *Tiles
+	Catalog    *Catalog
+	Policies   *Policies
 
 	Manager *session.Manager
 	Store   *store.Store // nil when another process holds the state file
@@ -83,7 +85,9 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 	s.Session.mgr = s.Manager
 	s.Onboarding = NewOnboarding(s.Manager, st, o.Platform, log.Logger, o.Polling)
 	s.Tiles = NewTiles(s.Manager, st, s.Onboarding, o.Platform, log.Logger)
-	s.Session.onTarget = append(s.Session.onTarget, s.Onboarding.targetChanged, s.Tiles.targetChanged)
+	s.Catalog = NewCatalog(s.Manager, st, o.Platform, log.Logger, o.TimeScale)
+	s.Policies = NewPolicies(s.Manager, o.Platform, log.Logger)
+	s.Session.onTarget = append(s.Session.onTarget, s.Onboarding.targetChanged, s.Tiles.targetChanged, s.Catalog.targetChanged)
 	s.Onboarding.onSettled = func(r onboarding.StackRecord) {
 		if r.Phase == onboarding.PhaseConnected || r.Phase == onboarding.PhaseNotConnected {
 			go s.Tiles.Refresh() // after a launch or delete, as the tiles issue asks
@@ -99,7 +103,9 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 }
 
 // Bindings are the values bound to the window.
-func (s *Services) Bindings() []any { return []any{s.Session, s.Shell, s.Onboarding, s.Tiles} }
+func (s *Services) Bindings() []any {
+	return []any{s.Session, s.Shell, s.Onboarding, s.Tiles, s.Catalog, s.Policies}
+}
 
 // Start selects the initial target: the one asked for on the command line,
 // else the one remembered, else the sandbox. It reads only the cache.
@@ -117,6 +123,8 @@ func (s *Services) Start(ctx context.Context, asked *session.Target) {
 // Close releases the sandbox, the cache and the log.
 func (s *Services) Close() {
 	s.Onboarding.stopWatch()
+	s.Catalog.StopBulk() // journalled: resumable at the next start
+	s.Catalog.stopWatches()
 	_ = s.Manager.Close()
 	if s.Store != nil {
 		_ = s.Store.Close()

@@ -164,6 +164,8 @@ type runConfig struct {
 	workers  int
 	retry    []RetryOption
 	full     bool
+	scope    string
+	onRead   func(done, total int)
 }
 
 // WithLimiters sets the per-operation limiters (default: one set shared by
@@ -180,6 +182,9 @@ func WithWorkers(n int) Option {
 		}
 	}
 }
+
+// WithReadProgress makes Plan report each tag list it has read.
+func WithReadProgress(f func(done, total int)) Option { return func(c *runConfig) { c.onRead = f } }
 
 // WithRetry passes options to Retry for each call.
 func WithRetry(opts ...RetryOption) Option {
@@ -206,7 +211,10 @@ func Plan(ctx context.Context, api API, job Job, opts ...Option) (Preview, error
 	c := runOptions(opts)
 	lim := c.limiters.For(OpListTagsForResource)
 	var p Preview
-	for _, arn := range job.ARNs {
+	for i, arn := range job.ARNs {
+		if c.onRead != nil && i > 0 {
+			c.onRead(i, len(job.ARNs))
+		}
 		var out *marketplacecatalog.ListTagsForResourceOutput
 		err := Retry(ctx, func(ctx context.Context) error {
 			if err := lim.Wait(ctx); err != nil {
@@ -233,6 +241,9 @@ func Plan(ctx context.Context, api API, job Job, opts ...Option) (Preview, error
 		} else {
 			p.Changes = append(p.Changes, d)
 		}
+	}
+	if c.onRead != nil {
+		c.onRead(len(job.ARNs), len(job.ARNs))
 	}
 	return p, nil
 }

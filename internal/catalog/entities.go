@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 
+	"go.etcd.io/bbolt"
+
 	"github.com/sellerdesk/sellerdesk/internal/store"
 )
 
@@ -27,12 +29,24 @@ type EntitySummary struct {
 	LastModified string `json:"lastModified"` // ISO 8601, as AWS sends it
 }
 
-// Cache layout in store.BucketCatalogEntities:
+// Cache layout in store.BucketCatalogEntities, under the scope set by
+// WithScope (the connection target, so two accounts never mix):
 //
-//	entity/<type>/<id>  EntitySummary
-//	hwm/<type>          newest LastModifiedDate of the last complete pass
-func entityKey(typ, id string) string { return "entity/" + typ + "/" + id }
-func hwmKey(typ string) string        { return "hwm/" + typ }
+//	<scope>/entity/<type>/<id>  EntitySummary
+//	<scope>/hwm/<type>          newest LastModifiedDate of the last complete pass
+func entityPrefix(scope, typ string) string  { return scoped(scope, "entity/"+typ+"/") }
+func entityKey(scope, typ, id string) string { return entityPrefix(scope, typ) + id }
+func hwmKey(scope, typ string) string        { return scoped(scope, "hwm/"+typ) }
+func scoped(scope, key string) string {
+	if scope == "" {
+		return key
+	}
+	return scope + "/" + key
+}
+
+// WithScope keeps the entity cache of one connection target apart from the
+// others' (e.g. "profile:prod", "sandbox:connected").
+func WithScope(scope string) Option { return func(c *runConfig) { c.scope = scope } }
 
 // List returns the cached entities of types (EntityTypes when empty),
 // after refreshing the cache from ListEntities paced under its 10 req/s
@@ -54,9 +68,19 @@ func List(ctx context.Context, api API, entityTypes []string, cache *store.Store
 			return nil, err
 		}
 	}
+	return Cached(ctx, cache, entityTypes, opts...)
+}
+
+// Cached returns the entities of types (EntityTypes when empty) as last
+// cached, without calling AWS: what the window shows at once, offline too.
+func Cached(ctx context.Context, cache *store.Store, entityTypes []string, opts ...Option) ([]EntitySummary, error) {
+	c := runOptions(opts)
+	if len(entityTypes) == 0 {
+		entityTypes = EntityTypes
+	}
 	var out []EntitySummary
 	for _, typ := range entityTypes {
-		err := cache.List(ctx, store.BucketCatalogEntities, "entity/"+typ+"/", func(_ string, raw []byte) error {
+		err := cache.List(ctx, store.BucketCatalogEntities, entityPrefix(c.scope, typ), func(_ string, raw []byte) error {
 			var e EntitySummary
 			if err := json.Unmarshal(raw, &e); err != nil {
 				return err
@@ -78,7 +102,7 @@ func WithFullRefresh() Option { return func(c *runConfig) { c.full = true } }
 func refresh(ctx context.Context, api API, typ string, cache *store.Store, lim *Limiter, c runConfig) error {
 	var hwm string
 	if !c.full {
-		if _, err := cache.Get(ctx, store.BucketCatalogEntities, hwmKey(typ), &hwm); err != nil {
+		if _, err := cache.Get(ctx, store.BucketCatalogEntities, hwmKey(c.scope, typ), &hwm); err != nil {
 			return fmt.Errorf("catalog: read %s high-water mark: %w", typ, err)
 		}
 	}
@@ -86,7 +110,6 @@ func refresh(ctx context.Context, api API, typ string, cache *store.Store, lim *
 	newest := hwm
 	seen := map[string]bool{}
 	var token *string
-pages:
 	for {
 		var out *marketplacecatalog.ListEntitiesOutput
 		err := Retry(ctx, func(ctx context.Context) error {
@@ -106,18 +129,21 @@ pages:
 		if err != nil {
 			return fmt.Errorf("catalog: list %s entities: %w", typ, err)
 		}
+		// One transaction per page: a write per entity would cost an fsync
+		// each, seconds for a few thousand entities.
+		var page []EntitySummary
+		older := false
 		for _, s := range out.EntitySummaryList {
 			e := EntitySummary{Type: typ, ID: aws.ToString(s.EntityId), ARN: aws.ToString(s.EntityArn),
 				Name: aws.ToString(s.Name), Visibility: aws.ToString(s.Visibility), LastModified: aws.ToString(s.LastModifiedDate)}
 			if t, ok := parseTime(e.LastModified); ok && hasMark && !c.full && t.Before(hwmT) {
-				break pages
+				older = true
+				break
 			}
 			if e.ID == "" {
 				continue
 			}
-			if err := cache.Put(ctx, store.BucketCatalogEntities, entityKey(typ, e.ID), e); err != nil {
-				return fmt.Errorf("catalog: cache %s: %w", e.ID, err)
-			}
+			page = append(page, e)
 			seen[e.ID] = true
 			if t, ok := parseTime(e.LastModified); ok {
 				if n, ok := parseTime(newest); !ok || t.After(n) {
@@ -125,14 +151,27 @@ pages:
 				}
 			}
 		}
+		if len(page) > 0 {
+			err := cache.Update(ctx, func(tx *bbolt.Tx) error {
+				for _, e := range page {
+					if err := store.PutTx(tx, store.BucketCatalogEntities, entityKey(c.scope, typ, e.ID), e); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("catalog: cache %s entities: %w", typ, err)
+			}
+		}
 		token = out.NextToken
-		if token == nil || *token == "" {
+		if older || token == nil || *token == "" {
 			break
 		}
 	}
 	if c.full {
 		var stale []string
-		prefix := "entity/" + typ + "/"
+		prefix := entityPrefix(c.scope, typ)
 		err := cache.List(ctx, store.BucketCatalogEntities, prefix, func(key string, _ []byte) error {
 			if !seen[strings.TrimPrefix(key, prefix)] {
 				stale = append(stale, key)
@@ -142,14 +181,23 @@ pages:
 		if err != nil {
 			return fmt.Errorf("catalog: list cached %s: %w", typ, err)
 		}
-		for _, k := range stale {
-			if err := cache.Delete(ctx, store.BucketCatalogEntities, k); err != nil {
-				return fmt.Errorf("catalog: drop %s: %w", k, err)
+		if len(stale) > 0 {
+			err := cache.Update(ctx, func(tx *bbolt.Tx) error {
+				b := tx.Bucket([]byte(store.BucketCatalogEntities))
+				for _, k := range stale {
+					if err := b.Delete([]byte(k)); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("catalog: drop %d entities AWS no longer lists: %w", len(stale), err)
 			}
 		}
 	}
 	if newest != "" {
-		if err := cache.Put(ctx, store.BucketCatalogEntities, hwmKey(typ), newest); err != nil {
+		if err := cache.Put(ctx, store.BucketCatalogEntities, hwmKey(c.scope, typ), newest); err != nil {
 			return fmt.Errorf("catalog: save %s high-water mark: %w", typ, err)
 		}
 	}

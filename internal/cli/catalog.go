@@ -25,11 +25,12 @@ func (e *env) catalogClient(ctx context.Context) (*marketplacecatalog.Client, fu
 	if err != nil {
 		return nil, nil, err
 	}
-	_, cfg, err := m.Current()
+	t, cfg, err := m.Current()
 	if err != nil {
 		m.Close()
 		return nil, nil, err
 	}
+	e.catalogScope = t.CacheScope()
 	cfg.Region = "us-east-1"
 	c := marketplacecatalog.NewFromConfig(cfg, func(o *marketplacecatalog.Options) { o.RetryMaxAttempts = 1 })
 	return c, func() { m.Close() }, nil
@@ -68,7 +69,7 @@ func runEntities(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	list, err := catalog.List(ctx, c, types, st)
+	list, err := catalog.List(ctx, c, types, st, catalog.WithScope(e.catalogScope))
 	if err != nil {
 		return err
 	}

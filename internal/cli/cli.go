@@ -69,6 +69,8 @@ type command struct {
 type env struct {
 	Deps
 	g Globals
+	// catalogScope keys the entity cache by connection target.
+	catalogScope string
 }
 
 // usageError marks a mistake in the command line (exit 2).

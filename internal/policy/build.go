@@ -59,6 +59,17 @@ func Patterns() []Pattern {
 // Description returns a one-line description of the pattern.
 func (p Pattern) Description() string { return patterns[p].desc }
 
+// Uses tells which Options the pattern reads, so a form shows only those.
+func (p Pattern) Uses() (entityARNs, changeTypes, tag bool) {
+	s := patterns[p]
+	return s.entities, s.types, s.tag
+}
+
+// DefaultActions are the actions the pattern grants when Options.Actions is empty.
+func (p Pattern) DefaultActions() []string {
+	return append([]string(nil), patterns[p].actions...)
+}
+
 // ParsePattern returns the pattern named s, or an error listing the valid names.
 func ParsePattern(s string) (Pattern, error) {
 	p := Pattern(strings.ToLower(strings.TrimSpace(s)))

@@ -5,16 +5,14 @@ package resale
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/sellerdesk/sellerdesk/internal/iamdeploy"
 	"github.com/sellerdesk/sellerdesk/internal/policy"
 )
 
@@ -24,6 +22,8 @@ type IAM interface {
 	GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInput, o ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
 	CreatePolicy(ctx context.Context, in *iam.CreatePolicyInput, o ...func(*iam.Options)) (*iam.CreatePolicyOutput, error)
 	CreatePolicyVersion(ctx context.Context, in *iam.CreatePolicyVersionInput, o ...func(*iam.Options)) (*iam.CreatePolicyVersionOutput, error)
+	ListPolicyVersions(ctx context.Context, in *iam.ListPolicyVersionsInput, o ...func(*iam.Options)) (*iam.ListPolicyVersionsOutput, error)
+	DeletePolicyVersion(ctx context.Context, in *iam.DeletePolicyVersionInput, o ...func(*iam.Options)) (*iam.DeletePolicyVersionOutput, error)
 	GetRole(ctx context.Context, in *iam.GetRoleInput, o ...func(*iam.Options)) (*iam.GetRoleOutput, error)
 	CreateRole(ctx context.Context, in *iam.CreateRoleInput, o ...func(*iam.Options)) (*iam.CreateRoleOutput, error)
 	UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssumeRolePolicyInput, o ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error)
@@ -89,13 +89,20 @@ func Ensure(ctx context.Context, c IAM, account string) (Report, error) {
 		if err != nil {
 			return rep, fmt.Errorf("reading policy %s: %w", policy.ResalePolicyName, err)
 		}
-		if same(aws.ToString(v.PolicyVersion.Document), polDoc) {
+		if iamdeploy.SameDocument(aws.ToString(v.PolicyVersion.Document), polDoc) {
 			rep.Steps = append(rep.Steps, Step{Name: "Policy " + policy.ResalePolicyName, Action: "already in place"})
 		} else {
-			if _, err := c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: got.Policy.Arn, PolicyDocument: aws.String(string(polDoc)), SetAsDefault: true}); err != nil {
+			// A new default version, making room first when the policy
+			// already has the five versions IAM allows.
+			created, deleted, err := iamdeploy.NewDefaultVersion(ctx, c, aws.ToString(got.Policy.Arn), polDoc)
+			if err != nil {
 				return rep, fmt.Errorf("repairing policy %s (it differs from the guide's): %w", policy.ResalePolicyName, err)
 			}
-			rep.Steps = append(rep.Steps, Step{Name: "Policy " + policy.ResalePolicyName, Action: "repaired", Detail: "its document differed from the guide's; a new default version restores it"})
+			detail := "its document differed from the guide's; a new default version (" + created + ") restores it"
+			if deleted != "" {
+				detail += ", and its oldest version (" + deleted + ") was deleted to stay within IAM's five versions"
+			}
+			rep.Steps = append(rep.Steps, Step{Name: "Policy " + policy.ResalePolicyName, Action: "repaired", Detail: detail})
 		}
 	}
 
@@ -114,7 +121,7 @@ func Ensure(ctx context.Context, c IAM, account string) (Report, error) {
 		return rep, fmt.Errorf("reading role %s: %w", policy.ResaleRoleName, err)
 	default:
 		rep.RoleARN = aws.ToString(role.Role.Arn)
-		if same(aws.ToString(role.Role.AssumeRolePolicyDocument), trustDoc) {
+		if iamdeploy.SameDocument(aws.ToString(role.Role.AssumeRolePolicyDocument), trustDoc) {
 			rep.Steps = append(rep.Steps, Step{Name: "Role " + policy.ResaleRoleName + " trust", Action: "already in place"})
 		} else {
 			if _, err := c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(policy.ResaleRoleName), PolicyDocument: aws.String(string(trustDoc))}); err != nil {
@@ -125,11 +132,16 @@ func Ensure(ctx context.Context, c IAM, account string) (Report, error) {
 	}
 
 	// The attachment.
-	att, err := c.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(policy.ResaleRoleName)})
-	if err != nil {
-		return rep, fmt.Errorf("listing the policies of role %s: %w", policy.ResaleRoleName, err)
+	var att []iamtypes.AttachedPolicy
+	pages := iam.NewListAttachedRolePoliciesPaginator(c, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(policy.ResaleRoleName)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return rep, fmt.Errorf("listing the policies of role %s: %w", policy.ResaleRoleName, err)
+		}
+		att = append(att, page.AttachedPolicies...)
 	}
-	if attached(att.AttachedPolicies, rep.PolicyARN) {
+	if attached(att, rep.PolicyARN) {
 		rep.Steps = append(rep.Steps, Step{Name: "Policy attached to the role", Action: "already in place"})
 	} else {
 		if _, err := c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(policy.ResaleRoleName), PolicyArn: aws.String(rep.PolicyARN)}); err != nil {
@@ -147,41 +159,6 @@ func attached(ps []iamtypes.AttachedPolicy, arn string) bool {
 		}
 	}
 	return false
-}
-
-// same compares two policy documents as JSON values; IAM returns them
-// URL-encoded and reformatted.
-func same(got string, want []byte) bool {
-	if s, err := url.QueryUnescape(got); err == nil {
-		got = s
-	}
-	var a, b any
-	if json.Unmarshal([]byte(got), &a) != nil || json.Unmarshal(want, &b) != nil {
-		return false
-	}
-	return reflect.DeepEqual(normalize(a), normalize(b))
-}
-
-// normalize treats a one-element list and its element alike, as IAM does.
-func normalize(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := map[string]any{}
-		for k, e := range x {
-			out[k] = normalize(e)
-		}
-		return out
-	case []any:
-		if len(x) == 1 {
-			return normalize(x[0])
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = normalize(e)
-		}
-		return out
-	}
-	return v
 }
 
 func isNoSuchEntity(err error) bool {

@@ -2,10 +2,13 @@ package sandbox
 
 import (
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+	"weak"
 )
 
 // The account's resources. The maps live on Account (guarded by Account.mu);
@@ -46,6 +49,10 @@ type IAMManagedPolicy struct {
 	AWSManaged                bool
 	Tags                      []Tag
 	CreateDate, UpdateDate    time.Time
+
+	// lastVersion is the highest version number issued (0: derive it from
+	// Versions); IAM never reuses a deleted version's ID.
+	lastVersion int
 }
 
 // IAMPolicyVersion is one version of a managed policy.
@@ -70,6 +77,61 @@ func (p *IAMManagedPolicy) clone() IAMManagedPolicy {
 	c.Versions = slices.Clone(p.Versions)
 	c.Tags = slices.Clone(p.Tags)
 	return c
+}
+
+// IAMUser is an IAM user.
+type IAMUser struct {
+	Name, Path, ARN, UserID string
+	PermissionsBoundary     string
+	ManagedPolicyARNs       []string // attached managed policies, in attachment order
+	Tags                    []Tag
+	CreateDate              time.Time
+}
+
+func (u *IAMUser) clone() IAMUser {
+	c := *u
+	c.ManagedPolicyARNs = slices.Clone(u.ManagedPolicyARNs)
+	c.Tags = slices.Clone(u.Tags)
+	return c
+}
+
+// iamExtra is IAM state the Account struct has no field for: its users, and
+// whether the default principals have been seeded (seedIAM, iam.go). It is
+// guarded by the owning account's mu.
+type iamExtra struct {
+	seeded bool
+	users  map[string]*IAMUser // by user name
+}
+
+// iamExtras maps each account to its iamExtra. The key is weak so that an
+// account thrown away by Reset (and its users) can be collected; a cleanup
+// then drops the entry.
+var iamExtras = struct {
+	sync.Mutex
+	m map[weak.Pointer[Account]]*iamExtra
+}{m: map[weak.Pointer[Account]]*iamExtra{}}
+
+// iam returns the account's extra IAM state, seeding the default principals
+// on first use. Caller holds a.mu.
+func (a *Account) iam() *iamExtra {
+	key := weak.Make(a)
+	iamExtras.Lock()
+	x := iamExtras.m[key]
+	if x == nil {
+		x = &iamExtra{users: map[string]*IAMUser{}}
+		iamExtras.m[key] = x
+		runtime.AddCleanup(a, func(k weak.Pointer[Account]) {
+			iamExtras.Lock()
+			defer iamExtras.Unlock()
+			delete(iamExtras.m, k)
+		}, key)
+	}
+	iamExtras.Unlock()
+	if !x.seeded {
+		x.seeded = true
+		a.seedIAM(x)
+	}
+	return x
 }
 
 // SQSQueue is an SQS queue. Attributes use SQS's attribute names
@@ -357,6 +419,29 @@ func (a *Account) ManagedPolicy(arn string) (IAMManagedPolicy, bool) {
 	return IAMManagedPolicy{}, false
 }
 
+// Users returns every IAM user, sorted by name. Like every IAM call, it
+// seeds the account's default principals first (seedIAM).
+func (a *Account) Users() []IAMUser {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	users := a.iam().users
+	out := make([]IAMUser, 0, len(users))
+	for _, name := range sortedKeys(users) {
+		out = append(out, users[name].clone())
+	}
+	return out
+}
+
+// User returns the IAM user called name (case-insensitive, as IAM matches).
+func (a *Account) User(name string) (IAMUser, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if u := a.findUser(name); u != nil {
+		return u.clone(), true
+	}
+	return IAMUser{}, false
+}
+
 // Queues returns every SQS queue, sorted by name.
 func (a *Account) Queues() []SQSQueue {
 	a.mu.Lock()
@@ -560,6 +645,19 @@ func (a *Account) findRole(name string) *IAMRole {
 	for n, r := range a.iamRoles {
 		if strings.EqualFold(n, name) {
 			return r
+		}
+	}
+	return nil
+}
+
+func (a *Account) findUser(name string) *IAMUser {
+	users := a.iam().users
+	if u := users[name]; u != nil {
+		return u
+	}
+	for n, u := range users {
+		if strings.EqualFold(n, name) {
+			return u
 		}
 	}
 	return nil

@@ -47,6 +47,15 @@ type Target struct {
 // Key is the stable cache key of a target.
 func (t Target) Key() string { return t.Kind + ":" + t.Name }
 
+// CacheScope keys cached AWS data of this target: Key, plus the endpoint
+// when a profile's calls go elsewhere than AWS, so a fake never mixes with AWS.
+func (t Target) CacheScope() string {
+	if t.Endpoint != "" && t.Kind != KindSandbox { // the sandbox's port changes each run
+		return t.Key() + "@" + t.Endpoint
+	}
+	return t.Key()
+}
+
 // Label is how the target is shown to a person.
 func (t Target) Label() string {
 	if t.Kind == KindSandbox {

@@ -16,6 +16,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -81,6 +83,16 @@ func (b *Bridge) OpenURL(u string) error {
 	defer b.mu.Unlock()
 	b.OpenedURLs = append(b.OpenedURLs, u)
 	return nil
+}
+
+// SaveFile has no dialog to show: it answers with defaultName in
+// $SELLERDESK_SAVE_DIR (or the temp folder), as a user accepting it would.
+func (b *Bridge) SaveFile(_, defaultName string) (string, error) {
+	dir := os.Getenv("SELLERDESK_SAVE_DIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, filepath.Base(defaultName)), nil
 }
 
 // ServeHTTP implements http.Handler.

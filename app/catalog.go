@@ -1,0 +1,479 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
+
+	"github.com/sellerdesk/sellerdesk/internal/catalog"
+	"github.com/sellerdesk/sellerdesk/internal/session"
+	"github.com/sellerdesk/sellerdesk/internal/store"
+)
+
+// Catalog events. Entities and tags events carry only what changed; the
+// window asks for the (possibly large) entity list when Version moves.
+const (
+	EventCatalogEntities  = "catalog:entities"  // EntitiesView without the list
+	EventCatalogTags      = "catalog:tags"      // TagsUpdate
+	EventCatalogBulk      = "catalog:bulk"      // BulkView
+	EventCatalogChangeSet = "catalog:changeset" // ChangeSetView
+)
+
+// EntitiesView is the entity list of the current target.
+type EntitiesView struct {
+	Entities    []catalog.EntitySummary `json:"entities"`
+	Count       int                     `json:"count"`
+	Version     int64                   `json:"version"` // moves whenever Entities changes
+	Refreshing  bool                    `json:"refreshing"`
+	Stale       bool                    `json:"stale"`       // from the cache, not refreshed since start
+	RefreshedAt string                  `json:"refreshedAt"` // RFC 3339; "" = never
+	Error       *ErrorView              `json:"error"`
+}
+
+// TagsUpdate is the tags of one resource as last read or written.
+type TagsUpdate struct {
+	ARN  string        `json:"arn"`
+	Tags []catalog.Tag `json:"tags"`
+	At   string        `json:"at"` // RFC 3339
+}
+
+// TagProblem is one broken tag rule, for the editor to show at the field.
+type TagProblem struct {
+	Index   int    `json:"index"` // position in the list checked; -1 = the list
+	Key     string `json:"key"`
+	Message string `json:"message"`
+}
+
+type cachedTags struct {
+	Tags []catalog.Tag `json:"tags"`
+	At   time.Time     `json:"at"`
+}
+
+// Catalog is the bound service for entities, tags, bulk tagging and
+// change sets of the AWS Marketplace Catalog API.
+type Catalog struct {
+	mgr *session.Manager
+	st  *store.Store
+	p   Platform
+	log *slog.Logger
+	// csPoll paces change-set watching (shorter on a fast sandbox).
+	csPoll time.Duration
+
+	mu          sync.Mutex
+	scope       string // target whose data is loaded; "" = none yet
+	entities    []catalog.EntitySummary
+	version     int64
+	refreshing  bool
+	refreshed   bool // refreshed in this process for scope
+	refreshedAt time.Time
+	entErr      error
+	tags        map[string]cachedTags
+	tagQueue    []string
+	tagQueued   map[string]bool
+	tagsFresh   map[string]bool // read from AWS in this process
+	tagWorker   bool
+
+	refreshMu sync.Mutex // one entity refresh at a time
+
+	bulk bulkState
+
+	csMu     sync.Mutex
+	watching map[string]context.CancelFunc
+}
+
+// NewCatalog wires the service.
+func NewCatalog(mgr *session.Manager, st *store.Store, p Platform, log *slog.Logger, timeScale float64) *Catalog {
+	poll := 5 * time.Second
+	if timeScale > 1 {
+		poll = max(time.Duration(float64(poll)/timeScale), 100*time.Millisecond)
+	}
+	return &Catalog{mgr: mgr, st: st, p: p, log: log, csPoll: poll, tags: map[string]cachedTags{},
+		tagQueued: map[string]bool{}, tagsFresh: map[string]bool{}, watching: map[string]context.CancelFunc{}}
+}
+
+// client returns a Catalog API client for the current target (us-east-1,
+// the only Region of the API) whose throttling the catalog package retries.
+func (c *Catalog) client() (session.Target, *marketplacecatalog.Client, error) {
+	tgt, cfg, err := c.mgr.Current()
+	if err != nil {
+		return tgt, nil, err
+	}
+	cfg.Region = "us-east-1"
+	return tgt, marketplacecatalog.NewFromConfig(cfg, func(o *marketplacecatalog.Options) { o.RetryMaxAttempts = 1 }), nil
+}
+
+func metaKey(scope string) string { return scope + "/meta/refreshedAt" }
+func tagsKey(scope, arn string) string {
+	return scope + "/" + arn
+}
+
+// targetChanged drops what was loaded for the previous target; the new
+// target's cache is read when the Catalog screen first asks.
+func (c *Catalog) targetChanged(_ context.Context, tgt session.Target) {
+	c.stopWatches()
+	c.mu.Lock()
+	if c.scope != tgt.CacheScope() {
+		c.scope, c.entities, c.refreshed, c.entErr, c.refreshedAt = "", nil, false, nil, time.Time{}
+		c.tags, c.tagsFresh, c.tagQueue, c.tagQueued = map[string]cachedTags{}, map[string]bool{}, nil, map[string]bool{}
+		c.version++
+	}
+	c.mu.Unlock()
+	c.emitEntities()
+}
+
+// ensureLoaded reads the current target's cache into memory once.
+func (c *Catalog) ensureLoaded(ctx context.Context) (string, error) {
+	tgt, _, err := c.mgr.Current()
+	if err != nil {
+		return "", err
+	}
+	scope := tgt.CacheScope()
+	c.mu.Lock()
+	loaded := c.scope == scope
+	c.mu.Unlock()
+	if loaded || c.st == nil {
+		c.mu.Lock()
+		c.scope = scope
+		c.mu.Unlock()
+		return scope, nil
+	}
+	list, err := catalog.Cached(ctx, c.st, nil, catalog.WithScope(scope))
+	if err != nil {
+		return scope, err
+	}
+	var at time.Time
+	_, _ = c.st.Get(ctx, store.BucketCatalogEntities, metaKey(scope), &at)
+	tags := map[string]cachedTags{}
+	err = c.st.List(ctx, store.BucketCatalogTags, scope+"/", func(key string, raw []byte) error {
+		var t cachedTags
+		if jerr := json.Unmarshal(raw, &t); jerr == nil {
+			tags[strings.TrimPrefix(key, scope+"/")] = t
+		}
+		return nil
+	})
+	if err != nil {
+		c.log.Warn("could not read the cached tags", "err", err)
+	}
+	c.mu.Lock()
+	if c.scope != scope {
+		c.scope, c.entities, c.refreshedAt, c.tags = scope, list, at, tags
+		c.version++
+	}
+	c.mu.Unlock()
+	return scope, nil
+}
+
+func (c *Catalog) entitiesViewLocked(withList bool) EntitiesView {
+	v := EntitiesView{Count: len(c.entities), Version: c.version, Refreshing: c.refreshing, Stale: !c.refreshed}
+	if withList {
+		v.Entities = c.entities
+		if v.Entities == nil {
+			v.Entities = []catalog.EntitySummary{}
+		}
+	}
+	if !c.refreshedAt.IsZero() {
+		v.RefreshedAt = c.refreshedAt.UTC().Format(time.RFC3339)
+	}
+	if c.entErr != nil {
+		v.Error = explainCatalog(c.entErr)
+	}
+	return v
+}
+
+func (c *Catalog) emitEntities() {
+	c.mu.Lock()
+	v := c.entitiesViewLocked(false)
+	c.mu.Unlock()
+	c.p.Emit(EventCatalogEntities, v)
+}
+
+// Entities returns the entity list as last known, from memory or the
+// cache, without calling AWS; offline it is the last known list.
+func (c *Catalog) Entities() (EntitiesView, error) {
+	if _, err := c.ensureLoaded(context.Background()); err != nil {
+		return EntitiesView{Entities: []catalog.EntitySummary{}}, fmt.Errorf("reading the cached entities: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entitiesViewLocked(true), nil
+}
+
+// RefreshEntities reads what changed since the last pass from ListEntities
+// (every type, paged, under its 10 req/s quota). full re-reads everything
+// and drops entities AWS no longer lists; the first refresh of a sandbox is
+// always full, as the sandbox starts afresh with each run.
+func (c *Catalog) RefreshEntities(full bool) (EntitiesView, error) {
+	c.refreshMu.Lock()
+	defer c.refreshMu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	scope, err := c.ensureLoaded(ctx)
+	if err != nil {
+		return c.Entities()
+	}
+	tgt, api, err := c.client()
+	if err != nil {
+		return c.failEntities(err)
+	}
+	if c.st == nil {
+		return c.failEntities(errors.New("the local cache is not open (another SellerDesk holds it), so the entity list cannot be kept; close the other window"))
+	}
+	c.mu.Lock()
+	c.refreshing, c.entErr = true, nil
+	if !c.refreshed && tgt.Kind == session.KindSandbox {
+		full = true
+	}
+	c.mu.Unlock()
+	c.emitEntities()
+	opts := []catalog.Option{catalog.WithScope(scope)}
+	if full {
+		opts = append(opts, catalog.WithFullRefresh())
+	}
+	list, err := catalog.List(ctx, api, nil, c.st, opts...)
+	c.mu.Lock()
+	c.refreshing = false
+	if c.scope == scope {
+		if err != nil {
+			c.entErr = err
+		} else {
+			c.entities, c.refreshed, c.refreshedAt = list, true, time.Now()
+			c.version++
+		}
+	}
+	c.mu.Unlock()
+	if err == nil {
+		_ = c.st.Put(ctx, store.BucketCatalogEntities, metaKey(scope), time.Now().UTC())
+	} else {
+		c.log.Warn("entity refresh failed", "err", err)
+	}
+	c.emitEntities()
+	v, _ := c.Entities()
+	if err != nil {
+		return v, fmt.Errorf("refreshing the entity list: %w", err)
+	}
+	return v, nil
+}
+
+func (c *Catalog) failEntities(err error) (EntitiesView, error) {
+	c.mu.Lock()
+	c.entErr = err
+	c.mu.Unlock()
+	c.emitEntities()
+	v, _ := c.Entities()
+	return v, err
+}
+
+// AllTags returns every cached tag set of the current target, by ARN.
+func (c *Catalog) AllTags() (map[string][]catalog.Tag, error) {
+	if _, err := c.ensureLoaded(context.Background()); err != nil {
+		return map[string][]catalog.Tag{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string][]catalog.Tag, len(c.tags))
+	for arn, t := range c.tags {
+		out[arn] = nonNilTags(t.Tags)
+	}
+	return out, nil
+}
+
+func nonNilTags(ts []catalog.Tag) []catalog.Tag {
+	if ts == nil {
+		return []catalog.Tag{}
+	}
+	return ts
+}
+
+// CheckARN validates a Catalog resource ARN at the edge.
+func CheckARN(arn string) error {
+	const prefix = "arn:aws:aws-marketplace:"
+	if !strings.HasPrefix(arn, prefix) {
+		return fmt.Errorf("%q is not an AWS Marketplace Catalog ARN (it starts with %s)", arn, prefix)
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || !strings.HasPrefix(parts[5], "AWSMarketplace/") || strings.Count(parts[5], "/") < 2 {
+		return fmt.Errorf("%q is not an AWS Marketplace Catalog ARN: the resource part must be AWSMarketplace/<Type>/<ID>", arn)
+	}
+	return nil
+}
+
+// Tags reads the tags of one entity or change set from AWS.
+func (c *Catalog) Tags(arn string) (TagsUpdate, error) {
+	if err := CheckARN(arn); err != nil {
+		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
+	}
+	scope, err := c.ensureLoaded(context.Background())
+	if err != nil {
+		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
+	}
+	_, api, err := c.client()
+	if err != nil {
+		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	tags, err := catalog.ListTags(ctx, api, arn)
+	if err != nil {
+		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, fmt.Errorf("reading the tags of %s: %w", arn, err)
+	}
+	return c.rememberTags(ctx, scope, arn, tags), nil
+}
+
+func (c *Catalog) rememberTags(ctx context.Context, scope, arn string, tags []catalog.Tag) TagsUpdate {
+	sort.Slice(tags, func(i, j int) bool { return tags[i].Key < tags[j].Key })
+	ct := cachedTags{Tags: nonNilTags(tags), At: time.Now().UTC()}
+	c.mu.Lock()
+	if c.scope == scope {
+		c.tags[arn] = ct
+		c.tagsFresh[arn] = true
+	}
+	c.mu.Unlock()
+	if c.st != nil {
+		if err := c.st.Put(ctx, store.BucketCatalogTags, tagsKey(scope, arn), ct); err != nil {
+			c.log.Warn("could not cache tags", "err", err)
+		}
+	}
+	u := TagsUpdate{ARN: arn, Tags: ct.Tags, At: ct.At.Format(time.RFC3339)}
+	c.p.Emit(EventCatalogTags, u)
+	return u
+}
+
+// LoadTags reads, in the background and under the 5 req/s quota, the tags
+// of the given resources not yet read in this run (the rows on screen).
+// The newest request goes first; results arrive as catalog:tags events.
+func (c *Catalog) LoadTags(arns []string) {
+	scope, err := c.ensureLoaded(context.Background())
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	var fresh []string
+	for _, a := range arns {
+		if !c.tagsFresh[a] && !c.tagQueued[a] && CheckARN(a) == nil {
+			fresh = append(fresh, a)
+			c.tagQueued[a] = true
+		}
+	}
+	// What is on screen now matters more than what was scrolled past.
+	c.tagQueue = append(fresh, c.tagQueue...)
+	if len(c.tagQueue) > 200 {
+		for _, a := range c.tagQueue[200:] {
+			delete(c.tagQueued, a)
+		}
+		c.tagQueue = c.tagQueue[:200]
+	}
+	start := !c.tagWorker && len(c.tagQueue) > 0
+	if start {
+		c.tagWorker = true
+	}
+	c.mu.Unlock()
+	if start {
+		go c.tagLoader(scope)
+	}
+}
+
+func (c *Catalog) tagLoader(scope string) {
+	defer func() {
+		c.mu.Lock()
+		c.tagWorker = false
+		c.mu.Unlock()
+	}()
+	_, api, err := c.client()
+	if err != nil {
+		return
+	}
+	for {
+		c.mu.Lock()
+		if c.scope != scope || len(c.tagQueue) == 0 {
+			c.mu.Unlock()
+			return
+		}
+		arn := c.tagQueue[0]
+		c.tagQueue = c.tagQueue[1:]
+		delete(c.tagQueued, arn)
+		c.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		tags, err := catalog.ListTags(ctx, api, arn)
+		if err == nil {
+			c.rememberTags(ctx, scope, arn, tags)
+		} else {
+			c.log.Warn("could not read tags", "arn", arn, "err", err)
+		}
+		cancel()
+	}
+}
+
+// CheckTags checks tags against the guide's rules without calling AWS,
+// one problem per broken rule, for the editor to show beside the field.
+func (c *Catalog) CheckTags(tags []catalog.Tag) []TagProblem {
+	return tagProblems(catalog.ValidateTagSet(tags))
+}
+
+func tagProblems(err error) []TagProblem {
+	out := []TagProblem{}
+	var tes catalog.TagErrors
+	var te catalog.TagError
+	switch {
+	case err == nil:
+	case errors.As(err, &tes):
+		for _, e := range tes {
+			out = append(out, TagProblem{Index: e.Index, Key: e.Key, Message: e.Error()})
+		}
+	case errors.As(err, &te):
+		out = append(out, TagProblem{Index: te.Index, Key: te.Key, Message: te.Error()})
+	default:
+		out = append(out, TagProblem{Index: -1, Message: err.Error()})
+	}
+	return out
+}
+
+// SaveTags makes the resource's tags exactly want: TagResource for what is
+// new or changed (first, so a failure part-way loses nothing), then
+// UntagResource for keys no longer wanted. The rules are checked first.
+func (c *Catalog) SaveTags(arn string, want []catalog.Tag) (TagsUpdate, error) {
+	if err := CheckARN(arn); err != nil {
+		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
+	}
+	if err := catalog.ValidateTagSet(want); err != nil {
+		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
+	}
+	scope, err := c.ensureLoaded(context.Background())
+	if err != nil {
+		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
+	}
+	_, api, err := c.client()
+	if err != nil {
+		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	got, err := catalog.SetTags(ctx, api, arn, want)
+	if err != nil {
+		// Show what is there now, whatever happened.
+		if now, lerr := catalog.ListTags(ctx, api, arn); lerr == nil {
+			c.rememberTags(ctx, scope, arn, now)
+		}
+		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
+	}
+	return c.rememberTags(ctx, scope, arn, got), nil
+}
+
+// explainCatalog turns a Catalog error into words and a next step.
+func explainCatalog(err error) *ErrorView {
+	msg := err.Error()
+	switch {
+	case catalog.IsThrottle(err):
+		return &ErrorView{Kind: "throttled", Message: msg, Next: "AWS is throttling the Catalog API for this account; wait a minute and try again."}
+	case strings.Contains(msg, "AccessDenied"):
+		return &ErrorView{Kind: "denied", Message: msg, Next: "The identity in use lacks the Catalog API permission named above; the Policies tab builds a policy that grants it."}
+	}
+	return explain(err)
+}
