@@ -65,6 +65,11 @@ if command -v aws >/dev/null; then
 fi
 check "resale-role creates the role and policy" 0 "Done: role arn:aws:iam::111122223333:role/FullResaleAuthorizationAccess" "$bin" resale-role --profile static --endpoint-url "http://127.0.0.1:$port"
 check "resale-role a second time: already in place" 0 "Already in place" "$bin" resale-role --profile static --endpoint-url "http://127.0.0.1:$port"
+check "policy --create makes it in IAM and attaches it to a user" 0 "attached it to user catalog-editor" "$bin" policy start-by-tag --tag product-team=team-xyz --create TeamXyzStart --attach-user catalog-editor --profile static --endpoint-url "http://127.0.0.1:$port"
+check "policy --create again: already in place" 0 "already in place" "$bin" policy start-by-tag --tag product-team=team-xyz --create TeamXyzStart --attach-user catalog-editor --profile static --endpoint-url "http://127.0.0.1:$port"
+if command -v aws >/dev/null; then
+  check "AWS CLI sees the policy attached to the user" 0 "TeamXyzStart" env AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$port" iam list-attached-user-policies --user-name catalog-editor
+fi
 # Catalog tags (issue 5, CLI part), against the served sandbox.
 arn=arn:aws:aws-marketplace:us-east-1:111122223333:AWSMarketplace/SaaSProduct/prod-d91ac31927815
 check "tags add" 0 "Tagged" "$bin" tags add --profile static --endpoint-url "http://127.0.0.1:$port" "$arn" owner=ann tier=gold

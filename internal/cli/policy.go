@@ -7,6 +7,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/sellerdesk/sellerdesk/internal/iamdeploy"
 	"github.com/sellerdesk/sellerdesk/internal/policy"
 )
 
@@ -29,11 +32,12 @@ func policyUsage() string {
 	for _, p := range policy.Patterns() {
 		fmt.Fprintf(&b, "  %-24s %s\n", p, p.Description())
 	}
-	b.WriteString("Options: --account ID --entity ARN (repeatable) --change-type T (repeatable) --tag KEY=VALUE --actions A,B")
+	b.WriteString("Options: --account ID --entity ARN (repeatable) --change-type T (repeatable) --tag KEY=VALUE --actions A,B\n")
+	b.WriteString("         --create NAME [--attach-role ROLE | --attach-user USER]   create it in IAM (idempotent)")
 	return b.String()
 }
 
-func runPolicy(_ context.Context, e *env, args []string) error {
+func runPolicy(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return usagef("%s", policyUsage())
 	}
@@ -58,8 +62,17 @@ func runPolicy(_ context.Context, e *env, args []string) error {
 	fs.Var(&changeTypes, "change-type", "allowed ChangeType (repeatable)")
 	fs.Var(&actions, "actions", "actions instead of the pattern's default (comma-separated)")
 	tag := fs.String("tag", "", "tag condition KEY=VALUE")
+	create := fs.String("create", "", "create (or update) this customer managed policy in IAM")
+	attachRole := fs.String("attach-role", "", "with --create: attach the policy to this IAM role")
+	attachUser := fs.String("attach-user", "", "with --create: attach the policy to this IAM user")
 	if err := parseCommand(fs, args[1:]); err != nil {
 		return err
+	}
+	if (*attachRole != "" || *attachUser != "") && *create == "" {
+		return usagef("--attach-role and --attach-user need --create NAME")
+	}
+	if *attachRole != "" && *attachUser != "" {
+		return usagef("attach to a role or a user, not both")
 	}
 	o.EntityARNs, o.ChangeTypes, o.Actions = entities, changeTypes, actions
 	if *tag != "" {
@@ -78,6 +91,43 @@ func runPolicy(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(e.Stdout, string(out))
+	if *create == "" {
+		return nil
+	}
+	var to *iamdeploy.Principal
+	switch {
+	case *attachRole != "":
+		to = &iamdeploy.Principal{Kind: iamdeploy.KindRole, Name: *attachRole}
+	case *attachUser != "":
+		to = &iamdeploy.Principal{Kind: iamdeploy.KindUser, Name: *attachUser}
+	}
+	return e.deployPolicy(ctx, *create, out, to)
+}
+
+// deployPolicy creates the policy in the account of the current target and
+// attaches it where asked; re-running it changes nothing.
+func (e *env) deployPolicy(ctx context.Context, name string, doc []byte, to *iamdeploy.Principal) error {
+	m, err := e.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	id, err := m.WhoAmI(ctx)
+	if err != nil {
+		return err
+	}
+	_, cfg, err := m.Current()
+	if err != nil {
+		return err
+	}
+	if to != nil {
+		to.ARN = fmt.Sprintf("arn:aws:iam::%s:%s/%s", id.Account, to.Kind, to.Name)
+	}
+	res, err := iamdeploy.Deploy(ctx, iam.NewFromConfig(cfg), id.Account, name, doc, to)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.Stderr, res.Message)
 	return nil
 }
 
