@@ -1,9 +1,42 @@
 // The seam in front of the generated Go bindings: the only file that imports
 // wailsjs/go. Components and stores call these; unit tests mock this module.
+import * as Catalog from '../../wailsjs/go/app/Catalog'
 import * as Onboarding from '../../wailsjs/go/app/Onboarding'
+import * as Policies from '../../wailsjs/go/app/Policies'
 import * as Session from '../../wailsjs/go/app/Session'
 import * as Shell from '../../wailsjs/go/app/Shell'
 import * as Tiles from '../../wailsjs/go/app/Tiles'
+import { app, iamdeploy } from '../../wailsjs/go/models'
+import {
+  normalizeBulk,
+  normalizeChangeSet,
+  normalizeEntities,
+  normalizeLint,
+  normalizeBulkPreview,
+  normalizeResale,
+  normalizeTags,
+  type AdviceView,
+  type BuiltPolicy,
+  type BulkJob,
+  type BulkPreview,
+  type BulkRequest,
+  type BulkView,
+  type ChangeSetFilter,
+  type ChangeSetRequest,
+  type ChangeSetSummary,
+  type ChangeSetTemplate,
+  type ChangeSetView,
+  type DeployResult,
+  type EntitiesView,
+  type LintView,
+  type PatternView,
+  type PolicyRequest,
+  type Principal,
+  type ResaleView,
+  type Tag,
+  type TagProblem,
+  type TagsUpdate,
+} from './catalogTypes'
 import {
   normalizePreview,
   normalizeReview,
@@ -24,6 +57,8 @@ import {
 } from './types'
 
 export type * from './types'
+export type * from './catalogTypes'
+export { isTerminalStatus } from './catalogTypes'
 export { checkedTime, errorMessage } from './types'
 
 // --- Session: targets and identity ---
@@ -164,4 +199,150 @@ export async function setEnrolled(tile: 'cas' | 'sdds', enrolled: boolean): Prom
 /** Records "I completed seller registration" and re-checks. */
 export async function confirmSeller(confirmed: boolean): Promise<TilesView> {
   return normalizeTilesView(await Tiles.ConfirmSeller(confirmed))
+}
+
+// --- Catalog: entities, tags, bulk tagging, change sets ---
+
+/** The entity list as last known (cache), without calling AWS. */
+export async function catalogEntities(): Promise<EntitiesView> {
+  return normalizeEntities(await Catalog.Entities())
+}
+
+/** Reads what changed since the last pass (full: everything). */
+export async function refreshEntities(full = false): Promise<EntitiesView> {
+  return normalizeEntities(await Catalog.RefreshEntities(full))
+}
+
+/** Every cached tag set of the current target, by ARN. */
+export async function allTags(): Promise<Record<string, Tag[]>> {
+  const raw = (await Catalog.AllTags()) ?? {}
+  const out: Record<string, Tag[]> = {}
+  for (const [arn, tags] of Object.entries(raw)) out[arn] = tags ?? []
+  return out
+}
+
+/** Reads one resource's tags from AWS. */
+export async function readTags(arn: string): Promise<TagsUpdate> {
+  return normalizeTags(await Catalog.Tags(arn))
+}
+
+/** Asks for the tags of the rows on screen; they arrive as catalog:tags. */
+export function loadTags(arns: string[]): Promise<void> {
+  return Catalog.LoadTags(arns)
+}
+
+/** The guide's tag rules, checked without calling AWS. */
+export async function checkTags(tags: Tag[]): Promise<TagProblem[]> {
+  return (await Catalog.CheckTags(tags.map((t) => ({ ...t })))) ?? []
+}
+
+/** Makes the resource's tags exactly these (add, edit and remove at once). */
+export async function saveTags(arn: string, tags: Tag[]): Promise<TagsUpdate> {
+  return normalizeTags(await Catalog.SaveTags(arn, tags.map((t) => ({ ...t }))))
+}
+
+export async function previewBulk(req: BulkRequest): Promise<BulkPreview> {
+  return normalizeBulkPreview(await Catalog.PreviewBulk(app.BulkRequest.createFrom(req)))
+}
+
+export async function startBulk(req: BulkRequest): Promise<BulkView> {
+  return normalizeBulk(await Catalog.StartBulk(app.BulkRequest.createFrom(req)))
+}
+
+export async function resumeBulk(jobId: string): Promise<BulkView> {
+  return normalizeBulk(await Catalog.ResumeBulk(jobId))
+}
+
+export function stopBulk(): Promise<void> {
+  return Catalog.StopBulk()
+}
+
+export async function bulkState(): Promise<BulkView> {
+  return normalizeBulk(await Catalog.BulkState())
+}
+
+export async function bulkJobs(): Promise<BulkJob[]> {
+  return ((await Catalog.BulkJobs()) ?? []) as BulkJob[]
+}
+
+export async function changeSetTemplates(): Promise<ChangeSetTemplate[]> {
+  return ((await Catalog.ChangeSetTemplates()) ?? []).map((t) => ({
+    ...t,
+    request: {
+      name: t.request?.name ?? '',
+      changeSetTags: t.request?.changeSetTags ?? [],
+      changes: (t.request?.changes ?? []).map((c) => ({ ...c, entityTags: c.entityTags ?? [] })),
+    },
+  }))
+}
+
+/** The change set checked as StartChangeSet checks it; '' when fine. */
+export function validateChangeSet(req: ChangeSetRequest): Promise<string> {
+  return Catalog.ValidateChangeSet(app.ChangeSetRequest.createFrom(req))
+}
+
+export async function startChangeSet(req: ChangeSetRequest): Promise<ChangeSetView> {
+  return normalizeChangeSet(await Catalog.StartChangeSet(app.ChangeSetRequest.createFrom(req)))
+}
+
+export async function describeChangeSet(id: string): Promise<ChangeSetView> {
+  return normalizeChangeSet(await Catalog.DescribeChangeSet(id))
+}
+
+export async function cancelChangeSet(id: string): Promise<ChangeSetView> {
+  return normalizeChangeSet(await Catalog.CancelChangeSet(id))
+}
+
+export async function listChangeSets(filter: ChangeSetFilter): Promise<ChangeSetSummary[]> {
+  return ((await Catalog.ChangeSets(app.ChangeSetFilter.createFrom(filter))) ?? []).map((s) => ({ ...s, entityIds: s.entityIds ?? [] }))
+}
+
+// --- Policies: the Catalog API access policies and the resale role ---
+
+export async function policyPatterns(): Promise<PatternView[]> {
+  return ((await Policies.Patterns()) ?? []).map((p) => ({ ...p, defaultActions: p.defaultActions ?? [] }))
+}
+
+/** The current target's account ID ('' when not known yet). */
+export function policyAccount(): Promise<string> {
+  return Policies.Account()
+}
+
+export async function buildPolicy(req: PolicyRequest): Promise<BuiltPolicy> {
+  const b = await Policies.Build(app.PolicyRequest.createFrom(req))
+  return { json: b.json, lint: normalizeLint(b.lint) }
+}
+
+export async function lintPolicy(doc: string): Promise<LintView> {
+  return normalizeLint(await Policies.Lint(doc))
+}
+
+export async function managedPolicies(): Promise<AdviceView[]> {
+  return (await Policies.ManagedPolicies()) ?? []
+}
+
+/** Saves the policy where the user picks; '' when cancelled. */
+export function savePolicy(doc: string, suggestedName: string): Promise<string> {
+  return Policies.SavePolicy(doc, suggestedName)
+}
+
+export async function principals(): Promise<Principal[]> {
+  return (await Policies.Principals()) ?? []
+}
+
+export async function createPolicy(name: string, doc: string, attachTo: Principal | null): Promise<DeployResult> {
+  return Policies.CreatePolicy(name, doc, attachTo ? iamdeploy.Principal.createFrom(attachTo) : (null as unknown as iamdeploy.Principal))
+}
+
+export async function ensureResaleRole(): Promise<ResaleView> {
+  return normalizeResale(await Policies.EnsureResaleRole())
+}
+
+export async function resaleSteps(): Promise<string[]> {
+  return (await Policies.ResaleSteps()) ?? []
+}
+
+export async function resalePolicy(): Promise<{ policy: string; trust: string }> {
+  const r = (await Policies.ResalePolicy()) ?? {}
+  return { policy: r.policy ?? '', trust: r.trust ?? '' }
 }

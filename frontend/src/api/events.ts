@@ -6,6 +6,7 @@ import {
   EventsOn,
   WindowSetTitle,
 } from '../../wailsjs/runtime/runtime'
+import { normalizeBulk, normalizeChangeSet, normalizeEntities, normalizeTags, type BulkView, type ChangeSetView, type EntitiesView, type TagsUpdate } from './catalogTypes'
 import { normalizeStackView, normalizeState, normalizeTilesView, type ConnectionState, type MFAPrompt, type SSODeviceCode, type SSOResult, type StackView, type TilesView } from './types'
 
 export const EventSessionChanged = 'session:changed'
@@ -16,6 +17,11 @@ export const EventSSODone = 'sso:done'
 export const EventOnboardingChanged = 'onboarding:changed'
 /** app.EventTilesChanged (app/tiles.go): carries a TilesView. */
 export const EventTilesChanged = 'tiles:changed'
+/** app.EventCatalog* (app/catalog.go). */
+export const EventCatalogEntities = 'catalog:entities'
+export const EventCatalogTags = 'catalog:tags'
+export const EventCatalogBulk = 'catalog:bulk'
+export const EventCatalogChangeSet = 'catalog:changeset'
 
 type Unsubscribe = () => void
 
@@ -51,6 +57,23 @@ export function onOnboardingChanged(cb: (view: StackView) => void): Unsubscribe 
 
 export function onTilesChanged(cb: (view: TilesView) => void): Unsubscribe {
   return on<unknown>(EventTilesChanged, (raw) => cb(normalizeTilesView(raw)))
+}
+
+/** Entity list meta (no list): re-read the list when version moves. */
+export function onCatalogEntities(cb: (view: EntitiesView) => void): Unsubscribe {
+  return on<unknown>(EventCatalogEntities, (raw) => cb(normalizeEntities(raw)))
+}
+
+export function onCatalogTags(cb: (u: TagsUpdate) => void): Unsubscribe {
+  return on<unknown>(EventCatalogTags, (raw) => cb(normalizeTags(raw)))
+}
+
+export function onCatalogBulk(cb: (v: BulkView) => void): Unsubscribe {
+  return on<unknown>(EventCatalogBulk, (raw) => cb(normalizeBulk(raw)))
+}
+
+export function onCatalogChangeSet(cb: (v: ChangeSetView) => void): Unsubscribe {
+  return on<unknown>(EventCatalogChangeSet, (raw) => cb(normalizeChangeSet(raw)))
 }
 
 export function setWindowTitle(title: string): void {

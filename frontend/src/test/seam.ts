@@ -24,6 +24,31 @@ import {
   type Tile,
   type TilesView,
 } from '@/api/types'
+import type {
+  AdviceView,
+  BuiltPolicy,
+  BulkJob,
+  BulkPreview,
+  BulkRequest,
+  BulkView,
+  ChangeSetFilter,
+  ChangeSetRequest,
+  ChangeSetSummary,
+  ChangeSetTemplate,
+  ChangeSetView,
+  DeployResult,
+  EntitiesView,
+  EntitySummary,
+  LintView,
+  PatternView,
+  PolicyRequest,
+  Principal,
+  ResaleView,
+  Tag,
+  TagProblem,
+  TagsUpdate,
+} from '@/api/catalogTypes'
+import { isTerminalStatus } from '@/api/catalogTypes'
 
 type Listener = (payload: never) => void
 const listeners = new Map<string, Set<Listener>>()
@@ -66,6 +91,38 @@ export const backend = {
   testSdds: vi.fn<() => Promise<TilesView>>(),
   setEnrolled: vi.fn<(tile: 'cas' | 'sdds', enrolled: boolean) => Promise<TilesView>>(),
   confirmSeller: vi.fn<(confirmed: boolean) => Promise<TilesView>>(),
+  // Catalog
+  catalogEntities: vi.fn<() => Promise<EntitiesView>>(),
+  refreshEntities: vi.fn<(full?: boolean) => Promise<EntitiesView>>(),
+  allTags: vi.fn<() => Promise<Record<string, Tag[]>>>(),
+  readTags: vi.fn<(arn: string) => Promise<TagsUpdate>>(),
+  loadTags: vi.fn<(arns: string[]) => Promise<void>>(),
+  checkTags: vi.fn<(tags: Tag[]) => Promise<TagProblem[]>>(),
+  saveTags: vi.fn<(arn: string, tags: Tag[]) => Promise<TagsUpdate>>(),
+  previewBulk: vi.fn<(req: BulkRequest) => Promise<BulkPreview>>(),
+  startBulk: vi.fn<(req: BulkRequest) => Promise<BulkView>>(),
+  resumeBulk: vi.fn<(jobId: string) => Promise<BulkView>>(),
+  stopBulk: vi.fn<() => Promise<void>>(),
+  bulkState: vi.fn<() => Promise<BulkView>>(),
+  bulkJobs: vi.fn<() => Promise<BulkJob[]>>(),
+  changeSetTemplates: vi.fn<() => Promise<ChangeSetTemplate[]>>(),
+  validateChangeSet: vi.fn<(req: ChangeSetRequest) => Promise<string>>(),
+  startChangeSet: vi.fn<(req: ChangeSetRequest) => Promise<ChangeSetView>>(),
+  describeChangeSet: vi.fn<(id: string) => Promise<ChangeSetView>>(),
+  cancelChangeSet: vi.fn<(id: string) => Promise<ChangeSetView>>(),
+  listChangeSets: vi.fn<(filter: ChangeSetFilter) => Promise<ChangeSetSummary[]>>(),
+  // Policies
+  policyPatterns: vi.fn<() => Promise<PatternView[]>>(),
+  policyAccount: vi.fn<() => Promise<string>>(),
+  buildPolicy: vi.fn<(req: PolicyRequest) => Promise<BuiltPolicy>>(),
+  lintPolicy: vi.fn<(doc: string) => Promise<LintView>>(),
+  managedPolicies: vi.fn<() => Promise<AdviceView[]>>(),
+  savePolicy: vi.fn<(doc: string, name: string) => Promise<string>>(),
+  principals: vi.fn<() => Promise<Principal[]>>(),
+  createPolicy: vi.fn<(name: string, doc: string, to: Principal | null) => Promise<DeployResult>>(),
+  ensureResaleRole: vi.fn<() => Promise<ResaleView>>(),
+  resaleSteps: vi.fn<() => Promise<string[]>>(),
+  resalePolicy: vi.fn<() => Promise<{ policy: string; trust: string }>>(),
 }
 
 export const events = {
@@ -75,13 +132,17 @@ export const events = {
   onSsoDone: vi.fn(listen<SSOResult>('sso:done')),
   onOnboardingChanged: vi.fn(listen<StackView>('onboarding:changed')),
   onTilesChanged: vi.fn(listen<TilesView>('tiles:changed')),
+  onCatalogEntities: vi.fn(listen<EntitiesView>('catalog:entities')),
+  onCatalogTags: vi.fn(listen<TagsUpdate>('catalog:tags')),
+  onCatalogBulk: vi.fn(listen<BulkView>('catalog:bulk')),
+  onCatalogChangeSet: vi.fn(listen<ChangeSetView>('catalog:changeset')),
   setWindowTitle: vi.fn<(title: string) => void>(),
   openURL: vi.fn<(url: string) => void>(),
   copyText: vi.fn<(text: string) => Promise<boolean>>(),
 }
 
 export function backendModule() {
-  return { ...backend, errorMessage, checkedTime }
+  return { ...backend, errorMessage, checkedTime, isTerminalStatus }
 }
 
 export function eventsModule() {
@@ -93,6 +154,10 @@ export function eventsModule() {
     EventSSODone: 'sso:done',
     EventOnboardingChanged: 'onboarding:changed',
     EventTilesChanged: 'tiles:changed',
+    EventCatalogEntities: 'catalog:entities',
+    EventCatalogTags: 'catalog:tags',
+    EventCatalogBulk: 'catalog:bulk',
+    EventCatalogChangeSet: 'catalog:changeset',
   }
 }
 
@@ -103,6 +168,10 @@ export function emit(name: 'sso:device-code', payload: SSODeviceCode): void
 export function emit(name: 'sso:done', payload: SSOResult): void
 export function emit(name: 'onboarding:changed', payload: StackView): void
 export function emit(name: 'tiles:changed', payload: TilesView): void
+export function emit(name: 'catalog:entities', payload: EntitiesView): void
+export function emit(name: 'catalog:tags', payload: TagsUpdate): void
+export function emit(name: 'catalog:bulk', payload: BulkView): void
+export function emit(name: 'catalog:changeset', payload: ChangeSetView): void
 export function emit(name: string, payload: unknown): void {
   listeners.get(name)?.forEach((l) => (l as (p: unknown) => void)(payload))
 }
@@ -191,6 +260,75 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.testSdds.mockImplementation(async () => tilesView(freshTiles()))
   backend.setEnrolled.mockImplementation(async (t, on) => tilesView(freshTiles(), t === 'cas' ? { casEnrolled: on } : { sddsEnrolled: on }))
   backend.confirmSeller.mockImplementation(async (on) => tilesView(freshTiles(), { sellerConfirmed: on }))
+  resetCatalogSeam()
+}
+
+// --- catalog fixtures ---
+
+export function entity(type: string, i: number, over: Partial<EntitySummary> = {}): EntitySummary {
+  const id = `${type.toLowerCase()}-${String(i).padStart(4, '0')}`
+  return {
+    type, id, name: `${type} ${i}`, visibility: 'Public',
+    arn: `arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/${type}/${id}`,
+    lastModified: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString().replace('.000Z', 'Z'),
+    ...over,
+  }
+}
+
+export function entitiesView(entities: EntitySummary[], over: Partial<EntitiesView> = {}): EntitiesView {
+  return { entities, count: entities.length, version: 1, refreshing: false, stale: false, refreshedAt: '2026-01-01T10:00:00Z', error: null, ...over }
+}
+
+export function bulkView(over: Partial<BulkView> = {}): BulkView {
+  return { phase: 'idle', jobId: '', kind: '', read: 0, done: 0, failed: 0, total: 0, throttled: 0, rate: 0, etaSeconds: 0, succeeded: [], failures: [], error: null, ...over }
+}
+
+export function changeSetView(over: Partial<ChangeSetView> = {}): ChangeSetView {
+  return { id: 'cs-1', arn: 'arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/ChangeSet/cs-1', name: '', status: 'PREPARING',
+    failureCode: '', failureDescription: '', startTime: '2026-01-01T10:00:00Z', endTime: '', changes: [], watching: true, ...over }
+}
+
+export const changeSetTemplatesFixture: ChangeSetTemplate[] = [
+  { id: 'update-information', title: 'Update product information, with a change-set tag', description: 'UpdateInformation', needsEntity: 'product',
+    request: { name: '', changes: [{ changeType: 'UpdateInformation', entityType: 'AmiProduct@1.0', entityId: '', details: '{"ProductTitle":"My updated title"}', entityTags: [] }],
+      changeSetTags: [{ key: 'product-team', value: 'team-xyz' }] } },
+  { id: 'create-experience', title: 'Create a private marketplace experience, tagging entity and change set', description: 'CreateExperience', needsEntity: '',
+    request: { name: '', changes: [{ changeType: 'CreateExperience', entityType: 'Experience@1.0', entityId: '', details: '{"Name": "ExamplePrivateMarketplace"}', entityTags: [{ key: 'product-team', value: 'team-xyz' }] }],
+      changeSetTags: [{ key: 'product-team', value: 'team-xyz' }] } },
+]
+
+/** Resets the catalog and policy doubles to a working, empty catalog. */
+export function resetCatalogSeam(): void {
+  backend.catalogEntities.mockResolvedValue(entitiesView([], { stale: true, refreshedAt: '' }))
+  backend.refreshEntities.mockResolvedValue(entitiesView([]))
+  backend.allTags.mockResolvedValue({})
+  backend.readTags.mockImplementation(async (arn) => ({ arn, tags: [], at: '2026-01-01T10:00:00Z' }))
+  backend.loadTags.mockResolvedValue(undefined)
+  backend.checkTags.mockResolvedValue([])
+  backend.saveTags.mockImplementation(async (arn, tags) => ({ arn, tags, at: '2026-01-01T10:00:00Z' }))
+  backend.previewBulk.mockImplementation(async (req) => ({ changes: req.arns.map((arn) => ({ arn, added: req.tags, changed: [], removed: [] })), unchanged: [], errors: [], changedArns: req.arns }))
+  backend.startBulk.mockImplementation(async (req) => bulkView({ phase: 'running', kind: req.kind, total: req.arns.length }))
+  backend.resumeBulk.mockImplementation(async (id) => bulkView({ phase: 'running', jobId: id }))
+  backend.stopBulk.mockResolvedValue(undefined)
+  backend.bulkState.mockResolvedValue(bulkView())
+  backend.bulkJobs.mockResolvedValue([])
+  backend.changeSetTemplates.mockResolvedValue(changeSetTemplatesFixture)
+  backend.validateChangeSet.mockResolvedValue('')
+  backend.startChangeSet.mockResolvedValue(changeSetView())
+  backend.describeChangeSet.mockImplementation(async (id) => changeSetView({ id }))
+  backend.cancelChangeSet.mockImplementation(async (id) => changeSetView({ id, status: 'CANCELLED', watching: false }))
+  backend.listChangeSets.mockResolvedValue([])
+  backend.policyPatterns.mockResolvedValue([])
+  backend.policyAccount.mockResolvedValue('123456789012')
+  backend.buildPolicy.mockResolvedValue({ json: '{}', lint: { findings: [], hasErrors: false, parseError: '' } })
+  backend.lintPolicy.mockResolvedValue({ findings: [], hasErrors: false, parseError: '' })
+  backend.managedPolicies.mockResolvedValue([])
+  backend.savePolicy.mockResolvedValue('')
+  backend.principals.mockResolvedValue([])
+  backend.createPolicy.mockResolvedValue({ policyArn: 'arn:aws:iam::123456789012:policy/p', action: 'created', attachedTo: '', attachAction: '', message: 'Created.' })
+  backend.ensureResaleRole.mockResolvedValue({ report: { policyArn: '', roleArn: '', steps: [] }, inPlace: false, message: 'Done.' })
+  backend.resaleSteps.mockResolvedValue([])
+  backend.resalePolicy.mockResolvedValue({ policy: '{}', trust: '{}' })
 }
 
 // --- onboarding fixtures ---

@@ -1,5 +1,21 @@
 export namespace app {
 	
+	export class AdviceView {
+	    name: string;
+	    arn: string;
+	    purpose: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AdviceView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.arn = source["arn"];
+	        this.purpose = source["purpose"];
+	    }
+	}
 	export class AppInfo {
 	    name: string;
 	    version: string;
@@ -23,6 +39,316 @@ export namespace app {
 	        this.stateFile = source["stateFile"];
 	        this.logFile = source["logFile"];
 	    }
+	}
+	export class FindingView {
+	    rule: string;
+	    severity: string;
+	    statement: number;
+	    sid: string;
+	    message: string;
+	    fix: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FindingView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rule = source["rule"];
+	        this.severity = source["severity"];
+	        this.statement = source["statement"];
+	        this.sid = source["sid"];
+	        this.message = source["message"];
+	        this.fix = source["fix"];
+	    }
+	}
+	export class LintView {
+	    findings: FindingView[];
+	    hasErrors: boolean;
+	    parseError: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LintView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.findings = this.convertValues(source["findings"], FindingView);
+	        this.hasErrors = source["hasErrors"];
+	        this.parseError = source["parseError"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BuiltPolicy {
+	    json: string;
+	    lint: LintView;
+	
+	    static createFrom(source: any = {}) {
+	        return new BuiltPolicy(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.json = source["json"];
+	        this.lint = this.convertValues(source["lint"], LintView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BulkJobView {
+	    jobId: string;
+	    kind: string;
+	    created: string;
+	    finished: boolean;
+	    total: number;
+	    done: number;
+	    failed: number;
+	    pending: number;
+	    summary: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkJobView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.jobId = source["jobId"];
+	        this.kind = source["kind"];
+	        this.created = source["created"];
+	        this.finished = source["finished"];
+	        this.total = source["total"];
+	        this.done = source["done"];
+	        this.failed = source["failed"];
+	        this.pending = source["pending"];
+	        this.summary = source["summary"];
+	    }
+	}
+	export class TagChangeView {
+	    key: string;
+	    old: string;
+	    new: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TagChangeView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.old = source["old"];
+	        this.new = source["new"];
+	    }
+	}
+	export class DiffView {
+	    arn: string;
+	    added: catalog.Tag[];
+	    changed: TagChangeView[];
+	    removed: catalog.Tag[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DiffView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.arn = source["arn"];
+	        this.added = this.convertValues(source["added"], catalog.Tag);
+	        this.changed = this.convertValues(source["changed"], TagChangeView);
+	        this.removed = this.convertValues(source["removed"], catalog.Tag);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BulkPreviewView {
+	    changes: DiffView[];
+	    unchanged: string[];
+	    errors: catalog.Failure[];
+	    changedArns: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkPreviewView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.changes = this.convertValues(source["changes"], DiffView);
+	        this.unchanged = source["unchanged"];
+	        this.errors = this.convertValues(source["errors"], catalog.Failure);
+	        this.changedArns = source["changedArns"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BulkRequest {
+	    kind: string;
+	    tags: catalog.Tag[];
+	    keys: string[];
+	    arns: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.tags = this.convertValues(source["tags"], catalog.Tag);
+	        this.keys = source["keys"];
+	        this.arns = source["arns"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ErrorView {
+	    kind: string;
+	    message: string;
+	    next: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ErrorView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.message = source["message"];
+	        this.next = source["next"];
+	    }
+	}
+	export class BulkView {
+	    phase: string;
+	    jobId: string;
+	    kind: string;
+	    read: number;
+	    done: number;
+	    failed: number;
+	    total: number;
+	    throttled: number;
+	    rate: number;
+	    etaSeconds: number;
+	    succeeded: string[];
+	    failures: catalog.Failure[];
+	    error?: ErrorView;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.phase = source["phase"];
+	        this.jobId = source["jobId"];
+	        this.kind = source["kind"];
+	        this.read = source["read"];
+	        this.done = source["done"];
+	        this.failed = source["failed"];
+	        this.total = source["total"];
+	        this.throttled = source["throttled"];
+	        this.rate = source["rate"];
+	        this.etaSeconds = source["etaSeconds"];
+	        this.succeeded = source["succeeded"];
+	        this.failures = this.convertValues(source["failures"], catalog.Failure);
+	        this.error = this.convertValues(source["error"], ErrorView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ResourceDiff {
 	    action: string;
@@ -78,22 +404,223 @@ export namespace app {
 		    return a;
 		}
 	}
-	export class ErrorView {
-	    kind: string;
-	    message: string;
-	    next: string;
+	export class ChangeResultView {
+	    changeType: string;
+	    entityType: string;
+	    entityId: string;
+	    errors: string[];
 	
 	    static createFrom(source: any = {}) {
-	        return new ErrorView(source);
+	        return new ChangeResultView(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.kind = source["kind"];
-	        this.message = source["message"];
-	        this.next = source["next"];
+	        this.changeType = source["changeType"];
+	        this.entityType = source["entityType"];
+	        this.entityId = source["entityId"];
+	        this.errors = source["errors"];
 	    }
 	}
+	export class ChangeSetFilter {
+	    status: string;
+	    name: string;
+	    entityId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeSetFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.name = source["name"];
+	        this.entityId = source["entityId"];
+	    }
+	}
+	export class ChangeView {
+	    changeType: string;
+	    entityType: string;
+	    entityId: string;
+	    details: string;
+	    entityTags: catalog.Tag[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.changeType = source["changeType"];
+	        this.entityType = source["entityType"];
+	        this.entityId = source["entityId"];
+	        this.details = source["details"];
+	        this.entityTags = this.convertValues(source["entityTags"], catalog.Tag);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ChangeSetRequest {
+	    name: string;
+	    changes: ChangeView[];
+	    changeSetTags: catalog.Tag[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeSetRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.changes = this.convertValues(source["changes"], ChangeView);
+	        this.changeSetTags = this.convertValues(source["changeSetTags"], catalog.Tag);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ChangeSetSummaryView {
+	    id: string;
+	    arn: string;
+	    name: string;
+	    status: string;
+	    startTime: string;
+	    endTime: string;
+	    entityIds: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeSetSummaryView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.arn = source["arn"];
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.startTime = source["startTime"];
+	        this.endTime = source["endTime"];
+	        this.entityIds = source["entityIds"];
+	    }
+	}
+	export class ChangeSetTemplate {
+	    id: string;
+	    title: string;
+	    description: string;
+	    needsEntity: string;
+	    request: ChangeSetRequest;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeSetTemplate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.description = source["description"];
+	        this.needsEntity = source["needsEntity"];
+	        this.request = this.convertValues(source["request"], ChangeSetRequest);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ChangeSetView {
+	    id: string;
+	    arn: string;
+	    name: string;
+	    status: string;
+	    failureCode: string;
+	    failureDescription: string;
+	    startTime: string;
+	    endTime: string;
+	    changes: ChangeResultView[];
+	    watching: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeSetView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.arn = source["arn"];
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.failureCode = source["failureCode"];
+	        this.failureDescription = source["failureDescription"];
+	        this.startTime = source["startTime"];
+	        this.endTime = source["endTime"];
+	        this.changes = this.convertValues(source["changes"], ChangeResultView);
+	        this.watching = source["watching"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class IdentityView {
 	    account: string;
 	    arn: string;
@@ -175,6 +702,49 @@ export namespace app {
 		}
 	}
 	
+	export class EntitiesView {
+	    entities: catalog.EntitySummary[];
+	    count: number;
+	    version: number;
+	    refreshing: boolean;
+	    stale: boolean;
+	    refreshedAt: string;
+	    error?: ErrorView;
+	
+	    static createFrom(source: any = {}) {
+	        return new EntitiesView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.entities = this.convertValues(source["entities"], catalog.EntitySummary);
+	        this.count = source["count"];
+	        this.version = source["version"];
+	        this.refreshing = source["refreshing"];
+	        this.stale = source["stale"];
+	        this.refreshedAt = source["refreshedAt"];
+	        this.error = this.convertValues(source["error"], ErrorView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class FieldError {
 	    field: string;
 	    message: string;
@@ -189,6 +759,7 @@ export namespace app {
 	        this.message = source["message"];
 	    }
 	}
+	
 	
 	export class LaunchForm {
 	    stackName: string;
@@ -212,6 +783,7 @@ export namespace app {
 	        this.acknowledged = source["acknowledged"];
 	    }
 	}
+	
 	export class Notice {
 	    level: string;
 	    title: string;
@@ -226,6 +798,52 @@ export namespace app {
 	        this.level = source["level"];
 	        this.title = source["title"];
 	        this.message = source["message"];
+	    }
+	}
+	export class PatternView {
+	    id: string;
+	    description: string;
+	    usesEntities: boolean;
+	    usesChangeTypes: boolean;
+	    usesTag: boolean;
+	    defaultActions: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new PatternView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.description = source["description"];
+	        this.usesEntities = source["usesEntities"];
+	        this.usesChangeTypes = source["usesChangeTypes"];
+	        this.usesTag = source["usesTag"];
+	        this.defaultActions = source["defaultActions"];
+	    }
+	}
+	export class PolicyRequest {
+	    pattern: string;
+	    account: string;
+	    entityArns: string[];
+	    changeTypes: string[];
+	    tagKey: string;
+	    tagValue: string;
+	    actions: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new PolicyRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pattern = source["pattern"];
+	        this.account = source["account"];
+	        this.entityArns = source["entityArns"];
+	        this.changeTypes = source["changeTypes"];
+	        this.tagKey = source["tagKey"];
+	        this.tagValue = source["tagValue"];
+	        this.actions = source["actions"];
 	    }
 	}
 	export class ProfileView {
@@ -247,6 +865,40 @@ export namespace app {
 	        this.sources = source["sources"];
 	        this.problem = source["problem"];
 	    }
+	}
+	export class ResaleView {
+	    report: resale.Report;
+	    inPlace: boolean;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ResaleView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.report = this.convertValues(source["report"], resale.Report);
+	        this.inPlace = source["inPlace"];
+	        this.message = source["message"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	
 	export class Review {
@@ -334,6 +986,57 @@ export namespace app {
 		}
 	}
 	
+	export class TagProblem {
+	    index: number;
+	    key: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TagProblem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.index = source["index"];
+	        this.key = source["key"];
+	        this.message = source["message"];
+	    }
+	}
+	export class TagsUpdate {
+	    arn: string;
+	    tags: catalog.Tag[];
+	    at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TagsUpdate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.arn = source["arn"];
+	        this.tags = this.convertValues(source["tags"], catalog.Tag);
+	        this.at = source["at"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class TilesView {
 	    tiles: tiles.Tile[];
 	    connected: number;
@@ -377,6 +1080,104 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace catalog {
+	
+	export class EntitySummary {
+	    type: string;
+	    id: string;
+	    arn: string;
+	    name: string;
+	    visibility: string;
+	    lastModified: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EntitySummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.id = source["id"];
+	        this.arn = source["arn"];
+	        this.name = source["name"];
+	        this.visibility = source["visibility"];
+	        this.lastModified = source["lastModified"];
+	    }
+	}
+	export class Failure {
+	    arn: string;
+	    code: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Failure(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.arn = source["arn"];
+	        this.code = source["code"];
+	        this.message = source["message"];
+	    }
+	}
+	export class Tag {
+	    key: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Tag(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.value = source["value"];
+	    }
+	}
+
+}
+
+export namespace iamdeploy {
+	
+	export class Principal {
+	    kind: string;
+	    name: string;
+	    arn: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Principal(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.name = source["name"];
+	        this.arn = source["arn"];
+	    }
+	}
+	export class Result {
+	    policyArn: string;
+	    action: string;
+	    attachedTo: string;
+	    attachAction: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.policyArn = source["policyArn"];
+	        this.action = source["action"];
+	        this.attachedTo = source["attachedTo"];
+	        this.attachAction = source["attachAction"];
+	        this.message = source["message"];
+	    }
 	}
 
 }
@@ -506,6 +1307,61 @@ export namespace onboarding {
 	        this.checks = this.convertValues(source["checks"], Check);
 	        this.startedAt = this.convertValues(source["startedAt"], null);
 	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace resale {
+	
+	export class Step {
+	    name: string;
+	    action: string;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Step(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.action = source["action"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class Report {
+	    policyArn: string;
+	    roleArn: string;
+	    steps: Step[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Report(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.policyArn = source["policyArn"];
+	        this.roleArn = source["roleArn"];
+	        this.steps = this.convertValues(source["steps"], Step);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -1,0 +1,152 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
+import { useCatalogStore } from '@/stores/catalog'
+import { backend, bulkView, emit, entitiesView, entity, resetSeam } from '@/test/seam'
+import BulkTagDialog from './BulkTagDialog.vue'
+import EntityTable from './EntityTable.vue'
+import TagEditor from './TagEditor.vue'
+
+vi.mock('@/api/backend', async () => (await import('@/test/seam')).backendModule())
+vi.mock('@/api/events', async () => (await import('@/test/seam')).eventsModule())
+
+const many = Array.from({ length: 5000 }, (_, i) => entity(i % 2 ? 'Offer' : 'SaaSProduct', i))
+
+async function setup(entities = many) {
+  resetSeam()
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  backend.catalogEntities.mockResolvedValue(entitiesView(entities))
+  backend.refreshEntities.mockResolvedValue(entitiesView(entities))
+  const store = useCatalogStore()
+  await store.init()
+  await flushPromises()
+  return { pinia, store }
+}
+
+describe('entity table', () => {
+  it('renders only the rows in view of 5,000 entities', async () => {
+    const { pinia } = await setup()
+    const w = mount(EntityTable, { global: { plugins: [pinia] }, attachTo: document.body })
+    await flushPromises()
+    const rows = w.findAll('[data-testid="entity-row"]')
+    expect(rows.length).toBeGreaterThan(5)
+    expect(rows.length).toBeLessThan(60)
+    expect(w.find('[data-testid="entity-table"]').attributes('aria-rowcount')).toBe('5001')
+    w.unmount()
+  })
+
+  it('moves, selects and opens the editor from the keyboard', async () => {
+    const { pinia, store } = await setup(many.slice(0, 20))
+    const w = mount(EntityTable, { global: { plugins: [pinia] }, attachTo: document.body })
+    await flushPromises()
+    const sc = w.find('[data-testid="entity-scroller"]')
+    await sc.trigger('keydown', { key: 'Home' })
+    await sc.trigger('keydown', { key: ' ' })
+    await sc.trigger('keydown', { key: 'ArrowDown' })
+    await sc.trigger('keydown', { key: ' ' })
+    expect(store.selected.size).toBe(2)
+    await sc.trigger('keydown', { key: 'Enter' })
+    expect(store.editing).toBe(store.visible[1]!.arn)
+    await sc.trigger('keydown', { key: 'a', ctrlKey: true })
+    expect(store.selected.size).toBe(20)
+    w.unmount()
+  })
+
+  it('asks for the tags of the rows on screen', async () => {
+    vi.useFakeTimers()
+    const { pinia } = await setup(many.slice(0, 30))
+    const w = mount(EntityTable, { global: { plugins: [pinia] }, attachTo: document.body })
+    await vi.advanceTimersByTimeAsync(300)
+    expect(backend.loadTags).toHaveBeenCalled()
+    expect(backend.loadTags.mock.calls[0]![0].length).toBeGreaterThan(0)
+    vi.useRealTimers()
+    w.unmount()
+  })
+})
+
+describe('tag editor', () => {
+  it('loads the tags, shows rule problems at the row, and saves exactly the rows', async () => {
+    const { pinia, store } = await setup(many.slice(0, 3))
+    const arn = many[0]!.arn
+    backend.readTags.mockResolvedValue({ arn, tags: [{ key: 'team', value: 'a' }], at: '' })
+    backend.checkTags.mockImplementation(async (tags) =>
+      tags.flatMap((t, i) => (t.key.includes('#') ? [{ index: i, key: t.key, message: `tag ${i + 1} (key "${t.key}"): key characters` }] : [])))
+    const w = mount(TagEditor, { global: { plugins: [pinia] }, attachTo: document.body })
+    store.editing = arn
+    await flushPromises()
+    const keys = () => document.querySelectorAll<HTMLInputElement>('[data-testid="tag-key"] input')
+    expect(keys()[0]!.value).toBe('team')
+    ;(document.querySelector('[data-testid="tag-add"]') as HTMLButtonElement).click()
+    await nextTick()
+    const k = keys()[1]!
+    k.value = 'bad#key'
+    k.dispatchEvent(new Event('input'))
+    await new Promise((r) => setTimeout(r, 250))
+    await flushPromises()
+    expect(document.querySelector('[data-testid="tag-problem"]')?.textContent).toContain('bad#key')
+    expect((document.querySelector('[data-testid="tag-save"]') as HTMLButtonElement).disabled).toBe(true)
+    k.value = 'stage'
+    k.dispatchEvent(new Event('input'))
+    await new Promise((r) => setTimeout(r, 250))
+    await flushPromises()
+    ;(document.querySelector('[data-testid="tag-save"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(backend.saveTags).toHaveBeenCalledWith(arn, [{ key: 'team', value: 'a' }, { key: 'stage', value: '' }])
+    expect(document.querySelector('[data-testid="tag-saved"]')).not.toBeNull()
+    w.unmount()
+  })
+
+  it('keeps the rows when the save fails', async () => {
+    const { pinia, store } = await setup(many.slice(0, 3))
+    const arn = many[0]!.arn
+    backend.saveTags.mockRejectedValue('AccessDeniedException: no TagResource')
+    const w = mount(TagEditor, { global: { plugins: [pinia] }, attachTo: document.body })
+    store.editing = arn
+    await flushPromises()
+    ;(document.querySelector('[data-testid="tag-add"]') as HTMLButtonElement).click()
+    await nextTick()
+    const k = document.querySelector<HTMLInputElement>('[data-testid="tag-key"] input')!
+    k.value = 'owner'
+    k.dispatchEvent(new Event('input'))
+    await new Promise((r) => setTimeout(r, 250))
+    await flushPromises()
+    ;(document.querySelector('[data-testid="tag-save"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(document.querySelector('[data-testid="tag-save-error"]')?.textContent).toContain('AccessDenied')
+    expect(document.querySelector<HTMLInputElement>('[data-testid="tag-key"] input')!.value).toBe('owner')
+    w.unmount()
+  })
+})
+
+describe('bulk dialog', () => {
+  it('previews, runs and shows n of m, rate, ETA and the result', async () => {
+    const { pinia, store } = await setup(many.slice(0, 10))
+    for (const e of many.slice(0, 4)) store.toggle(e.arn)
+    const w = mount(BulkTagDialog, { props: { show: true }, global: { plugins: [pinia] }, attachTo: document.body })
+    await flushPromises()
+    const key = document.querySelector<HTMLInputElement>('[data-testid="bulk-tag-key"] input')!
+    key.value = 'campaign'
+    key.dispatchEvent(new Event('input'))
+    await new Promise((r) => setTimeout(r, 250))
+    await flushPromises()
+    ;(document.querySelector('[data-testid="bulk-preview"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(backend.previewBulk).toHaveBeenCalledWith(expect.objectContaining({ kind: 'add', tags: [{ key: 'campaign', value: '' }] }))
+    expect(document.querySelector('[data-testid="bulk-preview-summary"]')?.textContent).toMatch(/4\s+will change/)
+    ;(document.querySelector('[data-testid="bulk-run"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(backend.startBulk).toHaveBeenCalledWith(expect.objectContaining({ arns: many.slice(0, 4).map((e) => e.arn) }))
+    emit('catalog:bulk', bulkView({ phase: 'running', done: 2, total: 4, rate: 4.9, etaSeconds: 0.4 }))
+    await nextTick()
+    expect(document.querySelector('[data-testid="bulk-count"]')?.textContent).toBe('2 of 4')
+    expect(document.querySelector('[data-testid="bulk-progress"]')?.textContent).toContain('4.9 req/s')
+    emit('catalog:bulk', bulkView({ phase: 'done', done: 3, failed: 1, total: 4, succeeded: many.slice(0, 3).map((e) => e.arn),
+      failures: [{ arn: many[3]!.arn, code: 'ResourceNotFoundException', message: 'gone' }] }))
+    await nextTick()
+    expect(document.querySelector('[data-testid="bulk-done"]')?.textContent).toContain('3 tagged, 1 failed')
+    expect(document.querySelector('[data-testid="bulk-failures"]')?.textContent).toContain('ResourceNotFoundException')
+    w.unmount()
+  })
+})
