@@ -138,6 +138,10 @@ test('a tagged change set runs to SUCCEEDED; the AWS CLI agrees', { timeout: 900
   await page.getByTestId('changeset-start').click()
   await page.getByTestId('changeset-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 30000 })
   const id = (await page.getByTestId('changeset-id').textContent()).trim()
+  // The change set's own tags open in the same editor as an entity's.
+  await page.getByTestId('changeset-edit-tags').click()
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="tag-key"] input')].some((i) => i.value === 'product-team'), null, { timeout: 10000 })
+  await page.keyboard.press('Escape')
   if (hasAwsCli) {
     const d = awsCli(endpoint, ['marketplace-catalog', 'describe-change-set', '--catalog', 'AWSMarketplace', '--change-set-id', id])
     assert.equal(d.Status, 'SUCCEEDED')
