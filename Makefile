@@ -12,7 +12,7 @@ LDFLAGS := -X github.com/sellerdesk/sellerdesk/internal/version.Version=$(VERSIO
 TAGS    := webkit2_41
 BIN     := build/bin/sellerdesk
 
-.PHONY: bench run test deps-run deps-test build frontend bindings test-go test-frontend test-e2e test-smoke test-cli lint windows clean
+.PHONY: bench bench-catalog run test deps-run deps-test build frontend bindings test-go test-frontend test-e2e test-smoke test-cli lint windows clean
 
 run: deps-run build
 	./$(BIN) --sandbox fresh
@@ -66,3 +66,9 @@ clean:
 # Start-up and memory against a bare Wails app built in the same run.
 bench: build
 	.ci/bench-startup.sh 5
+
+# Listing and tagging 1,000 Catalog entities on the sandbox at AWS's quotas,
+# against the quota-bound ideal and a loop of AWS CLI calls (BENCH_N=50 for a
+# quick try; several minutes at the default 1,000).
+bench-catalog:
+	BENCH_TAGS="$(TAGS)" .ci/bench-catalog.sh

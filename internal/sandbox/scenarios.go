@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,6 +64,7 @@ var scenarios = map[string]Scenario{
 			t.Attributes["Policy"] = removeFromPolicy(t.Attributes["Policy"], nil, "sns:Publish")
 		},
 	},
+	"catalog-bench": benchScenario("catalog-bench", DefaultBenchOffers),
 	"catalog-denied": {
 		Name: "catalog-denied",
 		Description: "The fresh seller (111122223333), but the caller lacks the IAM permission for the Marketplace Catalog " +
@@ -72,6 +74,19 @@ var scenarios = map[string]Scenario{
 		Setup: func(a *Account) {
 			setupSeller(a)
 			a.CatalogDenied = true
+		},
+	},
+	"catalog-large": {
+		Name: "catalog-large",
+		Description: "The connected seller (the onboarding stack launched, a Seller Data Feed object delivered; all four " +
+			"tiles show Connected) with a large Catalog: 5,000 entities — 1,200 SaaS, 800 AMI, 600 container and 400 data " +
+			"products, 1,400 offers, 400 resale authorizations, 200 private-marketplace experiences — with deterministic " +
+			"names and IDs, modification dates spread over 2024–2025 and a third of the products and offers tagged " +
+			"product-team=team-xyz. For checking that the entity list stays fluid at that size.",
+		Setup: func(a *Account) {
+			setupSellerAccount(a)
+			seedLargeCatalog(a)
+			launchOnboarding(a)
 		},
 	},
 	"connected": {
@@ -150,6 +165,42 @@ var scenarios = map[string]Scenario{
 // own, a SaaS product another account shares with it, and the few hundred
 // generated entities of seedEntities.
 func setupSeller(a *Account) {
+	setupSellerAccount(a)
+	seedEntities(a)
+}
+
+// benchScenario is catalog-bench (n = DefaultBenchOffers) or catalog-bench-N:
+// the seller with its named products and n generated offers on them, for
+// timing the Catalog calls of listing and tagging n entities.
+func benchScenario(name string, n int) Scenario {
+	return Scenario{
+		Name: name,
+		Description: fmt.Sprintf("The fresh seller (111122223333) with its named products (five of its own, one shared with it) and %d "+
+			"offers on them, and no other entities, at the documented Catalog API quotas: the catalog benchmark "+
+			"(.ci/bench-catalog.sh) lists and tags the offers. catalog-bench-N has N offers instead (1 to %d).", n, MaxBenchOffers),
+		Setup: func(a *Account) {
+			setupSellerAccount(a)
+			seedBenchOffers(a, n)
+		},
+	}
+}
+
+// benchOffers reports the offer count of a catalog-bench-N name.
+func benchOffers(name string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, "catalog-bench-")
+	if !ok || rest == "" || rest[0] == '0' || rest[0] == '+' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	if err != nil || n < 1 || n > MaxBenchOffers {
+		return 0, false
+	}
+	return n, true
+}
+
+// setupSellerAccount makes a the registered seller with the named products
+// of setupSeller, and no generated ones.
+func setupSellerAccount(a *Account) {
 	a.setIAMUser(sellerAccountID, sellerUserName)
 	a.Seller = true
 	day := func(n int) time.Time { return time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC).AddDate(0, 0, n) }
@@ -159,7 +210,6 @@ func setupSeller(a *Account) {
 	a.addEntity("AmiProduct", "SellerDesk Gateway", "Public", day(3), "")
 	a.addEntity("AmiProduct", "SellerDesk Gateway for Arm", "Restricted", day(25), "")
 	a.addEntity("SaaSProduct", "Partner Data Bridge", "Public", day(7), "999988887777")
-	seedEntities(a)
 }
 
 // setupConnected makes a the seller with the onboarding stack launched and a
@@ -167,6 +217,13 @@ func setupSeller(a *Account) {
 // setup failure.
 func setupConnected(a *Account) *StackInfo {
 	setupSeller(a)
+	return launchOnboarding(a)
+}
+
+// launchOnboarding launches the onboarding stack in the seller account a and
+// delivers a data-feed object; it returns the stack, or nil after recording
+// a setup failure.
+func launchOnboarding(a *Account) *StackInfo {
 	st, err := a.launchStack(OnboardingStackName, string(template.Body()),
 		map[string]string{"PartnerAccountId": DemoPartnerAccountID, "ExternalId": DemoExternalID}, template.Capabilities...)
 	if err != nil {
@@ -224,6 +281,9 @@ func ScenarioNames() []string {
 func LookupScenario(name string) (Scenario, error) {
 	if s, ok := scenarios[name]; ok {
 		return s, nil
+	}
+	if n, ok := benchOffers(name); ok {
+		return benchScenario(name, n), nil
 	}
 	return Scenario{}, fmt.Errorf("unknown sandbox scenario %q (known scenarios: %s)",
 		name, strings.Join(ScenarioNames(), ", "))

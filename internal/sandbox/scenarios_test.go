@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
+	mctypes "github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -320,4 +323,192 @@ func flatten(v any) []string {
 		return out
 	}
 	return nil
+}
+
+// buildScenario builds the named scenario's account outside any server.
+func buildScenario(t *testing.T, name string) *Account {
+	t.Helper()
+	sc, err := LookupScenario(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := sc.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.shutdown)
+	return a
+}
+
+// TestCatalogLargeScenario: catalog-large is the connected seller with
+// exactly LargeCatalogSize entities, largeCatalog's count of each type, all
+// IDs and names different, dates varied, some entities tagged, and the same
+// catalog on every build.
+func TestCatalogLargeScenario(t *testing.T) {
+	a := buildScenario(t, "catalog-large")
+	if st, ok := a.Stack(OnboardingStackName); !ok || st.Status != "CREATE_COMPLETE" {
+		t.Errorf("onboarding stack = %v %s, want CREATE_COMPLETE", ok, st.Status)
+	}
+	ents := a.CatalogEntities()
+	if len(ents) != LargeCatalogSize {
+		t.Fatalf("%d entities, want %d", len(ents), LargeCatalogSize)
+	}
+	want := map[string]int{}
+	sum := 0
+	for _, c := range largeCatalog {
+		want[c.typ] = c.n
+		sum += c.n
+	}
+	if sum != LargeCatalogSize || len(want) != 7 {
+		t.Fatalf("largeCatalog sums to %d over %d types", sum, len(want))
+	}
+	types, shared, tagged, teamXYZ := map[string]int{}, 0, 0, 0
+	ids, arns, names, dates := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, e := range ents {
+		types[e.Type]++
+		if ids[e.ID] || arns[e.ARN] || names[e.Type+"/"+e.Name] {
+			t.Errorf("duplicate entity %s %s %q", e.Type, e.ID, e.Name)
+		}
+		ids[e.ID], arns[e.ARN], names[e.Type+"/"+e.Name] = true, true, true
+		dates[e.LastModified.Format(catalogTimeFormat)] = true
+		if e.Shared {
+			shared++
+		}
+		if len(e.Tags) > 0 {
+			tagged++
+		}
+		if slices.Contains(e.Tags, Tag{SeededTeamTag, "team-xyz"}) {
+			teamXYZ++
+		}
+		if !strings.HasPrefix(e.ID, entityIDPrefix(e.Type)) || !strings.HasSuffix(e.ARN, "/"+e.Type+"/"+e.ID) {
+			t.Errorf("entity %s %s has ARN %s", e.Type, e.ID, e.ARN)
+		}
+		// Seeded entities are what addEntity would have made of them.
+		if d := defaultEntityDetails(&e); e.Details != d {
+			t.Errorf("entity %s details\n%s\nwant\n%s", e.ID, e.Details, d)
+		}
+		if x := (&Account{ID: a.ID, Region: a.Region}).addEntity(e.Type, e.Name, e.Visibility, e.LastModified, ""); !e.Shared && x.ID != e.ID {
+			t.Errorf("entity %q has ID %s, addEntity gives %s", e.Name, e.ID, x.ID)
+		}
+	}
+	if fmt.Sprint(types) != fmt.Sprint(want) {
+		t.Errorf("entities per type = %v, want %v", types, want)
+	}
+	products := want["SaaSProduct"] + want["AmiProduct"] + want["ContainerProduct"] + want["DataProduct"]
+	if shared != 1 || tagged < (products+want["Offer"])*9/10 || tagged >= LargeCatalogSize ||
+		teamXYZ < (products+want["Offer"])/3-10 || len(dates) < LargeCatalogSize*9/10 {
+		t.Errorf("%d shared, %d tagged, %d tagged team-xyz, %d different dates", shared, tagged, teamXYZ, len(dates))
+	}
+	if b := buildScenario(t, "catalog-large"); fmt.Sprint(b.CatalogEntities()) != fmt.Sprint(ents) {
+		t.Error("the catalog differs between builds")
+	}
+}
+
+// TestCatalogLargeSeedingIsFast: the 5,000 entities are seeded at sandbox
+// start, so they must take a small fraction of 100 ms (best of five, to
+// ignore a busy machine; BenchmarkSeedLargeCatalog measures it).
+func TestCatalogLargeSeedingIsFast(t *testing.T) {
+	best := time.Hour
+	for range 5 {
+		a := newAccount("catalog-large", accountEnv{})
+		start := time.Now()
+		setupSellerAccount(a)
+		seedLargeCatalog(a)
+		best = min(best, time.Since(start))
+		if len(a.entities) != LargeCatalogSize {
+			t.Fatalf("%d entities", len(a.entities))
+		}
+		a.shutdown()
+	}
+	t.Logf("seeding %d entities took %v", LargeCatalogSize, best)
+	if best > 100*time.Millisecond {
+		t.Errorf("seeding %d entities took %v, want well under 100ms", LargeCatalogSize, best)
+	}
+}
+
+// TestCatalogLargePagination: ListEntities through the SDK's paginator, type
+// by type and for both ownership types, returns every one of the 5,000
+// entities exactly once, newest first within each listing.
+func TestCatalogLargePagination(t *testing.T) {
+	srv, mc := startCatalog(t, "catalog-large", 1000)
+	srv.Account().SetCatalogQuotaScale(1000)
+	ctx := t.Context()
+	seen := map[string]int{}
+	pages := 0
+	for _, c := range largeCatalog {
+		for _, own := range []mctypes.OwnershipType{mctypes.OwnershipTypeSelf, mctypes.OwnershipTypeShared} {
+			p := marketplacecatalog.NewListEntitiesPaginator(mc, &marketplacecatalog.ListEntitiesInput{
+				Catalog: aws.String(CatalogName), EntityType: aws.String(c.typ), OwnershipType: own, MaxResults: aws.Int32(50),
+				Sort: &mctypes.Sort{SortBy: aws.String("LastModifiedDate"), SortOrder: mctypes.SortOrderDescending}})
+			last := ""
+			for p.HasMorePages() {
+				out, err := p.NextPage(ctx)
+				if err != nil {
+					t.Fatalf("%s %s page %d: %v", c.typ, own, pages, err)
+				}
+				pages++
+				if len(out.EntitySummaryList) > 50 {
+					t.Errorf("%s page of %d entities", c.typ, len(out.EntitySummaryList))
+				}
+				for _, e := range out.EntitySummaryList {
+					seen[aws.ToString(e.EntityArn)]++
+					if d := aws.ToString(e.LastModifiedDate); last != "" && d > last {
+						t.Errorf("%s: %s listed after %s", c.typ, d, last)
+					}
+					last = aws.ToString(e.LastModifiedDate)
+					if aws.ToString(e.EntityType) != c.typ {
+						t.Errorf("listing %s returned a %s", c.typ, aws.ToString(e.EntityType))
+					}
+				}
+			}
+		}
+	}
+	for arn, n := range seen {
+		if n != 1 {
+			t.Errorf("%s listed %d times", arn, n)
+		}
+	}
+	if len(seen) != LargeCatalogSize {
+		t.Errorf("listed %d different entities, want %d", len(seen), LargeCatalogSize)
+	}
+	for _, e := range srv.Account().CatalogEntities() {
+		if seen[e.ARN] != 1 {
+			t.Errorf("%s %s not listed", e.Type, e.ARN)
+		}
+	}
+	// 100 full pages and a partial one or two per type (and the shared one).
+	if pages < LargeCatalogSize/50 || pages > LargeCatalogSize/50+2*len(largeCatalog) {
+		t.Errorf("%d pages", pages)
+	}
+}
+
+// TestCatalogBenchScenarios: catalog-bench has the named products and
+// DefaultBenchOffers offers, catalog-bench-N has N; malformed or out-of-range
+// counts are unknown scenarios, and only catalog-bench is listed.
+func TestCatalogBenchScenarios(t *testing.T) {
+	for name, offers := range map[string]int{"catalog-bench": DefaultBenchOffers, "catalog-bench-50": 50, "catalog-bench-1": 1,
+		fmt.Sprintf("catalog-bench-%d", MaxBenchOffers): MaxBenchOffers} {
+		a := buildScenario(t, name)
+		types := map[string]int{}
+		for _, e := range a.CatalogEntities() {
+			types[e.Type]++
+		}
+		if want := fmt.Sprint(map[string]int{"AmiProduct": 2, "Offer": offers, "SaaSProduct": 4}); fmt.Sprint(types) != want {
+			t.Errorf("%s: entities per type %v, want %v", name, types, want)
+		}
+		if !a.Seller || a.CatalogQuota("TagResource") != 5 || a.CatalogQuota("ListEntities") != 10 {
+			t.Errorf("%s: seller %v, quotas TagResource %g ListEntities %g", name, a.Seller, a.CatalogQuota("TagResource"), a.CatalogQuota("ListEntities"))
+		}
+	}
+	for _, name := range []string{"catalog-bench-0", "catalog-bench-050", "catalog-bench-+5", "catalog-bench-", "catalog-bench-x",
+		fmt.Sprintf("catalog-bench-%d", MaxBenchOffers+1)} {
+		if _, err := LookupScenario(name); err == nil || !strings.Contains(err.Error(), "unknown sandbox scenario") {
+			t.Errorf("LookupScenario(%q) error = %v, want unknown", name, err)
+		}
+	}
+	names := ScenarioNames()
+	if !slices.Contains(names, "catalog-bench") || !slices.Contains(names, "catalog-large") ||
+		slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "catalog-bench-") }) {
+		t.Errorf("ScenarioNames() = %v", names)
+	}
 }

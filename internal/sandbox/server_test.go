@@ -225,7 +225,7 @@ func TestStartOptions(t *testing.T) {
 		{"lan address", Options{Addr: "192.168.1.10:4566"}, "only listens on loopback"},
 		{"hostname", Options{Addr: "example.com:80"}, "only listens on loopback"},
 		{"no port", Options{Addr: "127.0.0.1"}, "invalid listen address"},
-		{"unknown scenario", Options{Scenario: "launched-everything"}, `unknown sandbox scenario "launched-everything" (known scenarios: cas-broken, catalog-denied, connected, fresh, not-seller, rollback, sdds-broken, throttled)`},
+		{"unknown scenario", Options{Scenario: "launched-everything"}, `unknown sandbox scenario "launched-everything" (known scenarios: cas-broken, catalog-bench, catalog-denied, catalog-large, connected, fresh, not-seller, rollback, sdds-broken, throttled)`},
 		{"negative time scale", Options{TimeScale: -1}, "TimeScale"},
 	}
 	for _, tt := range tests {
@@ -257,7 +257,7 @@ func TestStartOptions(t *testing.T) {
 
 func TestScenarioRegistry(t *testing.T) {
 	names := ScenarioNames()
-	if strings.Join(names, ",") != "cas-broken,catalog-denied,connected,fresh,not-seller,rollback,sdds-broken,throttled" {
+	if strings.Join(names, ",") != "cas-broken,catalog-bench,catalog-denied,catalog-large,connected,fresh,not-seller,rollback,sdds-broken,throttled" {
 		t.Errorf("ScenarioNames() = %v", names)
 	}
 	for _, sc := range Scenarios() {
@@ -278,7 +278,7 @@ func TestScenarioRegistry(t *testing.T) {
 	for _, tt := range tests {
 		sc, err := LookupScenario(tt.name)
 		switch {
-		case tt.wantErr && (err == nil || !strings.Contains(err.Error(), "known scenarios: cas-broken, catalog-denied, connected, fresh, not-seller, rollback, sdds-broken")):
+		case tt.wantErr && (err == nil || !strings.Contains(err.Error(), "known scenarios: cas-broken, catalog-bench, catalog-denied, catalog-large, connected, fresh, not-seller, rollback, sdds-broken")):
 			t.Errorf("LookupScenario(%q) error = %v, want one listing the known names", tt.name, err)
 		case !tt.wantErr && (err != nil || sc.Name != tt.name):
 			t.Errorf("LookupScenario(%q) = %q, %v", tt.name, sc.Name, err)
