@@ -80,7 +80,8 @@ if command -v aws >/dev/null; then
   check "AWS CLI agrees on the tags" 0 "owner" env AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$port" marketplace-catalog list-tags-for-resource --resource-arn "$arn"
 fi
 "$bin" entities --profile static --endpoint-url "http://127.0.0.1:$port" --type Offer --json 2>/dev/null | python3 -c "import json,sys; a=json.load(sys.stdin); json.dump({'kind':'add','tags':[{'key':'campaign','value':'q4'}],'arns':[x['arn'] for x in a[:10]]}, open('$work/job.json','w'))"
-check "tags bulk previews, then applies under the quota" 0 "10 succeeded, 0 failed" "$bin" tags bulk --profile static --endpoint-url "http://127.0.0.1:$port" --file "$work/job.json" --yes
+check "tags bulk without --yes previews the diff and applies nothing" 0 "Nothing applied" "$bin" tags bulk --profile static --endpoint-url "http://127.0.0.1:$port" --file "$work/job.json"
+check "tags bulk --yes applies under the quota" 0 "10 succeeded, 0 failed" "$bin" tags bulk --profile static --endpoint-url "http://127.0.0.1:$port" --file "$work/job.json" --yes
 check "tags bulk again: nothing left to change" 0 "0 resource(s) change, 10 already as asked" "$bin" tags bulk --profile static --endpoint-url "http://127.0.0.1:$port" --file "$work/job.json"
 check "changeset start --watch: the guide's tagged UpdateInformation succeeds" 0 "SUCCEEDED" "$bin" changeset start --profile static --endpoint-url "http://127.0.0.1:$port" --type UpdateInformation --entity-type SaaSProduct@1.0 --entity-id prod-d91ac31927815 --details '{"ProductTitle":"My updated title"}' --changeset-tag product-team=team-xyz --watch
 check "changeset list shows it" 0 "SUCCEEDED" "$bin" changeset list --profile static --endpoint-url "http://127.0.0.1:$port"

@@ -494,10 +494,12 @@ func execute(ctx context.Context, api API, st *store.Store, job Job, progress fu
 		p.ETA = time.Duration(float64(remaining) / rate * float64(time.Second))
 		progress(p)
 	}
-	retry := append(slices.Clone(c.retry), WithOnRetry(func(int, error, time.Duration) {
-		mu.Lock()
-		throttled++
-		mu.Unlock()
+	retry := append(slices.Clone(c.retry), WithOnRetry(func(_ int, err error, _ time.Duration) {
+		if IsThrottle(err) { // transient connection retries are not throttling
+			mu.Lock()
+			throttled++
+			mu.Unlock()
+		}
 	}))
 
 	journal := func(r *arnRecord) error {

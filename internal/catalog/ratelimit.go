@@ -3,10 +3,13 @@ package catalog
 import (
 	"context"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 	"github.com/aws/smithy-go"
 )
@@ -220,6 +223,31 @@ func IsThrottle(err error) bool {
 	return errors.As(err, &he) && he.HTTPStatusCode() == 429
 }
 
+// IsTransient reports whether err is a failure of the connection or of the
+// service that a repeat of the same call can fix: a reset or closed
+// connection, a response cut short, or HTTP 500/502/503/504. The calls
+// Retry wraps are reads or idempotent writes (TagResource, UntagResource),
+// so repeating them is safe. A cancelled context is never transient.
+func IsTransient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if (retry.RetryableConnectionError{}).IsErrorRetryable(err) == aws.TrueTernary {
+		return true
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var he interface{ HTTPStatusCode() int }
+	if errors.As(err, &he) {
+		switch he.HTTPStatusCode() {
+		case 500, 502, 503, 504:
+			return true
+		}
+	}
+	return false
+}
+
 // RetryOption configures Retry.
 type RetryOption func(*retryConfig)
 
@@ -276,10 +304,11 @@ func Backoff(attempt int, base, maxWait time.Duration, r float64) time.Duration 
 	return d/2 + time.Duration(r*float64(d/2))
 }
 
-// Retry calls fn until it succeeds, returns an error other than
-// ThrottlingException, or the attempts run out; throttled calls back off
-// exponentially with jitter. Validation and other 4xx errors are returned
-// at once: repeating them cannot help. The last error is returned as is.
+// Retry calls fn until it succeeds, returns an error that is neither
+// ThrottlingException nor transient (IsTransient), or the attempts run out;
+// retried calls back off exponentially with jitter. Validation and other
+// 4xx errors are returned at once: repeating them cannot help. The last
+// error is returned as is.
 func Retry(ctx context.Context, fn func(context.Context) error, opts ...RetryOption) error {
 	c := retryConfig{attempts: 8, base: 250 * time.Millisecond, max: 20 * time.Second, clock: RealClock, rand: rand.Float64}
 	for _, o := range opts {
@@ -287,7 +316,7 @@ func Retry(ctx context.Context, fn func(context.Context) error, opts ...RetryOpt
 	}
 	for attempt := 1; ; attempt++ {
 		err := fn(ctx)
-		if err == nil || !IsThrottle(err) || attempt >= c.attempts {
+		if err == nil || !(IsThrottle(err) || IsTransient(err)) || attempt >= c.attempts {
 			return err
 		}
 		wait := Backoff(attempt, c.base, c.max, c.rand())

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // fakeClock advances only when someone sleeps on it: SleepUntil jumps
@@ -149,6 +153,9 @@ func TestBackoff(t *testing.T) {
 func TestRetry(t *testing.T) {
 	throttle := &types.ThrottlingException{Message: new("Rate exceeded")}
 	validation := &types.ValidationException{Message: new("bad tag")}
+	cutShort := &smithy.DeserializationError{Err: io.ErrUnexpectedEOF}
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("read: connection reset by peer")}
+	unavailable := &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 503}}, Err: errors.New("unavailable")}
 	tests := []struct {
 		name      string
 		errs      []error // returned by successive calls; nil afterwards
@@ -162,6 +169,10 @@ func TestRetry(t *testing.T) {
 		{"validation not retried", []error{validation}, 5, 1, validation, 0},
 		{"throttle then validation", []error{throttle, validation}, 5, 2, validation, 50 * time.Millisecond},
 		{"attempts exhausted", []error{throttle, throttle, throttle, throttle}, 3, 3, throttle, 150 * time.Millisecond},
+		{"response cut short, then ok", []error{cutShort}, 5, 2, nil, 50 * time.Millisecond},
+		{"connection reset, then ok", []error{reset}, 5, 2, nil, 50 * time.Millisecond},
+		{"503 then ok", []error{unavailable}, 5, 2, nil, 50 * time.Millisecond},
+		{"cancelled is not retried", []error{context.Canceled}, 5, 1, context.Canceled, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -181,6 +181,10 @@ func (e *env) runBulk(ctx context.Context, c *marketplacecatalog.Client, file, r
 	var res catalog.Result
 	if resumeID != "" {
 		res, err = catalog.Resume(ctx, c, st, resumeID, progress)
+		if err != nil {
+			fmt.Fprintln(e.Stderr)
+			return fmt.Errorf("%w (resume again with: sellerdesk tags bulk --resume %s)", err, resumeID)
+		}
 	} else {
 		if file == "" {
 			return usagef("tags bulk needs --file F (or --resume ID)")
@@ -193,6 +197,20 @@ func (e *env) runBulk(ctx context.Context, c *marketplacecatalog.Client, file, r
 		if err := json.Unmarshal(raw, &job); err != nil {
 			return fmt.Errorf("%s is not a bulk job: %w", file, err)
 		}
+		if yes {
+			// --yes asks for no confirmation, so the diff would only be
+			// informational: skip reading every tag set first (that would
+			// double the time at the 5 req/s quota). TagResource and
+			// UntagResource are idempotent, so resources already as asked
+			// are simply written again. Run without --yes to see the diff.
+			fmt.Fprintf(e.Stdout, "Applying to %d resource(s) without a preview (--yes).\n", len(job.ARNs))
+			res, err = catalog.Run(ctx, c, st, job, progress)
+			if err != nil {
+				fmt.Fprintln(e.Stderr)
+				return fmt.Errorf("%w (resume with: sellerdesk tags bulk --resume %s)", err, res.JobID)
+			}
+			return e.bulkResult(res)
+		}
 		preview, err := catalog.Plan(ctx, c, job)
 		if err != nil {
 			return err
@@ -201,21 +219,21 @@ func (e *env) runBulk(ctx context.Context, c *marketplacecatalog.Client, file, r
 		for _, d := range preview.Changes {
 			fmt.Fprintf(e.Stdout, "  %s  +%d ~%d -%d\n", d.ARN, len(d.Added), len(d.Changed), len(d.Removed))
 		}
-		if !yes {
-			fmt.Fprintln(e.Stdout, "Nothing applied: re-run with --yes to apply.")
-			return nil
+		for _, f := range preview.Errors {
+			fmt.Fprintf(e.Stdout, "  could not read %s: %s %s\n", f.ARN, f.Code, f.Message)
 		}
-		job.ARNs = preview.ChangedARNs()
-		res, err = catalog.Run(ctx, c, st, job, progress)
-		if err != nil {
-			fmt.Fprintln(e.Stderr)
-			return fmt.Errorf("%w (resume with: sellerdesk tags bulk --resume %s)", err, res.JobID)
+		fmt.Fprintln(e.Stdout, "Nothing applied: re-run with --yes to apply.")
+		if len(preview.Errors) > 0 {
+			return fmt.Errorf("the tags of %d resource(s) could not be read", len(preview.Errors))
 		}
+		return nil
 	}
+	return e.bulkResult(res)
+}
+
+// bulkResult prints a finished job's outcome; it fails when any resource failed.
+func (e *env) bulkResult(res catalog.Result) error {
 	fmt.Fprintln(e.Stderr)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(e.Stdout, "Job %s: %d succeeded, %d failed.\n", res.JobID, len(res.Succeeded), len(res.Failed))
 	for _, f := range res.Failed {
 		fmt.Fprintf(e.Stdout, "  failed %s: %s %s\n", f.ARN, f.Code, f.Message)
