@@ -235,3 +235,64 @@ func TestCatalogChangeSetTaggedToSucceeded(t *testing.T) {
 		t.Errorf("cancel of a finished change set: %v", err)
 	}
 }
+
+// Quitting mid-job leaves it journalled; the next start offers it and
+// resuming finishes it with nothing applied twice.
+func TestCatalogBulkQuitMidJobResumesAfterRestart(t *testing.T) {
+	svc, home := catalogServices(t, "connected", &RecordingPlatform{})
+	v, err := svc.Catalog.RefreshEntities(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arns []string
+	for _, e := range v.Entities {
+		if e.Type == "Offer" && len(arns) < 12 {
+			arns = append(arns, e.ARN)
+		}
+	}
+	if _, err := svc.Catalog.StartBulk(BulkRequest{Kind: catalog.KindAdd, Tags: []catalog.Tag{{Key: "quit", Value: "test"}}, ARNs: arns}); err != nil {
+		t.Fatal(err)
+	}
+	for svc.Catalog.BulkState().Done < 2 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	svc.Close() // the window closes mid-job
+	waitBulk(t, svc.Catalog, 10*time.Second)
+
+	// Next start, on the same cache (the sandbox starts afresh, so the
+	// entities tagged before the quit are untagged again: the resume must
+	// not redo them, which is how "nothing applied twice" shows here).
+	svc2, err := Build(context.Background(), Options{DataDir: home, Platform: &RecordingPlatform{}, Started: time.Now(), TimeScale: 1000, Polling: testPolling})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc2.Close()
+	svc2.Start(context.Background(), &session.Target{Kind: session.KindSandbox, Name: "connected"})
+	jobs, err := svc2.Catalog.BulkJobs()
+	if err != nil || len(jobs) != 1 || jobs[0].Finished || jobs[0].Pending == 0 || jobs[0].Done < 2 {
+		t.Fatalf("after restart: %+v %v", jobs, err)
+	}
+	doneBefore := jobs[0].Done
+	if _, err := svc2.Catalog.ResumeBulk(jobs[0].JobID); err != nil {
+		t.Fatal(err)
+	}
+	res := waitBulk(t, svc2.Catalog, time.Minute)
+	if res.Phase != "done" || res.Done != len(arns) || len(res.Failures) != 0 {
+		t.Fatalf("resume: %+v", res)
+	}
+	tagged := 0
+	for _, a := range arns {
+		got, err := svc2.Catalog.Tags(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tg := range got.Tags {
+			if tg.Key == "quit" {
+				tagged++
+			}
+		}
+	}
+	if tagged != len(arns)-doneBefore {
+		t.Fatalf("%d tagged on the fresh sandbox after resume, want %d (only what was left)", tagged, len(arns)-doneBefore)
+	}
+}
