@@ -17,7 +17,7 @@ fi
 # display, a screenshot tool and the browser the end-to-end tests drive.
 pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 if [ "$what" = test ]; then
-  pkgs+=(xvfb xauth x11-utils imagemagick chromium dbus-x11 nsis)
+  pkgs+=(xvfb xauth x11-utils imagemagick chromium dbus-x11 nsis openbox wmctrl xdotool)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -25,6 +25,7 @@ if suite "desktop build (wails build)" make -s build; then
   suite "CLI acceptance (built binary, AWS CLI)" make -s test-cli
   suite "browser end-to-end (Chromium, real backend)" make -s test-e2e
   suite "real window smoke test (Xvfb)" make -s test-smoke
+  suite "window size remembered (Xvfb, openbox)" .ci/window-size.sh
 fi
 
 echo
