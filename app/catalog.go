@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
 
 	"github.com/sellerdesk/sellerdesk/internal/catalog"
+	"github.com/sellerdesk/sellerdesk/internal/policy"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 	"github.com/sellerdesk/sellerdesk/internal/store"
 )
@@ -106,8 +107,7 @@ func (c *Catalog) client() (session.Target, *marketplacecatalog.Client, error) {
 	if err != nil {
 		return tgt, nil, err
 	}
-	cfg.Region = "us-east-1"
-	return tgt, marketplacecatalog.NewFromConfig(cfg, func(o *marketplacecatalog.Options) { o.RetryMaxAttempts = 1 }), nil
+	return tgt, catalog.NewClient(cfg), nil
 }
 
 func metaKey(scope string) string { return scope + "/meta/refreshedAt" }
@@ -292,18 +292,8 @@ func nonNilTags(ts []catalog.Tag) []catalog.Tag {
 	return ts
 }
 
-// CheckARN validates a Catalog resource ARN at the edge.
-func CheckARN(arn string) error {
-	const prefix = "arn:aws:aws-marketplace:"
-	if !strings.HasPrefix(arn, prefix) {
-		return fmt.Errorf("%q is not an AWS Marketplace Catalog ARN (it starts with %s)", arn, prefix)
-	}
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || !strings.HasPrefix(parts[5], "AWSMarketplace/") || strings.Count(parts[5], "/") < 2 {
-		return fmt.Errorf("%q is not an AWS Marketplace Catalog ARN: the resource part must be AWSMarketplace/<Type>/<ID>", arn)
-	}
-	return nil
-}
+// CheckARN validates a Catalog resource ARN (entity or change set) at the edge.
+func CheckARN(arn string) error { return policy.CheckResourceARN(arn) }
 
 // Tags reads the tags of one entity or change set from AWS.
 func (c *Catalog) Tags(arn string) (TagsUpdate, error) {
@@ -320,9 +310,9 @@ func (c *Catalog) Tags(arn string) (TagsUpdate, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	tags, err := catalog.ListTags(ctx, api, arn)
+	tags, err := catalog.ListTags(ctx, api, arn) // its error names the ARN
 	if err != nil {
-		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, fmt.Errorf("reading the tags of %s: %w", arn, err)
+		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
 	}
 	return c.rememberTags(ctx, scope, arn, tags), nil
 }

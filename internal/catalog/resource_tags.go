@@ -10,6 +10,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 )
 
+// NewClient returns a Catalog API client for cfg's credentials in
+// us-east-1, the API's only Region. The SDK's own retries are off: Retry in
+// this package retries throttling and transient failures, paced by the
+// limiters, and two layers would multiply the attempts.
+func NewClient(cfg aws.Config) *marketplacecatalog.Client {
+	cfg.Region = "us-east-1"
+	return marketplacecatalog.NewFromConfig(cfg, func(o *marketplacecatalog.Options) { o.RetryMaxAttempts = 1 })
+}
+
 // ValidateTagSet checks the whole tag set wanted on one resource (as an
 // editor holds it): each key and value against the guide's rules and no key
 // twice. Unlike ValidateTags it accepts an empty set (remove every tag) and

@@ -31,9 +31,7 @@ func (e *env) catalogClient(ctx context.Context) (*marketplacecatalog.Client, fu
 		return nil, nil, err
 	}
 	e.catalogScope = t.CacheScope()
-	cfg.Region = "us-east-1"
-	c := marketplacecatalog.NewFromConfig(cfg, func(o *marketplacecatalog.Options) { o.RetryMaxAttempts = 1 })
-	return c, func() { m.Close() }, nil
+	return catalog.NewClient(cfg), func() { m.Close() }, nil
 }
 
 // openStore opens the cache for commands that journal their work.

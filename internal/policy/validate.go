@@ -104,6 +104,15 @@ func ParseEntityARN(arn string) (EntityARN, error) {
 	return EntityARN{Account: m[1], Type: m[2], ID: m[3]}, nil
 }
 
+// CheckResourceARN validates the ARN of a Catalog resource that can carry
+// tags: an entity or a change set (AWSMarketplace/ChangeSet/<id>).
+func CheckResourceARN(arn string) error {
+	if entityARNRE.MatchString(arn) {
+		return nil
+	}
+	return fmt.Errorf("%q is not an AWS Marketplace Catalog ARN: %s", arn, arnProblem(arn))
+}
+
 // arnProblem explains why arn does not have the expected entity-ARN shape.
 func arnProblem(arn string) string {
 	const want = "want arn:aws:aws-marketplace:us-east-1:<12-digit account>:AWSMarketplace/<EntityType>/<id>"
