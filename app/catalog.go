@@ -61,10 +61,11 @@ type cachedTags struct {
 // Catalog is the bound service for entities, tags, bulk tagging and
 // change sets of the AWS Marketplace Catalog API.
 type Catalog struct {
-	mgr *session.Manager
-	st  *store.Store
-	p   Platform
-	log *slog.Logger
+	life *lifetime // shared; stopped by Services.Close
+	mgr  *session.Manager
+	st   *store.Store
+	p    Platform
+	log  *slog.Logger
 	// csPoll paces change-set watching (shorter on a fast sandbox).
 	csPoll time.Duration
 
@@ -198,7 +199,7 @@ func (c *Catalog) emitEntities() {
 // Entities returns the entity list as last known, from memory or the
 // cache, without calling AWS; offline it is the last known list.
 func (c *Catalog) Entities() (EntitiesView, error) {
-	if _, err := c.ensureLoaded(context.Background()); err != nil {
+	if _, err := c.ensureLoaded(c.life.context()); err != nil {
 		return EntitiesView{Entities: []catalog.EntitySummary{}}, fmt.Errorf("reading the cached entities: %w", err)
 	}
 	c.mu.Lock()
@@ -213,7 +214,7 @@ func (c *Catalog) Entities() (EntitiesView, error) {
 func (c *Catalog) RefreshEntities(full bool) (EntitiesView, error) {
 	c.refreshMu.Lock()
 	defer c.refreshMu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(c.life.context(), 10*time.Minute)
 	defer cancel()
 	scope, err := c.ensureLoaded(ctx)
 	if err != nil {
@@ -273,7 +274,7 @@ func (c *Catalog) failEntities(err error) (EntitiesView, error) {
 
 // AllTags returns every cached tag set of the current target, by ARN.
 func (c *Catalog) AllTags() (map[string][]catalog.Tag, error) {
-	if _, err := c.ensureLoaded(context.Background()); err != nil {
+	if _, err := c.ensureLoaded(c.life.context()); err != nil {
 		return map[string][]catalog.Tag{}, err
 	}
 	c.mu.Lock()
@@ -300,7 +301,7 @@ func (c *Catalog) Tags(arn string) (TagsUpdate, error) {
 	if err := CheckARN(arn); err != nil {
 		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
 	}
-	scope, err := c.ensureLoaded(context.Background())
+	scope, err := c.ensureLoaded(c.life.context())
 	if err != nil {
 		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
 	}
@@ -308,7 +309,7 @@ func (c *Catalog) Tags(arn string) (TagsUpdate, error) {
 	if err != nil {
 		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
 	defer cancel()
 	tags, err := catalog.ListTags(ctx, api, arn) // its error names the ARN
 	if err != nil {
@@ -340,7 +341,7 @@ func (c *Catalog) rememberTags(ctx context.Context, scope, arn string, tags []ca
 // of the given resources not yet read in this run (the rows on screen).
 // The newest request goes first; results arrive as catalog:tags events.
 func (c *Catalog) LoadTags(arns []string) {
-	scope, err := c.ensureLoaded(context.Background())
+	scope, err := c.ensureLoaded(c.life.context())
 	if err != nil {
 		return
 	}
@@ -366,7 +367,7 @@ func (c *Catalog) LoadTags(arns []string) {
 	}
 	c.mu.Unlock()
 	if start {
-		go c.tagLoader(scope)
+		c.life.goWork(func(context.Context) { c.tagLoader(scope) })
 	}
 }
 
@@ -390,7 +391,7 @@ func (c *Catalog) tagLoader(scope string) {
 		c.tagQueue = c.tagQueue[1:]
 		delete(c.tagQueued, arn)
 		c.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
 		tags, err := catalog.ListTags(ctx, api, arn)
 		if err == nil {
 			c.rememberTags(ctx, scope, arn, tags)
@@ -435,7 +436,7 @@ func (c *Catalog) SaveTags(arn string, want []catalog.Tag) (TagsUpdate, error) {
 	if err := catalog.ValidateTagSet(want); err != nil {
 		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
 	}
-	scope, err := c.ensureLoaded(context.Background())
+	scope, err := c.ensureLoaded(c.life.context())
 	if err != nil {
 		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
 	}
@@ -443,7 +444,7 @@ func (c *Catalog) SaveTags(arn string, want []catalog.Tag) (TagsUpdate, error) {
 	if err != nil {
 		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(c.life.context(), 2*time.Minute)
 	defer cancel()
 	got, err := catalog.SetTags(ctx, api, arn, want)
 	if err != nil {

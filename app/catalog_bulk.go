@@ -128,7 +128,7 @@ func (c *Catalog) PreviewBulk(req BulkRequest) (BulkPreviewView, error) {
 	if err != nil {
 		return empty, err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(c.life.context())
 	c.mu.Lock()
 	c.bulk.cancel = cancel
 	c.mu.Unlock()
@@ -188,7 +188,7 @@ func (c *Catalog) runBulk(job catalog.Job, resumeID string) (BulkView, error) {
 	if c.st == nil {
 		return c.bulkView(), errors.New("bulk jobs are journalled in the local cache, which another SellerDesk holds; close it and try again")
 	}
-	scope, err := c.ensureLoaded(context.Background())
+	scope, err := c.ensureLoaded(c.life.context())
 	if err != nil {
 		return c.bulkView(), err
 	}
@@ -196,7 +196,7 @@ func (c *Catalog) runBulk(job catalog.Job, resumeID string) (BulkView, error) {
 	if err != nil {
 		return c.bulkView(), err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(c.life.context())
 	c.mu.Lock()
 	if c.bulk.cancel != nil {
 		c.mu.Unlock()
@@ -214,7 +214,7 @@ func (c *Catalog) runBulk(job catalog.Job, resumeID string) (BulkView, error) {
 			v.ETASeconds = p.ETA.Seconds()
 		})
 	}
-	go func() {
+	c.life.goWork(func(context.Context) {
 		defer cancel()
 		var res catalog.Result
 		var err error
@@ -245,12 +245,12 @@ func (c *Catalog) runBulk(job catalog.Job, resumeID string) (BulkView, error) {
 		if err != nil && !errors.Is(err, context.Canceled) {
 			c.log.Warn("bulk job failed", "job", res.JobID, "err", err)
 		}
-	}()
+	})
 	return c.bulkView(), nil
 }
 
 func (c *Catalog) journalledJob(id string) catalog.Job {
-	jobs, err := catalog.Jobs(context.Background(), c.st)
+	jobs, err := catalog.Jobs(c.life.context(), c.st)
 	if err != nil {
 		return catalog.Job{}
 	}
@@ -292,7 +292,7 @@ func (c *Catalog) applyBulkToTags(scope string, job catalog.Job, succeeded []str
 		for k, v := range m {
 			tags = append(tags, catalog.Tag{Key: k, Value: v})
 		}
-		c.rememberTags(context.Background(), scope, arn, tags)
+		c.rememberTags(c.life.context(), scope, arn, tags)
 	}
 }
 
@@ -314,7 +314,7 @@ func (c *Catalog) BulkJobs() ([]BulkJobView, error) {
 	if c.st == nil {
 		return out, nil
 	}
-	jobs, err := catalog.Jobs(context.Background(), c.st)
+	jobs, err := catalog.Jobs(c.life.context(), c.st)
 	if err != nil {
 		return out, fmt.Errorf("reading the bulk job journal: %w", err)
 	}

@@ -126,7 +126,7 @@ func (c *Catalog) StartChangeSet(req ChangeSetRequest) (ChangeSetView, error) {
 	if err != nil {
 		return ChangeSetView{Changes: []ChangeResultView{}}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
 	defer cancel()
 	id, _, err := catalog.Start(ctx, api, sr)
 	if err != nil {
@@ -164,10 +164,10 @@ func (c *Catalog) watch(id string) {
 		c.csMu.Unlock()
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
+	ctx, cancel := context.WithTimeout(c.life.context(), 2*time.Hour)
 	c.watching[id] = cancel
 	c.csMu.Unlock()
-	go func() {
+	c.life.goWork(func(context.Context) {
 		defer func() {
 			cancel()
 			c.csMu.Lock()
@@ -187,7 +187,7 @@ func (c *Catalog) watch(id string) {
 		if err != nil && !errors.Is(err, context.Canceled) {
 			c.log.Warn("change set watch ended", "id", id, "err", err)
 		}
-	}()
+	})
 }
 
 func (c *Catalog) stopWatches() {
@@ -234,7 +234,7 @@ func (c *Catalog) DescribeChangeSet(id string) (ChangeSetView, error) {
 	if err != nil {
 		return ChangeSetView{Changes: []ChangeResultView{}}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
 	defer cancel()
 	v, err := c.describe(ctx, api, id)
 	if err == nil && !isTerminal(v.Status) {
@@ -250,7 +250,7 @@ func (c *Catalog) CancelChangeSet(id string) (ChangeSetView, error) {
 	if err != nil {
 		return ChangeSetView{Changes: []ChangeResultView{}}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
 	defer cancel()
 	if _, err := api.CancelChangeSet(ctx, &marketplacecatalog.CancelChangeSetInput{Catalog: aws.String("AWSMarketplace"), ChangeSetId: aws.String(id)}); err != nil {
 		return ChangeSetView{ID: id, Changes: []ChangeResultView{}}, fmt.Errorf("cancelling change set %s (only a PREPARING change set can be cancelled): %w", id, err)
@@ -279,7 +279,7 @@ func (c *Catalog) ChangeSets(f ChangeSetFilter) ([]ChangeSetSummaryView, error) 
 	add("Status", f.Status)
 	add("ChangeSetName", f.Name)
 	add("EntityId", f.EntityID)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
 	defer cancel()
 	var res *marketplacecatalog.ListChangeSetsOutput
 	err = catalog.Retry(ctx, func(ctx context.Context) error {

@@ -79,6 +79,7 @@ type ResourceDiff struct {
 
 // Onboarding is the bound service for the onboarding stack.
 type Onboarding struct {
+	life    *lifetime // shared; stopped by Services.Close
 	mgr     *session.Manager
 	st      *store.Store
 	p       Platform
@@ -219,7 +220,7 @@ func (o *Onboarding) Launch(form LaunchForm) (StackView, error) {
 	if err != nil {
 		return o.State(), err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(o.life.context(), time.Minute)
 	defer cancel()
 	rec, err := onboarding.Launch(ctx, cfn, key, strings.TrimSpace(form.StackName), form.params())
 	if err != nil {
@@ -256,7 +257,7 @@ func (o *Onboarding) Retry() (StackView, error) {
 	}
 	form := LaunchForm{StackName: rec.StackName, PartnerAccountID: rec.Params.PartnerAccountID, ExternalID: rec.Params.ExternalID,
 		ReportURL: rec.Params.ReportURL, LeastPrivilege: rec.Params.LeastPrivilege, Acknowledged: true}
-	go func() {
+	o.life.goWork(func(context.Context) {
 		if rec.Status != "DELETE_COMPLETE" {
 			if err := o.deleteAndWait(*rec); err != nil {
 				o.fail(err)
@@ -266,7 +267,7 @@ func (o *Onboarding) Retry() (StackView, error) {
 		if _, err := o.Launch(form); err != nil {
 			o.fail(err)
 		}
-	}()
+	})
 	return o.State(), nil
 }
 
@@ -283,7 +284,7 @@ func (o *Onboarding) Delete() (StackView, error) {
 		return o.State(), err
 	}
 	o.stopWatch()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(o.life.context(), time.Minute)
 	defer cancel()
 	next, err := onboarding.Delete(ctx, cfn, *rec)
 	if err != nil {
@@ -303,7 +304,7 @@ func (o *Onboarding) deleteAndWait(rec onboarding.StackRecord) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	ctx, cancel := context.WithTimeout(o.life.context(), 30*time.Minute)
 	defer cancel()
 	next, err := onboarding.Delete(ctx, cfn, rec)
 	if err != nil {
@@ -343,7 +344,7 @@ func (o *Onboarding) startWatch(rec onboarding.StackRecord) {
 		o.fail(err)
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(o.life.context())
 	o.mu.Lock()
 	if o.cancel != nil {
 		o.cancel()
@@ -351,7 +352,7 @@ func (o *Onboarding) startWatch(rec onboarding.StackRecord) {
 	o.cancel, o.watching, o.watchErr = cancel, true, nil
 	o.mu.Unlock()
 	o.emit()
-	go func() {
+	o.life.goWork(func(context.Context) {
 		defer cancel()
 		final, err := o.watcher(cfn, iamc).Watch(ctx, rec)
 		o.mu.Lock()
@@ -368,13 +369,13 @@ func (o *Onboarding) startWatch(rec onboarding.StackRecord) {
 		}
 		o.mu.Unlock()
 		if err == nil || strings.Contains(fmt.Sprint(err), "does not exist") {
-			o.save(context.Background(), final)
+			o.save(o.life.context(), final)
 		}
 		o.emit()
 		if err == nil && o.onSettled != nil {
 			o.onSettled(final)
 		}
-	}()
+	})
 }
 
 func (o *Onboarding) stopWatch() {
@@ -409,7 +410,7 @@ func (o *Onboarding) PreviewUpdate() (ChangePreview, error) {
 	if err != nil {
 		return ChangePreview{}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(o.life.context(), 5*time.Minute)
 	defer cancel()
 	cs, err := onboarding.PrepareUpdate(ctx, cfn, *rec)
 	if err != nil {
@@ -434,7 +435,7 @@ func (o *Onboarding) ExecuteUpdate(changeSetID string) (StackView, error) {
 	if err != nil {
 		return o.State(), err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(o.life.context(), time.Minute)
 	defer cancel()
 	next, err := onboarding.ExecuteUpdate(ctx, cfn, *rec, changeSetID)
 	if err != nil {
@@ -460,7 +461,7 @@ func (o *Onboarding) Recheck() (StackView, error) {
 	if err != nil {
 		return o.State(), err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(o.life.context(), time.Minute)
 	defer cancel()
 	next := onboarding.Reverify(ctx, iamc, *rec)
 	o.save(ctx, next)

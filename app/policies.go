@@ -81,9 +81,10 @@ type ResaleView struct {
 // Policies is the bound service for the Catalog API access policies: the
 // builder, the lint, creating a policy in IAM, and the resale role.
 type Policies struct {
-	mgr *session.Manager
-	p   Platform
-	log *slog.Logger
+	life *lifetime // shared; stopped by Services.Close
+	mgr  *session.Manager
+	p    Platform
+	log  *slog.Logger
 }
 
 // NewPolicies wires the service.
@@ -107,7 +108,7 @@ func (s *Policies) Account() string {
 	if err != nil {
 		return ""
 	}
-	if id, ok := s.mgr.CachedIdentity(context.Background(), tgt); ok {
+	if id, ok := s.mgr.CachedIdentity(s.life.context(), tgt); ok {
 		return id.Account
 	}
 	return ""
@@ -206,7 +207,7 @@ func (s *Policies) iamClient() (*iam.Client, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(s.life.context(), 30*time.Second)
 	defer cancel()
 	account := ""
 	if id, ok := s.mgr.CachedIdentity(ctx, tgt); ok {
@@ -225,7 +226,7 @@ func (s *Policies) Principals() ([]iamdeploy.Principal, error) {
 	if err != nil {
 		return []iamdeploy.Principal{}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(s.life.context(), time.Minute)
 	defer cancel()
 	ps, err := iamdeploy.Principals(ctx, c)
 	if err != nil {
@@ -251,7 +252,7 @@ func (s *Policies) CreatePolicy(name, doc string, attachTo *iamdeploy.Principal)
 	if err != nil {
 		return iamdeploy.Result{}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(s.life.context(), time.Minute)
 	defer cancel()
 	return iamdeploy.Deploy(ctx, c, account, strings.TrimSpace(name), []byte(doc), attachTo)
 }
@@ -289,7 +290,7 @@ func (s *Policies) EnsureResaleRole() (ResaleView, error) {
 	if err != nil {
 		return ResaleView{}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(s.life.context(), time.Minute)
 	defer cancel()
 	rep, err := resale.Ensure(ctx, c, account)
 	if err != nil {

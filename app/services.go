@@ -41,6 +41,8 @@ type Services struct {
 	Manager *session.Manager
 	Store   *store.Store // nil when another process holds the state file
 	Log     *applog.Logger
+
+	life *lifetime
 }
 
 // Build opens the cache and the log and wires the services. A busy or
@@ -87,10 +89,13 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 	s.Tiles = NewTiles(s.Manager, st, s.Onboarding, o.Platform, log.Logger)
 	s.Catalog = NewCatalog(s.Manager, st, o.Platform, log.Logger, o.TimeScale)
 	s.Policies = NewPolicies(s.Manager, o.Platform, log.Logger)
+	s.life = newLifetime()
+	s.Session.life, s.Onboarding.life, s.Tiles.life, s.Catalog.life, s.Policies.life = s.life, s.life, s.life, s.life, s.life
 	s.Session.onTarget = append(s.Session.onTarget, s.Onboarding.targetChanged, s.Tiles.targetChanged, s.Catalog.targetChanged)
 	s.Onboarding.onSettled = func(r onboarding.StackRecord) {
 		if r.Phase == onboarding.PhaseConnected || r.Phase == onboarding.PhaseNotConnected {
-			go s.Tiles.Refresh() // after a launch or delete, as the tiles issue asks
+			// After a launch or delete, as the tiles issue asks.
+			s.life.goWork(func(context.Context) { s.Tiles.Refresh() })
 		}
 	}
 	stateFile := ""
@@ -125,6 +130,9 @@ func (s *Services) Close() {
 	s.Onboarding.stopWatch()
 	s.Catalog.StopBulk() // journalled: resumable at the next start
 	s.Catalog.stopWatches()
+	if !s.life.stop(10 * time.Second) {
+		s.Log.Warn("background work still running at quit; closing the cache anyway")
+	}
 	_ = s.Manager.Close()
 	if s.Store != nil {
 		_ = s.Store.Close()

@@ -89,6 +89,7 @@ type SSOResult struct {
 
 // Session is the bound service for profiles, the sandbox and identity.
 type Session struct {
+	life  *lifetime // shared; stopped by Services.Close
 	mgr   *session.Manager
 	files awsconn.Files
 	p     Platform
@@ -189,7 +190,7 @@ func (s *Session) UseProfile(name string) ConnectionState {
 
 // Refresh re-verifies the current target's identity.
 func (s *Session) Refresh() ConnectionState {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(s.life.context(), 2*time.Minute)
 	defer cancel()
 	cur, _, err := s.mgr.Current()
 	if err != nil {
@@ -209,7 +210,7 @@ func (s *Session) Refresh() ConnectionState {
 }
 
 func (s *Session) use(t session.Target) ConnectionState {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(s.life.context(), 2*time.Minute)
 	defer cancel()
 	s.setBusy(true)
 	if err := s.mgr.Use(ctx, t); err != nil {
@@ -340,8 +341,8 @@ func (s *Session) SSOLogin(profile string) error {
 	if prof == nil || prof.Kind != awsconn.KindSSO {
 		return fmt.Errorf("profile %q is not an IAM Identity Center (SSO) profile", profile)
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	s.life.goWork(func(context.Context) {
+		ctx, cancel := context.WithTimeout(s.life.context(), 15*time.Minute)
 		defer cancel()
 		base, err := awsconn.Load(ctx, awsconn.Target{Region: prof.SSORegion, StaticKeys: &awsconn.StaticKeys{AccessKeyID: "anonymous", SecretAccessKey: "anonymous"}}, awsconn.LoadOptions{Files: s.files})
 		if err == nil {
@@ -360,6 +361,6 @@ func (s *Session) SSOLogin(profile string) error {
 		if err == nil {
 			s.UseProfile(profile)
 		}
-	}()
+	})
 	return nil
 }

@@ -46,11 +46,12 @@ type tilesState struct {
 
 // Tiles is the bound service for the four status tiles.
 type Tiles struct {
-	mgr *session.Manager
-	st  *store.Store
-	ob  *Onboarding
-	p   Platform
-	log *slog.Logger
+	life *lifetime // shared; stopped by Services.Close
+	mgr  *session.Manager
+	st   *store.Store
+	ob   *Onboarding
+	p    Platform
+	log  *slog.Logger
 
 	runMu sync.Mutex // one check run at a time
 	mu    sync.Mutex
@@ -146,7 +147,7 @@ func (t *Tiles) run(what RunWhat) TilesView {
 	t.mu.Unlock()
 	t.emit()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.life.context(), 2*time.Minute)
 	defer cancel()
 	rec := t.ob.State().Record
 	if rec == nil || rec.Phase == onboarding.PhaseNotConnected {
@@ -194,7 +195,7 @@ func (t *Tiles) SetEnrolled(tile string, enrolled bool) (TilesView, error) {
 	}
 	key, s := t.key, t.state
 	t.mu.Unlock()
-	t.save(context.Background(), key, s)
+	t.save(t.life.context(), key, s)
 	return t.run(RunWhat{CAS: tile == tiles.TileCAS && enrolled, SDDS: tile == tiles.TileSDDS && enrolled}), nil
 }
 
@@ -209,7 +210,7 @@ func (t *Tiles) ConfirmSeller(confirmed bool) TilesView {
 	}
 	key, s := t.key, t.state
 	t.mu.Unlock()
-	t.save(context.Background(), key, s)
+	t.save(t.life.context(), key, s)
 	return t.run(RunWhat{})
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"gopkg.in/natefinch/lumberjack.v2"
 )
@@ -27,8 +28,37 @@ type Logger struct {
 func Open(dir string, level slog.Level) *Logger {
 	path := filepath.Join(dir, FileName)
 	lj := &lumberjack.Logger{Filename: path, MaxSize: 5, MaxBackups: 3, MaxAge: 30, Compress: false}
-	h := slog.NewTextHandler(lj, &slog.HandlerOptions{Level: level, ReplaceAttr: Redact})
-	return &Logger{Logger: slog.New(h), Path: path, w: lj}
+	w := &closableWriter{w: lj}
+	h := slog.NewTextHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: Redact})
+	return &Logger{Logger: slog.New(h), Path: path, w: w}
+}
+
+// closableWriter drops writes after Close. lumberjack reopens (and so
+// recreates) its file on the next write, which would bring the log back
+// after the app has let go of its folder.
+type closableWriter struct {
+	mu     sync.Mutex
+	w      io.WriteCloser
+	closed bool
+}
+
+func (c *closableWriter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return len(p), nil
+	}
+	return c.w.Write(p)
+}
+
+func (c *closableWriter) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	return c.w.Close()
 }
 
 // Close flushes and closes the file.

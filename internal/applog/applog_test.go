@@ -28,3 +28,24 @@ func TestLogRedactsSecrets(t *testing.T) {
 		t.Errorf("log lost an ordinary attribute:\n%s", got)
 	}
 }
+
+// A write after Close must not bring the file back: the app may be quitting
+// while its folder is removed (an uninstall, or a test's temporary home).
+func TestLogAfterCloseWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	l := Open(dir, slog.LevelDebug)
+	l.Info("before")
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(l.Path); err != nil {
+		t.Fatal(err)
+	}
+	l.Warn("after close")
+	if _, err := os.Stat(l.Path); !os.IsNotExist(err) {
+		t.Fatalf("log file reappeared after Close: %v", err)
+	}
+	if err := l.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
