@@ -8,6 +8,7 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"net/http"
 	"os"
 	"time"
 
@@ -91,7 +92,8 @@ func runGUI(g cli.Globals) error {
 		MinWidth:  860,
 		MinHeight: 600,
 		AssetServer: &assetserver.Options{
-			Assets: assets,
+			Assets:     assets,
+			Middleware: bootPage(svc),
 		},
 		BackgroundColour: &options.RGBA{R: 24, G: 24, B: 28, A: 1},
 		SingleInstanceLock: &options.SingleInstanceLock{
@@ -120,4 +122,25 @@ func runGUI(g cli.Globals) error {
 		},
 		Bind: svc.Bindings(),
 	})
+}
+
+// bootPage serves index.html with the start-up state written into it, so the
+// tiles render as the page is built (see app.BootState). Wails still adds its
+// runtime scripts to what this returns.
+func bootPage(svc *app.Services) assetserver.Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet || (r.URL.Path != "/" && r.URL.Path != "/index.html") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			page, err := fs.ReadFile(assets, "frontend/dist/index.html")
+			if err != nil {
+				next.ServeHTTP(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write(svc.InjectBoot(page))
+		})
+	}
 }

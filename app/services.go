@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/internal/applog"
@@ -43,6 +44,9 @@ type Services struct {
 	Log     *applog.Logger
 
 	life *lifetime
+
+	started     chan struct{} // closed when Start has chosen the target
+	startedOnce sync.Once
 }
 
 // Build opens the cache and the log and wires the services. A busy or
@@ -90,6 +94,7 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 	s.Catalog = NewCatalog(s.Manager, st, o.Platform, log.Logger, o.TimeScale)
 	s.Policies = NewPolicies(s.Manager, o.Platform, log.Logger)
 	s.life = newLifetime()
+	s.started = make(chan struct{})
 	s.Session.life, s.Onboarding.life, s.Tiles.life, s.Catalog.life, s.Policies.life = s.life, s.life, s.life, s.life, s.life
 	s.Session.onTarget = append(s.Session.onTarget, s.Onboarding.targetChanged, s.Tiles.targetChanged, s.Catalog.targetChanged)
 	s.Onboarding.onSettled = func(r onboarding.StackRecord) {
@@ -115,6 +120,7 @@ func (s *Services) Bindings() []any {
 // Start selects the initial target: the one asked for on the command line,
 // else the one remembered, else the sandbox. It reads only the cache.
 func (s *Services) Start(ctx context.Context, asked *session.Target) {
+	defer s.markStarted()
 	fallback := session.Target{Kind: session.KindSandbox, Name: session.DefaultScenario}
 	if asked != nil {
 		st := s.Session.settleUse(ctx, *asked)

@@ -38,6 +38,7 @@ func runServeWeb(ctx context.Context, e *env, args []string) error {
 	}
 	defer svc.Close()
 	bridge.Bind(svc.Bindings()...)
+	bridge.Page = svc.InjectBoot
 	var asked = e.g.Target()
 	if e.g.Sandbox == "" && e.g.Profile == "" {
 		asked.Kind, asked.Name = "sandbox", "fresh"

@@ -34,6 +34,9 @@ type Bridge struct {
 	// OpenedURLs records links the app asked to open (a browser test cannot
 	// follow them into a real browser window).
 	OpenedURLs []string
+	// Page, when set, rewrites index.html as it is served (the window's
+	// start-up state is written into it, as in the desktop app).
+	Page func([]byte) []byte
 }
 
 // New serves assets (the built frontend, rooted at index.html) and binds the
@@ -119,6 +122,9 @@ func (b *Bridge) serveIndex(w http.ResponseWriter) {
 		return
 	}
 	page = bytes.Replace(page, []byte("<head>"), []byte(`<head><script src="/api/shim.js"></script>`), 1)
+	if b.Page != nil {
+		page = b.Page(page)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = w.Write(page)
 }

@@ -150,3 +150,19 @@ func TestCheckLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexRewrittenByPage(t *testing.T) {
+	b, srv := newTestBridge(t)
+	b.Page = func(p []byte) []byte { return []byte(strings.Replace(string(p), "</head>", "<meta name=boot></head>", 1)) }
+	for _, path := range []string{"/", "/index.html"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(page), "<meta name=boot></head>") || !strings.Contains(string(page), "/api/shim.js") {
+			t.Errorf("%s: Page not applied after the shim: %s", path, page)
+		}
+	}
+}

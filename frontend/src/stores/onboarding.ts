@@ -167,8 +167,10 @@ export const useOnboardingStore = defineStore('onboarding', () => {
     unsubscribe = null
   }
 
-  async function init() {
+  /** `boot`, the state written into the page, is shown before the first await. */
+  async function init(boot?: StackView) {
     subscribe()
+    if (boot) applyEvent(boot)
     try {
       await applyResult(backend.onboardingState())
     } catch (e) {

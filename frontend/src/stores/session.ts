@@ -109,9 +109,14 @@ export const useSessionStore = defineStore('session', () => {
     unsubscribe = []
   }
 
-  /** Loads the cached state at once, then re-verifies a stale identity in the background. */
-  async function init() {
+  /**
+   * Loads the cached state at once, then re-verifies a stale identity in the
+   * background. `boot` (written into the page by the Go side) is shown
+   * before the first await, so the first render already has it.
+   */
+  async function init(boot?: ConnectionState) {
     subscribe()
+    if (boot) applyEvent(boot)
     // The state first: the tiles wait for it, the target list does not.
     const state = (async () => backend.getState())()
     void loadTargets()

@@ -129,9 +129,11 @@ export const useTilesStore = defineStore('tiles', () => {
   }
 
   /** Shows the cached tiles at once, then re-checks them in the background. */
-  async function init() {
+  /** `boot`, the state written into the page, is shown before the first await. */
+  async function init(boot?: TilesView) {
     subscribe()
     watchOthers()
+    if (boot) applyEvent(boot)
     try {
       await applyResult(backend.tilesState())
     } catch (e) {
