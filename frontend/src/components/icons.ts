@@ -19,3 +19,7 @@ export const OfflineIcon = icon('M2 8.8a15 15 0 0 1 4.2-2.5', 'M22 8.8A15 15 0 0
   'M19 12.6a10 10 0 0 0-3-1.9', 'M8.5 16.3a5 5 0 0 1 6.9 0', 'M12 20h.01', 'M3 3l18 18')
 export const ExternalIcon = icon('M14 4h6v6', 'M20 4l-9 9', 'M18 14v6H4V6h6')
 export const CrossIcon = icon('M6 6l12 12', 'M18 6L6 18')
+export const SuccessIcon = icon('M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z', 'M8 12.5l2.5 2.5L16 9.5')
+export const WarningIcon = icon('M10.3 4.2L2.6 18a2 2 0 0 0 1.7 3h15.4a2 2 0 0 0 1.7-3L13.7 4.2a2 2 0 0 0-3.4 0z', 'M12 9v4', 'M12 17h.01')
+export const ErrorIcon = icon('M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z', 'M15 9l-6 6', 'M9 9l6 6')
+export const ChevronDownIcon = icon('M6 9l6 6 6-6')
