@@ -40,8 +40,9 @@ bindings:
 test-go:
 	$(GO) test ./...
 
+# check:entry builds the web frontend and fails if Naive UI reaches the start-up chunks.
 test-frontend:
-	cd frontend && npm run typecheck && npm test
+	cd frontend && npm run typecheck && npm test && npm run check:entry
 
 test-e2e:
 	node --test frontend/e2e/*.e2e.mjs

@@ -19,8 +19,25 @@ function keepDistFolder(): Plugin {
   }
 }
 
+// Which modules each chunk holds, beside Vite's manifest (.vite/manifest.json):
+// scripts/check-entry.mjs reads both to keep Naive UI out of the start-up chunks.
+function chunkModules(): Plugin {
+  const root = fileURLToPath(new URL('.', import.meta.url))
+  return {
+    name: 'sellerdesk-chunk-modules',
+    apply: 'build',
+    generateBundle(_, bundle) {
+      const out: Record<string, string[]> = {}
+      for (const c of Object.values(bundle)) {
+        if (c.type === 'chunk') out[c.fileName] = c.moduleIds.map((id) => (id.startsWith(root) ? id.slice(root.length) : id))
+      }
+      this.emitFile({ type: 'asset', fileName: '.vite/chunk-modules.json', source: JSON.stringify(out, null, 1) })
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [vue(), keepDistFolder()],
+  plugins: [vue(), keepDistFolder(), chunkModules()],
   base: './',
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
@@ -30,6 +47,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1500,
+    manifest: true,
   },
   server: { strictPort: false },
   test: {

@@ -1,3 +1,7 @@
+// Naive UI's theme for the parts loaded after start (NaiveScope). The first
+// screen does not use Naive UI: ui.css has the same values as CSS custom
+// properties (Naive's light and dark defaults), so both look alike.
+//
 // The dark theme, limited to the Naive UI components SellerDesk uses.
 // Naive UI's `darkTheme` carries the dark styles of all ~90 components, which
 // made it one of the largest parts of the start-up bundle; the components
@@ -6,7 +10,7 @@
 import {
   alertDark, buttonDark, cardDark, checkboxDark, commonDark, dialogDark, drawerDark, emptyDark, iconDark, inputDark,
   internalSelectionDark, internalSelectMenuDark, modalDark, notificationDark, popoverDark, progressDark, scrollbarDark,
-  selectDark, spinDark, switchDark, tagDark, timelineDark, tooltipDark, type GlobalTheme,
+  selectDark, spinDark, switchDark, tagDark, timelineDark, tooltipDark, type GlobalTheme, type GlobalThemeOverrides,
 } from 'naive-ui'
 
 export const appDarkTheme: GlobalTheme = {
@@ -34,4 +38,9 @@ export const appDarkTheme: GlobalTheme = {
   Tag: tagDark,
   Timeline: timelineDark,
   Tooltip: tooltipDark,
+}
+
+/** The font is ui.css's --sd-font. */
+export const appThemeOverrides: GlobalThemeOverrides = {
+  common: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif' },
 }

@@ -96,8 +96,8 @@ describe('app shell', () => {
     await w.find('[data-testid="sso-sign-in"]').trigger('click')
     expect(backend.ssoLogin).toHaveBeenCalledWith('corp-sso')
     emit('sso:device-code', { profile: 'corp-sso', url: 'https://device.sso.us-east-1.amazonaws.com/?user_code=WXYZ-1234', userCode: 'WXYZ-1234', expiresAt: '' })
-    await flushPromises()
-    expect(document.body.querySelector('[data-testid="sso-user-code"]')?.textContent).toBe('WXYZ-1234')
+    // The dialog and Naive UI with it are loaded on demand.
+    await vi.waitFor(() => expect(document.body.querySelector('[data-testid="sso-user-code"]')?.textContent).toBe('WXYZ-1234'))
     expect(document.body.textContent).toContain('Waiting for your browser…')
     const ssoOpen = () => w.findComponent(SsoDialog).findComponent(NModal).props('show')
     expect(ssoOpen()).toBe(true)
@@ -106,12 +106,30 @@ describe('app shell', () => {
     expect(ssoOpen()).toBe(false)
   })
 
-  it('shows the start-up notices once', async () => {
+  it('shows the start-up notices once, when the lazily loaded layer is mounted after start', async () => {
     backend.notices.mockResolvedValue([{ level: 'warning', title: 'The local cache was damaged and has been reset', message: 'moved aside' }])
     mountApp()
     await flushPromises()
+    await vi.waitFor(() => expect(document.body.textContent).toContain('The local cache was damaged and has been reset'), { timeout: 3000 })
+    emit('session:changed', profileState('dev'))
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 100))
     expect(backend.notices).toHaveBeenCalledTimes(1)
-    expect(document.body.textContent).toContain('The local cache was damaged and has been reset')
+  })
+
+  it('shows the start-up notices even when the state never comes', async () => {
+    backend.getState.mockReturnValue(new Promise(() => {}))
+    backend.notices.mockResolvedValue([{ level: 'error', title: 'The local cache could not be opened', message: 'locked' }])
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      mountApp()
+      await flushPromises()
+      expect(backend.notices).not.toHaveBeenCalled()
+      await vi.advanceTimersByTimeAsync(3100)
+    } finally {
+      vi.useRealTimers()
+    }
+    await vi.waitFor(() => expect(document.body.textContent).toContain('The local cache could not be opened'), { timeout: 3000 })
   })
 
   it('refreshes with Ctrl+R and opens About with F1', async () => {
@@ -127,8 +145,7 @@ describe('app shell', () => {
     expect(backend.refreshTiles).toHaveBeenCalledTimes(1)
 
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F1', cancelable: true }))
-    await flushPromises()
-    expect(w.findComponent(AboutDialog).findComponent(NModal).props('show')).toBe(true)
+    await vi.waitFor(() => expect(w.findComponent(AboutDialog).findComponent(NModal).props('show')).toBe(true))
     expect(backend.about).toHaveBeenCalledTimes(1)
     expect(document.body.querySelector('[data-testid="about-log-file"]')?.textContent).toBe('/home/u/.config/SellerDesk/sellerdesk.log')
   })

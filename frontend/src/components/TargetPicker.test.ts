@@ -1,11 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { NSelect } from 'naive-ui'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { backend, profiles, resetSeam, scenarios } from '@/test/seam'
 import { useSessionStore } from '@/stores/session'
 import TargetPicker from './TargetPicker.vue'
-import { targetOptions, type TargetOption } from './targetOptions'
+import { optionText, targetOptions, type TargetOption } from './targetOptions'
 
 vi.mock('@/api/backend', async () => (await import('@/test/seam')).backendModule())
 vi.mock('@/api/events', async () => (await import('@/test/seam')).eventsModule())
@@ -63,62 +62,88 @@ describe('target picker', () => {
     return { w, store }
   }
 
-  async function openMenu(w: ReturnType<typeof mount>) {
-    await w.find('.n-base-selection').trigger('click')
-    await flushPromises()
-  }
+  const select = (w: ReturnType<typeof mount>) => w.find<HTMLSelectElement>('select[data-testid="target-picker"]')
 
-  function option(label: string): HTMLElement {
-    const all = [...document.body.querySelectorAll<HTMLElement>('.n-base-select-option')]
-    const found = all.find((el) => el.querySelector('.target-name')?.textContent === label)
-    if (!found) throw new Error(`no option ${label} among ${all.map((e) => e.textContent).join(', ')}`)
+  const shown = (w: ReturnType<typeof mount>) => `${w.find('.target-shown .target-kind').text()} ${w.find('.target-shown .target-name').text()}`
+
+  function option(w: ReturnType<typeof mount>, name: string): HTMLOptionElement {
+    const all = [...select(w).element.options]
+    const found = all.find((o) => o.value.endsWith(`:${name}`))
+    if (!found) throw new Error(`no option ${name} among ${all.map((o) => o.value).join(', ')}`)
     return found
   }
 
-  it('shows the current target', async () => {
+  it('is a native select, named, with the sandbox scenarios and the AWS profiles in two groups', async () => {
     const { w } = await mountPicker()
-    expect(w.findComponent(NSelect).props('value')).toBe('sandbox:fresh')
-    expect(w.text()).toContain('fresh')
+    expect(select(w).attributes('aria-label')).toBe('Target: sandbox or AWS profile')
+    const groups = select(w).findAll('optgroup')
+    expect(groups.map((g) => g.attributes('label'))).toEqual(['Sandbox', 'AWS profiles'])
+    expect(groups[0]!.findAll('option').map((o) => o.attributes('value'))).toEqual(['sandbox:fresh', 'sandbox:not-seller'])
+    expect(groups[1]!.findAll('option').map((o) => o.attributes('value'))).toEqual(['profile:dev', 'profile:corp-sso', 'profile:broken'])
+    expect(option(w, 'corp-sso').textContent).toBe('corp-sso — sso · eu-west-1')
   })
 
-  it('switches to a profile with one click on it', async () => {
+  it('shows the current target', async () => {
+    const { w } = await mountPicker()
+    expect(select(w).element.value).toBe('sandbox:fresh')
+    expect(shown(w)).toBe('Sandbox fresh')
+  })
+
+  it('switches to a profile with one choice', async () => {
     const { w, store } = await mountPicker()
-    await openMenu(w)
-    option('dev').click()
+    await select(w).setValue('profile:dev')
     await flushPromises()
     expect(backend.useProfile).toHaveBeenCalledTimes(1)
     expect(backend.useProfile).toHaveBeenCalledWith('dev')
     expect(backend.useSandbox).not.toHaveBeenCalled()
     expect(store.target?.name).toBe('dev')
+    expect(select(w).element.value).toBe('profile:dev')
+    expect(shown(w)).toBe('Profile dev')
   })
 
-  it('switches to another sandbox scenario with one click on it', async () => {
+  it('switches to another sandbox scenario with one choice', async () => {
     const { w } = await mountPicker()
-    await openMenu(w)
-    option('not-seller').click()
+    await select(w).setValue('sandbox:not-seller')
     await flushPromises()
     expect(backend.useSandbox).toHaveBeenCalledWith('not-seller')
     expect(backend.useProfile).not.toHaveBeenCalled()
   })
 
-  it('renders a profile with a problem disabled, and clicking it does nothing', async () => {
-    const { w } = await mountPicker()
-    await openMenu(w)
-    const broken = option('broken')
-    expect(broken.className).toContain('n-base-select-option--disabled')
-    expect(broken.textContent).toContain('unusable')
-    broken.click()
+  it('shows the switch under way, then stays on the current target when it fails', async () => {
+    let fail!: (e: unknown) => void
+    backend.useProfile.mockReturnValue(new Promise((_, rej) => (fail = rej)))
+    const { w, store } = await mountPicker()
+    await select(w).setValue('profile:dev')
     await flushPromises()
-    expect(backend.useProfile).not.toHaveBeenCalled()
+    expect(select(w).attributes('aria-busy')).toBe('true')
+    expect(shown(w)).toBe('Profile dev')
+    fail('no such profile')
+    await flushPromises()
+    expect(select(w).attributes('aria-busy')).toBeUndefined()
+    expect(select(w).element.value).toBe('sandbox:fresh')
+    expect(shown(w)).toBe('Sandbox fresh')
+    expect(store.actionError?.message).toContain('no such profile')
   })
 
-  it('explains a disabled profile in a tooltip', async () => {
+  it('renders a profile with a problem disabled, saying why in the list', async () => {
     const { w } = await mountPicker()
-    await openMenu(w)
-    expect(document.body.textContent).not.toContain('source_profile "nope" does not exist')
-    option('broken').dispatchEvent(new MouseEvent('mouseenter', { bubbles: true }))
-    await new Promise((r) => setTimeout(r, 250))
+    const broken = option(w, 'broken')
+    expect(broken.disabled).toBe(true)
+    expect(broken.textContent).toBe('broken — assume-role · no region (unusable: source_profile "nope" does not exist)')
+    expect(broken.title).toBe('source_profile "nope" does not exist')
+    expect(option(w, 'dev').disabled).toBe(false)
+  })
+
+  it('reads the profiles again when it gets the focus', async () => {
+    const { w } = await mountPicker()
+    backend.listProfiles.mockClear()
+    await select(w).trigger('focus')
     await flushPromises()
-    expect(document.body.textContent).toContain('source_profile "nope" does not exist')
+    expect(backend.listProfiles).toHaveBeenCalledTimes(1)
+  })
+
+  it('cuts a long description short in the list and keeps it whole in the title', () => {
+    const o: TargetOption = { value: 'sandbox:x', label: 'x', kind: 'sandbox', detail: 'A'.repeat(100) }
+    expect(optionText(o)).toBe(`x — ${'A'.repeat(63)}…`)
   })
 })

@@ -1,19 +1,35 @@
 // The picker's options: sandbox scenarios, then local AWS profiles.
-import type { SelectGroupOption, SelectOption } from 'naive-ui'
 import type { ProfileView, ScenarioView, TargetView } from '@/api/backend'
 import { targetKey } from '@/stores/session'
 
-export interface TargetOption extends SelectOption {
+export interface TargetOption {
   value: string
   label: string
   kind: 'sandbox' | 'profile'
   /** Scenario description, or "sso · eu-west-1" for a profile. */
   detail: string
+  disabled?: boolean
   problem?: string
+}
+
+export interface TargetGroup {
+  key: 'sandbox' | 'profiles'
+  label: string
+  children: TargetOption[]
 }
 
 export function profileDetail(p: Pick<ProfileView, 'kind' | 'region'>): string {
   return [p.kind, p.region || 'no region'].filter(Boolean).join(' · ')
+}
+
+const DETAIL_MAX = 64
+
+/** An option's line in the list: the name, what it is (cut short: the full text is the option's title), and why it cannot be used. */
+export function optionText(o: TargetOption): string {
+  if (o.value === '__no-profiles') return `${o.label} — ${o.detail}`
+  const short = o.detail.length > DETAIL_MAX ? `${o.detail.slice(0, DETAIL_MAX - 1).trimEnd()}…` : o.detail
+  const detail = short ? ` — ${short}` : ''
+  return o.problem ? `${o.label}${detail} (unusable: ${o.problem})` : `${o.label}${detail}`
 }
 
 export function targetOptions(
@@ -21,7 +37,7 @@ export function targetOptions(
   profiles: ProfileView[],
   current: TargetView | null,
   profilesError: string | null,
-): SelectGroupOption[] {
+): TargetGroup[] {
   const sandbox: TargetOption[] = scenarios.map((s) => ({
     value: targetKey('sandbox', s.name), label: s.name, kind: 'sandbox', detail: s.description,
   }))
@@ -45,7 +61,7 @@ export function targetOptions(
       problem: profilesError ?? undefined })
   }
   return [
-    { type: 'group', key: 'sandbox', label: 'Sandbox', children: sandbox },
-    { type: 'group', key: 'profiles', label: 'AWS profiles', children: local },
+    { key: 'sandbox', label: 'Sandbox', children: sandbox },
+    { key: 'profiles', label: 'AWS profiles', children: local },
   ]
 }

@@ -29,7 +29,7 @@ async function mountTile(view: TilesView, which: 'seller' | 'cas' | 'sdds') {
   return { w: wrapper, store }
 }
 
-const q = (sel: string) => wrapper!.find(sel)
+const q = <E extends Element = Element>(sel: string) => wrapper!.find<E>(sel)
 const all = (sel: string) => wrapper!.findAll(sel)
 
 beforeEach(() => resetSeam())
@@ -63,7 +63,7 @@ describe('seller account tile', () => {
     await mountTile(tilesView(freshTiles({ seller: { source: 'confirmed', fields: [{ label: 'Confirmed', value: '2026-01-01T10:00:00Z', copy: false }] } }), { sellerConfirmed: true }), 'seller')
     expect(q('[data-testid="seller-source"]').attributes('data-source')).toBe('confirmed')
     expect(q('[data-testid="seller-source"]').text()).toMatch(/^Confirmed by you/)
-    expect(q('[data-testid="seller-confirm"]').attributes('aria-checked')).toBe('true')
+    expect(q<HTMLInputElement>('[data-testid="seller-confirm"] input[type="checkbox"]').element.checked).toBe(true)
     expect(q('[data-testid="field-row"]').text()).toContain('2026-01-01T10:00:00Z')
     expect(q('[data-testid="field-row"] [data-testid="copy-button"]').exists()).toBe(false)
   })
@@ -89,6 +89,7 @@ describe('seller account tile', () => {
     await flushPromises()
     expect(backend.confirmSeller).toHaveBeenCalledWith(true)
     expect(store.view?.sellerConfirmed).toBe(true)
+    expect(q<HTMLInputElement>('[data-testid="seller-confirm"] input[type="checkbox"]').element.checked).toBe(true)
     expect(q('[data-testid="tile-status"]').text()).toBe('Completed')
     expect(q('[data-testid="seller-source"]').attributes('data-source')).toBe('confirmed')
   })
@@ -141,7 +142,7 @@ describe('CAS and SDDS tiles', () => {
     await flushPromises()
     expect(backend.setEnrolled).toHaveBeenCalledWith('cas', true)
     expect(store.view?.casEnrolled).toBe(true)
-    expect(q('[data-testid="cas-enrolled"]').attributes('aria-checked')).toBe('true')
+    expect(q<HTMLInputElement>('[data-testid="cas-enrolled"]').element.checked).toBe(true)
 
     backend.testCas.mockResolvedValue(tilesView(freshTiles({
       cas: {
@@ -181,6 +182,27 @@ describe('CAS and SDDS tiles', () => {
     await q('[data-testid="sdds-enrolled"]').trigger('click')
     await flushPromises()
     expect(backend.setEnrolled).toHaveBeenCalledWith('sdds', false)
+  })
+
+  it('the Enrolled switch is a named switch that shows the answer, not the click, and ignores clicks while the call runs', async () => {
+    await mountTile(tilesView(freshTiles()), 'cas')
+    const sw = q<HTMLInputElement>('[data-testid="cas-enrolled"]')
+    expect(sw.attributes('role')).toBe('switch')
+    expect(document.getElementById(sw.attributes('aria-labelledby')!)?.textContent).toBe('Enrolled in CAS')
+    let answer!: (v: TilesView) => void
+    backend.setEnrolled.mockReturnValue(new Promise((res) => (answer = res)))
+    await sw.trigger('click')
+    await flushPromises()
+    expect(backend.setEnrolled).toHaveBeenCalledTimes(1)
+    expect(sw.element.checked).toBe(false)
+    expect(sw.attributes('aria-busy')).toBe('true')
+    await sw.trigger('click')
+    await flushPromises()
+    expect(backend.setEnrolled).toHaveBeenCalledTimes(1)
+    answer(tilesView(freshTiles({ cas: { state: 'not-connected' } }), { casEnrolled: true }))
+    await flushPromises()
+    expect(sw.element.checked).toBe(true)
+    expect(sw.attributes('aria-busy')).toBeUndefined()
   })
 
   it('disables Test Configuration until the stack has created the resources', async () => {
