@@ -62,7 +62,7 @@ windows: deps-run
 	$(WAILS) build -platform windows/amd64 -nsis -ldflags "$(LDFLAGS)" -trimpath -o sellerdesk.exe
 
 clean:
-	rm -rf build/bin frontend/dist/assets frontend/dist/index.html
+	rm -rf build/bin frontend/dist/assets frontend/dist/index.html frontend/dist/.vite
 
 # Start-up and memory against a bare Wails app built in the same run.
 bench: build

@@ -125,6 +125,60 @@ describe('target picker', () => {
     expect(store.actionError?.message).toContain('no such profile')
   })
 
+  it('with the arrow keys on the closed box, switches on Enter, not at each step', async () => {
+    const { w } = await mountPicker()
+    const el = select(w)
+    const step = async (to: string) => {
+      await el.trigger('keydown', { key: 'ArrowDown' })
+      el.element.value = to
+      await el.trigger('change')
+    }
+    await step('sandbox:not-seller')
+    await step('profile:dev')
+    await flushPromises()
+    expect(backend.useSandbox).not.toHaveBeenCalled()
+    expect(backend.useProfile).not.toHaveBeenCalled()
+    expect(shown(w)).toBe('Profile dev')
+    expect(el.element.value).toBe('profile:dev')
+    await el.trigger('keydown', { key: 'Enter' })
+    await flushPromises()
+    expect(backend.useProfile).toHaveBeenCalledTimes(1)
+    expect(backend.useProfile).toHaveBeenCalledWith('dev')
+    expect(backend.useSandbox).not.toHaveBeenCalled()
+  })
+
+  it('drops a choice made with the arrow keys on Escape, and takes it when the focus leaves', async () => {
+    const { w } = await mountPicker()
+    const el = select(w)
+    await el.trigger('keydown', { key: 'ArrowDown' })
+    el.element.value = 'sandbox:not-seller'
+    await el.trigger('change')
+    await el.trigger('keydown', { key: 'Escape' })
+    await flushPromises()
+    expect(el.element.value).toBe('sandbox:fresh')
+    expect(shown(w)).toBe('Sandbox fresh')
+    await el.trigger('blur')
+    await flushPromises()
+    expect(backend.useSandbox).not.toHaveBeenCalled()
+
+    await el.trigger('keydown', { key: 'End' })
+    el.element.value = 'profile:dev'
+    await el.trigger('change')
+    await el.trigger('blur')
+    await flushPromises()
+    expect(backend.useProfile).toHaveBeenCalledWith('dev')
+  })
+
+  it('switches at once on a choice from the open list, even after the arrow keys were used', async () => {
+    const { w } = await mountPicker()
+    const el = select(w)
+    await el.trigger('keydown', { key: 'ArrowUp' }) // at the top already: no change follows
+    await new Promise((r) => setTimeout(r, 0))
+    await el.setValue('profile:dev')
+    await flushPromises()
+    expect(backend.useProfile).toHaveBeenCalledWith('dev')
+  })
+
   it('renders a profile with a problem disabled, saying why in the list', async () => {
     const { w } = await mountPicker()
     const broken = option(w, 'broken')
