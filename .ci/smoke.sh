@@ -38,7 +38,7 @@ done
 python3 - "$SELLERDESK_READY_FILE" "$rss" "$n" "$shot" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(f"smoke: process start -> UI ready: {r['processToReadyMs']:.0f} ms (DOM-ready -> tiles shown: {r['domReadyToTilesMs']:.1f} ms)")
+print(f"smoke: process start -> UI ready: {r['processToReadyMs']:.0f} ms (DOM-ready -> tiles shown: {r['domReadyToTilesMs']:.1f} ms; first frame at {r['processToFirstFrameMs']:.0f} ms)")
 print(f"smoke: resident memory of {sys.argv[3]} processes: {int(sys.argv[2])/1024:.1f} MiB")
 print(f"smoke: screenshot: {sys.argv[4]}")
 PY

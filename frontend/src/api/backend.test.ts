@@ -38,8 +38,8 @@ describe('backend seam', () => {
     expect(Session.UseProfile).toHaveBeenCalledWith('dev')
     await backend.submitMfaCode('mfa-1', '123456')
     expect(Session.SubmitMFACode).toHaveBeenCalledWith('mfa-1', '123456')
-    await backend.ready(12.5)
-    expect(Shell.Ready).toHaveBeenCalledWith(12.5)
+    await backend.ready(0, 12.5)
+    expect(Shell.Ready).toHaveBeenCalledWith(0, 12.5)
   })
 
   it('reads Go error strings', () => {

@@ -114,9 +114,9 @@ export async function notices(): Promise<Notice[]> {
   return (await Shell.Notices()) ?? []
 }
 
-/** Tells the Go side the tiles are on screen, with DOMContentLoaded → tiles in ms. */
-export function ready(domToTilesMs: number): Promise<void> {
-  return Shell.Ready(domToTilesMs)
+/** Tells the Go side the tiles are on screen: DOMContentLoaded → tiles, and → the first frame after, in ms. */
+export function ready(domToTilesMs: number, domToFrameMs: number): Promise<void> {
+  return Shell.Ready(domToTilesMs, domToFrameMs)
 }
 
 // --- Onboarding: the onboarding CloudFormation stack ---

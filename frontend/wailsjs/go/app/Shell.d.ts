@@ -8,4 +8,4 @@ export function Notices():Promise<Array<app.Notice>>;
 
 export function OpenURL(arg1:string):Promise<void>;
 
-export function Ready(arg1:number):Promise<void>;
+export function Ready(arg1:number,arg2:number):Promise<void>;

@@ -14,6 +14,6 @@ export function OpenURL(arg1) {
   return window['go']['app']['Shell']['OpenURL'](arg1);
 }
 
-export function Ready(arg1) {
-  return window['go']['app']['Shell']['Ready'](arg1);
+export function Ready(arg1, arg2) {
+  return window['go']['app']['Shell']['Ready'](arg1, arg2);
 }
