@@ -153,7 +153,9 @@ func TestCheckLoopback(t *testing.T) {
 
 func TestIndexRewrittenByPage(t *testing.T) {
 	b, srv := newTestBridge(t)
-	b.Page = func(p []byte) []byte { return []byte(strings.Replace(string(p), "</head>", "<meta name=boot></head>", 1)) }
+	b.Page = func(p []byte) []byte {
+		return []byte(strings.Replace(string(p), "</head>", "<meta name=boot></head>", 1))
+	}
 	for _, path := range []string{"/", "/index.html"} {
 		resp, err := http.Get(srv.URL + path)
 		if err != nil {
