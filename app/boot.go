@@ -30,9 +30,9 @@ func (s *Services) markStarted() {
 	s.startedOnce.Do(func() { close(s.started) })
 }
 
-// Boot returns the first state once Start has chosen the target; false if
+// boot returns the first state once Start has chosen the target; false if
 // Start has not finished within bootWait (the window then asks over IPC).
-func (s *Services) Boot() (BootState, bool) {
+func (s *Services) boot() (BootState, bool) {
 	select {
 	case <-s.started:
 	case <-time.After(bootWait):
@@ -46,7 +46,7 @@ func (s *Services) Boot() (BootState, bool) {
 // </head>, or a state that cannot be encoded, is returned unchanged: the
 // window then falls back to asking over IPC.
 func (s *Services) InjectBoot(page []byte) []byte {
-	b, ok := s.Boot()
+	b, ok := s.boot()
 	if !ok {
 		s.Log.Warn("start-up state not ready when the page was served; the window will ask for it")
 		return page

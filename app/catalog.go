@@ -367,7 +367,7 @@ func (c *Catalog) LoadTags(arns []string) {
 	}
 	c.mu.Unlock()
 	if start {
-		c.life.goWork(func(context.Context) { c.tagLoader(scope) })
+		c.life.goWork(func() { c.tagLoader(scope) })
 	}
 }
 

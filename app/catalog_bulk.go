@@ -214,7 +214,7 @@ func (c *Catalog) runBulk(job catalog.Job, resumeID string) (BulkView, error) {
 			v.ETASeconds = p.ETA.Seconds()
 		})
 	}
-	c.life.goWork(func(context.Context) {
+	c.life.goWork(func() {
 		defer cancel()
 		var res catalog.Result
 		var err error

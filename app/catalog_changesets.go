@@ -167,7 +167,7 @@ func (c *Catalog) watch(id string) {
 	ctx, cancel := context.WithTimeout(c.life.context(), 2*time.Hour)
 	c.watching[id] = cancel
 	c.csMu.Unlock()
-	c.life.goWork(func(context.Context) {
+	c.life.goWork(func() {
 		defer func() {
 			cancel()
 			c.csMu.Lock()

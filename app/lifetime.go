@@ -32,11 +32,11 @@ func (l *lifetime) context() context.Context {
 	return l.ctx
 }
 
-// goWork runs fn in the background under the lifetime's context. After stop
-// it runs nothing and says so.
-func (l *lifetime) goWork(fn func(ctx context.Context)) bool {
+// goWork runs fn in the background, counted so stop can wait for it; fn
+// takes its context from l.context(). After stop it runs nothing and says so.
+func (l *lifetime) goWork(fn func()) bool {
 	if l == nil {
-		go fn(context.Background())
+		go fn()
 		return true
 	}
 	l.mu.Lock()
@@ -47,7 +47,7 @@ func (l *lifetime) goWork(fn func(ctx context.Context)) bool {
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		fn(l.ctx)
+		fn()
 	}()
 	return true
 }

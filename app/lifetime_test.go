@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,9 +10,9 @@ func TestLifetimeStopCancelsAndWaits(t *testing.T) {
 	l := newLifetime()
 	var finished atomic.Bool
 	started := make(chan struct{})
-	l.goWork(func(ctx context.Context) {
+	l.goWork(func() {
 		close(started)
-		<-ctx.Done()
+		<-l.context().Done()
 		time.Sleep(20 * time.Millisecond) // work after the cancel, e.g. a last cache write
 		finished.Store(true)
 	})
@@ -27,7 +26,7 @@ func TestLifetimeStopCancelsAndWaits(t *testing.T) {
 	if l.context().Err() == nil {
 		t.Error("context not cancelled by stop")
 	}
-	if l.goWork(func(context.Context) { t.Error("work ran after stop") }) {
+	if l.goWork(func() { t.Error("work ran after stop") }) {
 		t.Error("goWork accepted work after stop")
 	}
 }
@@ -36,7 +35,7 @@ func TestLifetimeStopGivesUpAfterLimit(t *testing.T) {
 	l := newLifetime()
 	release := make(chan struct{})
 	defer close(release)
-	l.goWork(func(context.Context) { <-release }) // ignores cancellation
+	l.goWork(func() { <-release }) // ignores cancellation
 	if l.stop(30 * time.Millisecond) {
 		t.Fatal("stop reported done while work was still running")
 	}
@@ -45,7 +44,7 @@ func TestLifetimeStopGivesUpAfterLimit(t *testing.T) {
 func TestNilLifetimeRunsWork(t *testing.T) {
 	var l *lifetime
 	done := make(chan struct{})
-	if !l.goWork(func(context.Context) { close(done) }) {
+	if !l.goWork(func() { close(done) }) {
 		t.Fatal("nil lifetime refused work")
 	}
 	<-done

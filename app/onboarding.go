@@ -257,7 +257,7 @@ func (o *Onboarding) Retry() (StackView, error) {
 	}
 	form := LaunchForm{StackName: rec.StackName, PartnerAccountID: rec.Params.PartnerAccountID, ExternalID: rec.Params.ExternalID,
 		ReportURL: rec.Params.ReportURL, LeastPrivilege: rec.Params.LeastPrivilege, Acknowledged: true}
-	o.life.goWork(func(context.Context) {
+	o.life.goWork(func() {
 		if rec.Status != "DELETE_COMPLETE" {
 			if err := o.deleteAndWait(*rec); err != nil {
 				o.fail(err)
@@ -352,7 +352,7 @@ func (o *Onboarding) startWatch(rec onboarding.StackRecord) {
 	o.cancel, o.watching, o.watchErr = cancel, true, nil
 	o.mu.Unlock()
 	o.emit()
-	o.life.goWork(func(context.Context) {
+	o.life.goWork(func() {
 		defer cancel()
 		final, err := o.watcher(cfn, iamc).Watch(ctx, rec)
 		o.mu.Lock()

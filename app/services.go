@@ -100,7 +100,7 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 	s.Onboarding.onSettled = func(r onboarding.StackRecord) {
 		if r.Phase == onboarding.PhaseConnected || r.Phase == onboarding.PhaseNotConnected {
 			// After a launch or delete, as the tiles issue asks.
-			s.life.goWork(func(context.Context) { s.Tiles.Refresh() })
+			s.life.goWork(func() { s.Tiles.Refresh() })
 		}
 	}
 	stateFile := ""

@@ -341,7 +341,7 @@ func (s *Session) SSOLogin(profile string) error {
 	if prof == nil || prof.Kind != awsconn.KindSSO {
 		return fmt.Errorf("profile %q is not an IAM Identity Center (SSO) profile", profile)
 	}
-	s.life.goWork(func(context.Context) {
+	s.life.goWork(func() {
 		ctx, cancel := context.WithTimeout(s.life.context(), 15*time.Minute)
 		defer cancel()
 		base, err := awsconn.Load(ctx, awsconn.Target{Region: prof.SSORegion, StaticKeys: &awsconn.StaticKeys{AccessKeyID: "anonymous", SecretAccessKey: "anonymous"}}, awsconn.LoadOptions{Files: s.files})
