@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,4 +59,25 @@ func StartMoto(t testing.TB) string {
 func Config(endpoint string) aws.Config {
 	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
 		Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", "")}
+}
+
+// AWSCLI runs the AWS CLI (an outside judge, independent of this project)
+// against endpoint with throwaway keys and returns its standard output. The
+// test is skipped, saying why, when the AWS CLI is not installed.
+func AWSCLI(t testing.TB, endpoint string, args ...string) []byte {
+	t.Helper()
+	bin, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("the AWS CLI is not installed; the check of the final state through it is skipped")
+	}
+	cmd := exec.Command(bin, append([]string{"--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json"}, args...)...)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return out
 }
