@@ -39,12 +39,16 @@ fi
 command -v go >/dev/null || { echo "deps: Go 1.26 is required (https://go.dev/dl); install it and re-run" >&2; exit 1; }
 command -v npm >/dev/null || { echo "deps: Node 20 with npm is required; install it and re-run" >&2; exit 1; }
 
-# The Wails CLI, pinned to the version in go.mod.
-WAILS_VERSION=v2.15.0
+# The Wails CLI, pinned in tools/wails/go.mod (its own module: its
+# dependencies clash with golangci-lint's) to the version of the library in
+# go.mod.
+WAILS_VERSION=$(cd tools/wails && go list -m -f '{{.Version}}' github.com/wailsapp/wails/v2)
+LIB_VERSION=$(go list -m -f '{{.Version}}' github.com/wailsapp/wails/v2)
+[ "$WAILS_VERSION" = "$LIB_VERSION" ] || { echo "deps: tools/wails/go.mod pins the Wails CLI $WAILS_VERSION but go.mod uses the library $LIB_VERSION: make them agree" >&2; exit 1; }
 WAILS="$(go env GOPATH)/bin/wails"
 if ! "$WAILS" version 2>/dev/null | grep -q "$WAILS_VERSION"; then
   say "installing the Wails CLI $WAILS_VERSION"
-  go install "github.com/wailsapp/wails/v2/cmd/wails@$WAILS_VERSION"
+  (cd tools/wails && go install github.com/wailsapp/wails/v2/cmd/wails)
 fi
 
 # Frontend packages, from the lock file.

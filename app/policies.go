@@ -209,7 +209,7 @@ func (s *Policies) iamClient() (*iam.Client, string, error) {
 	}
 	ctx, cancel := context.WithTimeout(s.life.context(), 30*time.Second)
 	defer cancel()
-	account := ""
+	var account string
 	if id, ok := s.mgr.CachedIdentity(ctx, tgt); ok {
 		account = id.Account
 	} else if id, err := s.mgr.WhoAmI(ctx); err == nil {

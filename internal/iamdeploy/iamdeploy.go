@@ -213,7 +213,7 @@ func validateName(kind, name string) error {
 func validateDocument(doc []byte) error {
 	var v any
 	if err := json.Unmarshal(doc, &v); err != nil {
-		return fmt.Errorf("the policy document is not valid JSON (%v); fix it in the editor, then create the policy", err)
+		return fmt.Errorf("the policy document is not valid JSON (%w); fix it in the editor, then create the policy", err)
 	}
 	m, ok := v.(map[string]any)
 	if !ok {

@@ -20,6 +20,7 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -157,11 +158,13 @@ func Parse(raw []byte) (Document, error) {
 
 func positionError(raw []byte, err error) error {
 	var off int64 = -1
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset
-	case *json.UnmarshalTypeError:
-		off = e.Offset
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
 	}
 	if off < 0 {
 		return fmt.Errorf("policy: invalid JSON: %w", err)

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -148,7 +149,7 @@ func casGenerateDataSet(c *call, in *casGenerateDataSetInput) (any, error) {
 	b, err := a.bucketFor(bucketName)
 	if err != nil {
 		reason := err.Error()
-		if ae, ok := err.(*APIError); ok {
+		if ae := (*APIError)(nil); errors.As(err, &ae) {
 			reason = ae.Code + ": " + ae.Message
 		}
 		return nil, casException("Unable to deliver the data set to S3 bucket %q (%s). The destinationS3BucketName must be an existing "+

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -338,7 +339,7 @@ func (a *Account) runChangeSetCreation(ctx context.Context, cs *cfnChangeSet) {
 }
 
 func errMessage(err error) string {
-	if ae, ok := err.(*APIError); ok {
+	if ae := (*APIError)(nil); errors.As(err, &ae) {
 		return ae.Message
 	}
 	return err.Error()

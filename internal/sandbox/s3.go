@@ -38,8 +38,6 @@ func init() {
 	registerService("s3", &s3Service{})
 }
 
-const s3XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
-
 type s3Service struct{ restXMLProtocol }
 
 // s3Op is one S3 operation on a resolved bucket/key.
@@ -534,7 +532,8 @@ func s3GetObject(c *call, bucket, key string) (any, error) {
 		m := rangePattern.FindStringSubmatch(r)
 		if m != nil && (m[1] != "" || m[2] != "") {
 			size := len(body)
-			start, end := 0, size-1
+			var start int
+			end := size - 1 // to the last byte unless the range says otherwise
 			switch {
 			case m[1] == "": // suffix: the last N bytes
 				n, _ := strconv.Atoi(m[2])
@@ -682,7 +681,7 @@ func decodeS3Body(r *http.Request, raw []byte) ([]byte, http.Header, error) {
 	trailers := http.Header{}
 	readLine := func() (string, error) {
 		line, err := br.ReadString('\n')
-		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		if err != nil && (!errors.Is(err, io.EOF) || line == "") {
 			return "", err
 		}
 		return strings.TrimRight(line, "\r\n"), nil

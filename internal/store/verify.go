@@ -114,7 +114,7 @@ func readMeta(r io.ReaderAt, size int64) (meta, error) {
 		if err0 == nil {
 			return meta{}, fmt.Errorf("unsupported page size %d", pageSize)
 		}
-		return meta{}, fmt.Errorf("not a valid bbolt file (no valid meta page; page 0: %v)", err0)
+		return meta{}, fmt.Errorf("not a valid bbolt file (no valid meta page; page 0: %w)", err0)
 	}
 	m1, err1 := readMetaAt(r, int64(pageSize))
 	var m meta
@@ -129,7 +129,7 @@ func readMeta(r io.ReaderAt, size int64) (meta, error) {
 	case err1 == nil:
 		m = m1
 	default:
-		return meta{}, fmt.Errorf("not a valid bbolt file (meta page 0: %v; meta page 1: %v)", err0, err1)
+		return meta{}, fmt.Errorf("not a valid bbolt file (meta page 0: %w; meta page 1: %w)", err0, err1)
 	}
 	if m.pageSize != pageSize {
 		return meta{}, fmt.Errorf("meta pages disagree on page size (%d, %d)", pageSize, m.pageSize)

@@ -187,7 +187,7 @@ func (f *fakeS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ .
 	}
 	start := 0
 	if in.ContinuationToken != nil {
-		fmt.Sscan(*in.ContinuationToken, &start)
+		_, _ = fmt.Sscan(*in.ContinuationToken, &start)
 	}
 	end := min(start+size, len(b.objects))
 	out := &s3.ListObjectsV2Output{Contents: b.objects[start:end], IsTruncated: aws.Bool(end < len(b.objects))}
@@ -257,7 +257,7 @@ func (f *fakeSNS) ListSubscriptionsByTopic(_ context.Context, in *sns.ListSubscr
 	}
 	start := 0
 	if in.NextToken != nil {
-		fmt.Sscan(*in.NextToken, &start)
+		_, _ = fmt.Sscan(*in.NextToken, &start)
 	}
 	end := min(start+size, len(t.subs))
 	out := &sns.ListSubscriptionsByTopicOutput{Subscriptions: t.subs[start:end]}
