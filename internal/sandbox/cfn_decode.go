@@ -49,11 +49,15 @@ func decodeTemplate(text string) (*decodedTemplate, error) {
 	if strings.HasPrefix(trimmed, "{") {
 		format = "JSON"
 	}
-	if t, err := template.Parse([]byte(text)); err == nil {
+	t, err := template.Parse([]byte(text))
+	if err == nil {
 		return &decodedTemplate{body: t.Raw, format: format, order: map[string][]string{
 			"Parameters": t.ParameterNames(), "Resources": t.ResourceIDs(), "Outputs": t.OutputNames(),
 			"Conditions": t.ConditionNames(),
 		}}, nil
+	}
+	if le := (*template.LimitError)(nil); errors.As(err, &le) {
+		return nil, templateLimitError(le) // never retried by the lenient decoder below
 	}
 	if format == "JSON" {
 		return decodeJSONTemplate(text)
@@ -172,7 +176,7 @@ func decodeYAMLTemplate(text string) (*decodedTemplate, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, errors.New("Template format error: unsupported structure.")
 	}
-	v, err := yamlValue(root, 0)
+	v, err := new(yamlDecoder).value(root, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +194,18 @@ func decodeYAMLTemplate(text string) (*decodedTemplate, error) {
 	return &decodedTemplate{body: v.(map[string]any), format: "YAML", order: order}, nil
 }
 
+// yamlDecoder counts the values it reaches, through aliases too, within the
+// same limits as the app's parser.
+type yamlDecoder struct{ values int }
+
+// templateLimitError words a template beyond a limit as CloudFormation does.
+func templateLimitError(e *template.LimitError) error {
+	if e.What == "resources" {
+		return fmt.Errorf("Template format error: Number of resources, %d, is greater than maximum allowed, %d", e.Got, e.Max)
+	}
+	return fmt.Errorf("Template format error: %s", e.Error())
+}
+
 // yamlShortTags maps CloudFormation's short-form tags to the long form.
 var yamlShortTags = map[string]string{
 	"!Ref": "Ref", "!Condition": "Condition",
@@ -202,12 +218,15 @@ var yamlShortTags = map[string]string{
 
 // yamlValue converts a YAML node into plain values, rewriting short-form tags
 // into their {"Fn::X": …} long form.
-func yamlValue(n *yaml.Node, depth int) (any, error) {
-	if depth > 200 {
-		return nil, errors.New("Template format error: YAML nesting too deep")
+func (d *yamlDecoder) value(n *yaml.Node, depth int) (any, error) {
+	if depth > template.MaxDepth {
+		return nil, templateLimitError(&template.LimitError{What: "depth", Got: depth, Max: template.MaxDepth, Line: n.Line})
+	}
+	if d.values++; d.values > template.MaxValues {
+		return nil, templateLimitError(&template.LimitError{What: "values", Got: d.values, Max: template.MaxValues, Line: n.Line})
 	}
 	if n.Kind == yaml.AliasNode {
-		return yamlValue(n.Alias, depth+1)
+		return d.value(n.Alias, depth+1)
 	}
 	if fn, ok := yamlShortTags[n.Tag]; ok {
 		plain := *n
@@ -215,7 +234,7 @@ func yamlValue(n *yaml.Node, depth int) (any, error) {
 		if n.Kind == yaml.ScalarNode {
 			plain.Tag = "!!str"
 		}
-		arg, err := yamlValue(&plain, depth+1)
+		arg, err := d.value(&plain, depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -235,15 +254,15 @@ func yamlValue(n *yaml.Node, depth int) (any, error) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return yamlValue(n.Content[0], depth+1)
+		return d.value(n.Content[0], depth+1)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, err := yamlValue(n.Content[i], depth+1)
+			k, err := d.value(n.Content[i], depth+1)
 			if err != nil {
 				return nil, err
 			}
-			v, err := yamlValue(n.Content[i+1], depth+1)
+			v, err := d.value(n.Content[i+1], depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -253,7 +272,7 @@ func yamlValue(n *yaml.Node, depth int) (any, error) {
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := yamlValue(c, depth+1)
+			v, err := d.value(c, depth+1)
 			if err != nil {
 				return nil, err
 			}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 )
 
 // cfnTemplate is a decoded and structurally validated template.
@@ -97,8 +99,8 @@ var (
 // parseTemplate decodes and validates a template body the way CloudFormation
 // does before it accepts a stack operation.
 func parseTemplate(text string) (*cfnTemplate, error) {
-	if len(text) > 51200 {
-		return nil, cfnValidation("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200")
+	if len(text) > template.MaxBodyBytes {
+		return nil, cfnValidation("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to %d", template.MaxBodyBytes)
 	}
 	dec, err := decodeTemplate(text)
 	if err != nil {
@@ -188,6 +190,9 @@ func parseTemplate(text string) (*cfnTemplate, error) {
 	}
 	if len(resources) == 0 {
 		return nil, cfnValidation("Template format error: At least one Resources member must be defined.")
+	}
+	if len(resources) > template.MaxResources {
+		return nil, cfnValidation("%s", templateLimitError(&template.LimitError{What: "resources", Got: len(resources), Max: template.MaxResources}).Error())
 	}
 	var badTypes []string
 	for _, id := range ordered("Resources", resources) {
