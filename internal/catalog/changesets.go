@@ -50,7 +50,7 @@ func (r StartRequest) Validate() error {
 	}
 	seen := map[string]bool{}
 	for i, c := range r.Changes {
-		if c.ChangeType == "" || !(c.ChangeType[0] >= 'A' && c.ChangeType[0] <= 'Z') {
+		if c.ChangeType == "" || c.ChangeType[0] < 'A' || c.ChangeType[0] > 'Z' {
 			return fmt.Errorf("change %d: ChangeType %q must start with a capital letter (e.g. UpdateInformation)", i+1, c.ChangeType)
 		}
 		if !strings.Contains(c.EntityType, "@") {

@@ -316,7 +316,7 @@ func Retry(ctx context.Context, fn func(context.Context) error, opts ...RetryOpt
 	}
 	for attempt := 1; ; attempt++ {
 		err := fn(ctx)
-		if err == nil || !(IsThrottle(err) || IsTransient(err)) || attempt >= c.attempts {
+		if err == nil || (!IsThrottle(err) && !IsTransient(err)) || attempt >= c.attempts {
 			return err
 		}
 		wait := Backoff(attempt, c.base, c.max, c.rand())

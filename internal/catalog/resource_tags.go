@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -30,8 +31,9 @@ func ValidateTagSet(tags []Tag) error {
 	var errs TagErrors
 	for start := 0; start < len(tags); start += MaxTagsPerCall {
 		end := min(start+MaxTagsPerCall, len(tags))
-		if err := ValidateTags(tags[start:end]); err != nil {
-			for _, e := range err.(TagErrors) {
+		var batch TagErrors
+		if err := ValidateTags(tags[start:end]); errors.As(err, &batch) {
+			for _, e := range batch {
 				if e.Index >= 0 {
 					e.Index += start
 				}

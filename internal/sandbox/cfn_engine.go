@@ -465,8 +465,7 @@ func (a *Account) runCreate(ctx context.Context, st *cfnStack) {
 			a.mu.Unlock()
 			return
 		}
-		failed = nil // no resource failed; the outputs did
-		a.mu.Unlock()
+		a.mu.Unlock() // no resource failed; the outputs did
 		a.failCreate(ctx, st, err.Error())
 		return
 	}

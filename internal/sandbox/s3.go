@@ -534,8 +534,8 @@ func s3GetObject(c *call, bucket, key string) (any, error) {
 			size := len(body)
 			var start int
 			end := size - 1 // to the last byte unless the range says otherwise
-			switch {
-			case m[1] == "": // suffix: the last N bytes
+			switch m[1] {
+			case "": // suffix: the last N bytes
 				n, _ := strconv.Atoi(m[2])
 				start = max(size-n, 0)
 			default:
