@@ -50,6 +50,18 @@ func (g Globals) Target() session.Target {
 	return session.Target{Kind: session.KindProfile, Name: t.Profile, Region: t.Region, Endpoint: t.EndpointURL}
 }
 
+// targetFlags repeats the flags that chose the target, for a command the
+// user is told to run next (" --sandbox fresh", " --profile p --region r").
+func (g Globals) targetFlags() string {
+	var b strings.Builder
+	for _, f := range []struct{ name, v string }{{"sandbox", g.Sandbox}, {"profile", g.Profile}, {"region", g.Region}, {"endpoint-url", g.EndpointURL}} {
+		if f.v != "" {
+			fmt.Fprintf(&b, " --%s %s", f.name, f.v)
+		}
+	}
+	return b.String()
+}
+
 // Deps are what the CLI needs from main.
 type Deps struct {
 	Stdout, Stderr io.Writer
@@ -87,7 +99,7 @@ func commands() []command {
 		{name: "sandbox", summary: "serve the embedded AWS sandbox to other clients until interrupted", run: runSandbox},
 		{name: "template", summary: "print the onboarding CloudFormation template (--json: every permission in plain words)", run: runTemplate},
 		{name: "launch", summary: "create the onboarding stack: --partner-account ID --external-id X [--stack-name N] [--report-url URL] [--least-privilege] [--wait]", run: runLaunch},
-		{name: "stack", summary: "the onboarding stack: 'stack events' or 'stack delete --yes' [--stack-name N]", run: runStack},
+		{name: "stack", summary: "the onboarding stack: 'stack events', 'stack watch' or 'stack delete --yes' [--stack-name N]", run: runStack},
 		{name: "status", summary: "the four tiles: seller account, role and access, CAS, SDDS (exit 0 only when all are connected)", run: runStatus},
 		{name: "test", summary: "run Test Configuration: 'test cas' or 'test sdds' (exit 0 only when every check passed)", run: runTest},
 		{name: "entities", summary: "list the seller's Marketplace Catalog entities [--type T] (cached, refreshed incrementally)", run: runEntities},

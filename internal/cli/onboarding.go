@@ -101,6 +101,10 @@ func runLaunch(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.Stderr, "Creating stack %s. It creates IAM roles and policies with custom names (%s): see 'sellerdesk template --json' for every permission.\n",
 		*stackName, strings.Join(template.Capabilities, ", "))
 	rec, err := onboarding.Launch(ctx, cfn, key, *stackName, p)
+	if exists := (*onboarding.StackExistsError)(nil); errors.As(err, &exists) && exists.InProgress() {
+		return fmt.Errorf("stack %s is already in progress (%s); nothing was launched.\nFollow it with: sellerdesk stack watch --stack-name %s%s",
+			exists.Name, exists.Status, exists.Name, e.g.targetFlags())
+	}
 	if err != nil {
 		return err
 	}
@@ -119,6 +123,10 @@ func (e *env) follow(ctx context.Context, cfn *cloudformation.Client, iamc *iam.
 	pr := &eventPrinter{e: e}
 	w := &onboarding.Watcher{CFN: cfn, IAM: iamc, OnUpdate: pr.update, Polling: cliPolling(e)}
 	final, err := w.Watch(ctx, rec)
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("stopped following stack %s; CloudFormation carries on. Follow it again with: sellerdesk stack watch --stack-name %s%s",
+			rec.StackName, rec.StackName, e.g.targetFlags())
+	}
 	if err != nil {
 		return err
 	}
@@ -157,7 +165,7 @@ func cliPolling(e *env) onboarding.Polling {
 
 func runStack(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usagef("stack needs a subcommand: events or delete")
+		return usagef("stack needs a subcommand: events, watch or delete")
 	}
 	sub := args[0]
 	fs := newFlagSet("stack "+sub, &e.g)
@@ -175,6 +183,18 @@ func runStack(ctx context.Context, e *env, args []string) error {
 		}
 		defer done()
 		return e.printEvents(ctx, cfn, *stackName)
+	case "watch":
+		cfn, iamc, key, done, err := e.stackClients(ctx)
+		if err != nil {
+			return err
+		}
+		defer done()
+		rec, err := onboarding.Follow(ctx, cfn, key, *stackName)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stderr, "Following stack %s (%s)…\n", rec.StackName, rec.Status)
+		return e.follow(ctx, cfn, iamc, rec)
 	case "delete":
 		if !*yes {
 			return usagef("deleting stack %s removes the partner role and access; add --yes to confirm (the CAS and SDDS buckets are kept)", *stackName)
@@ -199,7 +219,7 @@ func runStack(ctx context.Context, e *env, args []string) error {
 		}
 		return e.follow(ctx, cfn, iamc, rec)
 	}
-	return usagef("unknown stack subcommand %q (want events or delete)", sub)
+	return usagef("unknown stack subcommand %q (want events, watch or delete)", sub)
 }
 
 func (e *env) printEvents(ctx context.Context, cfn *cloudformation.Client, name string) error {

@@ -21,7 +21,61 @@ type StackExistsError struct {
 }
 
 func (e *StackExistsError) Error() string {
+	if e.InProgress() {
+		return fmt.Sprintf("stack %q is already in progress (%s): follow it instead of launching again", e.Name, e.Status)
+	}
 	return fmt.Sprintf("a stack named %q already exists (status %s): open it to follow or update it, delete it first, or choose another stack name", e.Name, e.Status)
+}
+
+// InProgress says the stack is being created, updated, rolled back or
+// deleted right now: following it is the next step.
+func (e *StackExistsError) InProgress() bool { return strings.HasSuffix(e.Status, "_IN_PROGRESS") }
+
+// Follow returns the record to watch a stack that is already there through
+// the operation it is in (or its last one), so that `stack watch` and the
+// window follow it with the same watcher as a launch.
+func Follow(ctx context.Context, cfn CFN, targetKey, stackName string) (StackRecord, error) {
+	rec, found, err := Discover(ctx, cfn, targetKey, stackName)
+	if err != nil {
+		return StackRecord{}, err
+	}
+	if !found {
+		return StackRecord{}, fmt.Errorf("following stack %s: %w", stackName, &StackNotFoundError{Name: stackName})
+	}
+	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(rec.StackID)})
+	if err != nil || len(out.Stacks) == 0 {
+		return StackRecord{}, fmt.Errorf("reading stack %s: %w", stackName, err)
+	}
+	s := out.Stacks[0]
+	rec.Operation, rec.Phase, rec.Failure, rec.Done = operationOf(rec.Status), PhaseLaunching, nil, 0
+	// Events before the operation began are history: the watcher skips them.
+	switch rec.Operation {
+	case "delete":
+		rec.Phase, rec.StartedAt = PhaseDeleting, aws.ToTime(s.DeletionTime)
+	case "update":
+		rec.StartedAt = aws.ToTime(s.LastUpdatedTime)
+	default:
+		rec.StartedAt = aws.ToTime(s.CreationTime)
+	}
+	return rec, nil
+}
+
+// StackNotFoundError says there is no live stack of that name.
+type StackNotFoundError struct{ Name string }
+
+func (e *StackNotFoundError) Error() string {
+	return fmt.Sprintf("there is no stack named %q in this account and region", e.Name)
+}
+
+// operationOf names the operation a stack status belongs to.
+func operationOf(status string) string {
+	switch {
+	case strings.HasPrefix(status, "DELETE_"):
+		return "delete"
+	case strings.HasPrefix(status, "UPDATE_"):
+		return "update"
+	}
+	return "create" // CREATE_* and ROLLBACK_* (a create rolling back)
 }
 
 // Launch validates the parameters and creates the stack. It returns the

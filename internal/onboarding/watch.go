@@ -191,11 +191,23 @@ var terminalStatuses = map[string]bool{
 	"UPDATE_ROLLBACK_COMPLETE": true, "UPDATE_ROLLBACK_FAILED": true,
 }
 
+// endsOperation says status is terminal for the operation being followed
+// (any terminal status when the record does not say which).
+func endsOperation(op, status string) bool {
+	if !terminalStatuses[status] {
+		return false
+	}
+	return op == "" || operationOf(status) == op
+}
+
 // stackSettled decides whether the operation ended: from a stack-level
 // event, or, as a safety net when idle, from DescribeStacks.
 func (w *Watcher) stackSettled(ctx context.Context, rec *StackRecord, fresh []Event, idle int) (bool, error) {
+	// Only the latest stack status counts, and only if it ends this
+	// operation: the CREATE_COMPLETE of the create before a delete is
+	// history even when it arrives in the same page as DELETE_IN_PROGRESS.
 	for _, e := range fresh {
-		if e.IsStack() && terminalStatuses[e.Status] {
+		if e.IsStack() && e.LogicalID == rec.StackName && endsOperation(rec.Operation, rec.Status) {
 			return true, nil
 		}
 	}
@@ -214,7 +226,7 @@ func (w *Watcher) stackSettled(ctx context.Context, rec *StackRecord, fresh []Ev
 		return false, nil
 	}
 	st := string(out.Stacks[0].StackStatus)
-	if terminalStatuses[st] {
+	if endsOperation(rec.Operation, st) {
 		rec.Status, rec.StatusReason = st, aws.ToString(out.Stacks[0].StackStatusReason)
 		return true, nil
 	}
