@@ -16,7 +16,7 @@ import (
 // without a launch from this copy of SellerDesk. found is false when there
 // is no live stack of that name.
 func Discover(ctx context.Context, cfn CFN, targetKey, stackName string) (rec StackRecord, found bool, err error) {
-	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stackName)})
+	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stackName)}, retryReadCFN)
 	if err != nil {
 		if isNotFound(err) {
 			return StackRecord{}, false, nil

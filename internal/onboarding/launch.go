@@ -42,7 +42,7 @@ func Follow(ctx context.Context, cfn CFN, targetKey, stackName string) (StackRec
 	if !found {
 		return StackRecord{}, fmt.Errorf("following stack %s: %w", stackName, &StackNotFoundError{Name: stackName})
 	}
-	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(rec.StackID)})
+	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(rec.StackID)}, retryReadCFN)
 	if err != nil || len(out.Stacks) == 0 {
 		return StackRecord{}, fmt.Errorf("reading stack %s: %w", stackName, err)
 	}
@@ -155,7 +155,7 @@ func capabilities() []cfntypes.Capability {
 
 // stackStatus returns the status of a live stack of that name.
 func stackStatus(ctx context.Context, cfn CFN, name string) (string, bool, error) {
-	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)}, retryReadCFN)
 	if err != nil {
 		if isNotFound(err) {
 			return "", false, nil

@@ -53,6 +53,9 @@ type Failure struct {
 	Type      string `json:"type"`
 	Reason    string `json:"reason"` // as AWS wrote it
 	Plain     string `json:"plain"`  // in plain words, with the next step
+	// Unverified: the stack finished but the partner role could not be read
+	// (network, throttling, access): nothing is known to be wrong with it.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // Check is one verification step of the partner role.
@@ -60,6 +63,9 @@ type Check struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
+	// Unknown: the check could not be made (the read failed), so it says
+	// nothing about the role.
+	Unknown bool `json:"unknown,omitempty"`
 }
 
 // StackRecord is everything known about one onboarding stack; it is what the

@@ -3,6 +3,7 @@ package onboarding
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
@@ -29,9 +31,9 @@ func VerifyRole(ctx context.Context, client IAM, rec StackRecord) []Check {
 		name = template.DefaultPartnerRoleName
 	}
 	var checks []Check
-	role, err := client.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	role, err := client.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)}, retryReadIAM)
 	if err != nil {
-		return append(checks, Check{Name: "Partner role exists", Detail: fmt.Sprintf("iam:GetRole %s failed: %s", name, awsconn.DescribeError(err))})
+		return append(checks, Check{Name: "Partner role exists", Unknown: !isNoSuchEntity(err), Detail: fmt.Sprintf("iam:GetRole %s failed: %s", name, awsconn.DescribeError(err))})
 	}
 	checks = append(checks, Check{Name: "Partner role exists", OK: true, Detail: aws.ToString(role.Role.Arn)})
 	checks = append(checks, checkTrust(aws.ToString(role.Role.AssumeRolePolicyDocument), rec.Params))
@@ -40,9 +42,9 @@ func VerifyRole(ctx context.Context, client IAM, rec StackRecord) []Check {
 	if err != nil {
 		return append(checks, Check{Name: "Role policies attached", Detail: err.Error()})
 	}
-	listed, err := client.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
+	listed, err := client.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(name)}, retryReadIAM)
 	if err != nil {
-		return append(checks, Check{Name: "Role policies attached", Detail: "iam:ListRolePolicies failed: " + awsconn.DescribeError(err)})
+		return append(checks, Check{Name: "Role policies attached", Unknown: !isNoSuchEntity(err), Detail: "iam:ListRolePolicies failed: " + awsconn.DescribeError(err)})
 	}
 	have := map[string]bool{}
 	for _, p := range listed.PolicyNames {
@@ -60,9 +62,9 @@ func VerifyRole(ctx context.Context, client IAM, rec StackRecord) []Check {
 		checks = append(checks, Check{Name: "Role policies attached", OK: true, Detail: fmt.Sprintf("%d policies: %s", len(want), strings.Join(want, ", "))})
 	}
 	// The guide's role-policy access: the role may read its own policies.
-	doc, err := client.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("PartnerRolePolicyAccess")})
+	doc, err := client.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("PartnerRolePolicyAccess")}, retryReadIAM)
 	if err != nil {
-		checks = append(checks, Check{Name: "Role can read its own policies", Detail: "iam:GetRolePolicy PartnerRolePolicyAccess failed: " + awsconn.DescribeError(err)})
+		checks = append(checks, Check{Name: "Role can read its own policies", Unknown: !isNoSuchEntity(err), Detail: "iam:GetRolePolicy PartnerRolePolicyAccess failed: " + awsconn.DescribeError(err)})
 	} else {
 		checks = append(checks, checkActions("Role can read its own policies", aws.ToString(doc.PolicyDocument),
 			[]string{"iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:PassRole"}))
@@ -180,11 +182,22 @@ func checkActions(name, raw string, want []string) Check {
 
 // WithRoleChecks sets the verification result on a complete stack: Connected
 // when every check passed, otherwise Error naming the first failing check.
+//
+// A check that could not be made (Unknown: the read failed) is no verdict:
+// the record is then Error with an Unverified failure saying to test again,
+// unless another check found a real difference, which wins.
 func (r StackRecord) WithRoleChecks(checks []Check) StackRecord {
 	r.Checks = checks
 	r.Phase, r.Failure = PhaseConnected, nil
 	for _, c := range checks {
-		if !c.OK {
+		if !c.OK && c.Unknown && r.Failure == nil {
+			r.Phase = PhaseError
+			r.Failure = &Failure{LogicalID: "PartnerRole", Type: "AWS::IAM::Role", Reason: c.Detail, Unverified: true,
+				Plain: "The stack finished, but SellerDesk could not read the partner role to check it (" + c.Name + "): nothing is known to be wrong with it. Check the network and Test again. " + c.Detail}
+		}
+	}
+	for _, c := range checks {
+		if !c.OK && !c.Unknown {
 			r.Phase = PhaseError
 			r.Failure = &Failure{LogicalID: "PartnerRole", Type: "AWS::IAM::Role", Reason: c.Detail,
 				Plain: "The stack finished, but the partner role is not as the template defines it: " + c.Name + ". " + c.Detail}
@@ -204,4 +217,11 @@ func Reverify(ctx context.Context, client IAM, r StackRecord) StackRecord {
 		return r
 	}
 	return r.WithRoleChecks(VerifyRole(ctx, client, r))
+}
+
+// isNoSuchEntity: IAM says the role or policy is not there, a real answer
+// about the role (every other failure to read is not).
+func isNoSuchEntity(err error) bool {
+	var nse *iamtypes.NoSuchEntityException
+	return errors.As(err, &nse)
 }

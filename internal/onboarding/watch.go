@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/smithy-go"
+
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
 )
 
 // Polling paces DescribeStackEvents: fast while events flow, slower when
@@ -62,7 +64,8 @@ func (w *Watcher) Watch(ctx context.Context, rec StackRecord) (StackRecord, erro
 	idle := 0
 	for {
 		fresh, err := w.newEvents(ctx, rec, seen)
-		throttled := isThrottle(err)
+		// A blip of the network is not the end of the watch: poll again later.
+		throttled := isThrottle(err) || transientRead(err)
 		if err != nil && !throttled {
 			if isNotFound(err) && rec.Operation == "delete" {
 				return w.finishDeleted(ctx, rec), nil
@@ -77,7 +80,7 @@ func (w *Watcher) Watch(ctx context.Context, rec StackRecord) (StackRecord, erro
 			idle++
 		}
 		done, err := w.stackSettled(ctx, &rec, fresh, idle)
-		if err != nil && !isThrottle(err) {
+		if err != nil && !isThrottle(err) && !transientRead(err) {
 			if isNotFound(err) && rec.Operation == "delete" {
 				return w.finishDeleted(ctx, rec), nil
 			}
@@ -86,7 +89,7 @@ func (w *Watcher) Watch(ctx context.Context, rec StackRecord) (StackRecord, erro
 		if done {
 			return w.finish(ctx, rec)
 		}
-		interval = pol.next(interval, len(fresh), throttled || isThrottle(err))
+		interval = pol.next(interval, len(fresh), throttled || isThrottle(err) || transientRead(err))
 		select {
 		case <-ctx.Done():
 			return rec, ctx.Err()
@@ -105,7 +108,7 @@ func (w *Watcher) newEvents(ctx context.Context, rec StackRecord, seen map[strin
 	var fresh []Event
 	var token *string
 	for {
-		out, err := w.CFN.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(id), NextToken: token})
+		out, err := w.CFN.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(id), NextToken: token}, retryReadCFN)
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +221,7 @@ func (w *Watcher) stackSettled(ctx context.Context, rec *StackRecord, fresh []Ev
 	if id == "" {
 		id = rec.StackName
 	}
-	out, err := w.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(id)})
+	out, err := w.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(id)}, retryReadCFN)
 	if err != nil {
 		return false, err
 	}
@@ -257,7 +260,12 @@ func (w *Watcher) finish(ctx context.Context, rec StackRecord) (StackRecord, err
 	if id == "" {
 		id = rec.StackName
 	}
-	out, err := w.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(id)})
+	out, err := w.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(id)}, retryReadCFN)
+	if transientRead(err) {
+		rec = rec.WithRoleChecks([]Check{{Name: "Stack outputs read", Unknown: true, Detail: "cloudformation:DescribeStacks failed: " + awsconn.DescribeError(err)}})
+		w.publish(ctx, &rec)
+		return rec, nil
+	}
 	if err != nil {
 		return rec, fmt.Errorf("reading the outputs of stack %s: %w", rec.StackName, err)
 	}
