@@ -132,6 +132,8 @@ export interface Failure {
   reason: string
   /** In plain words, with the next step. */
   plain: string
+  /** The role could not be read to check it: no verdict, test again. */
+  unverified?: boolean
 }
 
 /** One verification step of the partner role (onboarding.Check). */
@@ -139,6 +141,8 @@ export interface Check {
   name: string
   ok: boolean
   detail: string
+  /** The check could not be made (the read failed). */
+  unknown?: boolean
 }
 
 /** Everything known about one onboarding stack (onboarding.StackRecord). */

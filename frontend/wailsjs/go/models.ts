@@ -1188,6 +1188,7 @@ export namespace onboarding {
 	    name: string;
 	    ok: boolean;
 	    detail: string;
+	    unknown?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Check(source);
@@ -1198,6 +1199,7 @@ export namespace onboarding {
 	        this.name = source["name"];
 	        this.ok = source["ok"];
 	        this.detail = source["detail"];
+	        this.unknown = source["unknown"];
 	    }
 	}
 	export class Event {
@@ -1248,6 +1250,7 @@ export namespace onboarding {
 	    type: string;
 	    reason: string;
 	    plain: string;
+	    unverified?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Failure(source);
@@ -1259,6 +1262,7 @@ export namespace onboarding {
 	        this.type = source["type"];
 	        this.reason = source["reason"];
 	        this.plain = source["plain"];
+	        this.unverified = source["unverified"];
 	    }
 	}
 	export class StackRecord {
