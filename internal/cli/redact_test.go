@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sellerdesk/sellerdesk/internal/redact/redacttest"
+)
+
+// reflectingEndpoint answers every request with an AWS query-protocol error
+// whose message quotes the request's signed headers, as some proxies and
+// fakes do.
+// It sends each request's signature to sigs.
+func reflectingEndpoint(t *testing.T, sigs chan<- string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, sig, ok := strings.Cut(r.Header.Get("Authorization"), "Signature="); ok {
+			select {
+			case sigs <- sig:
+			default:
+			}
+		}
+		var msg bytes.Buffer
+		_ = xml.EscapeText(&msg, []byte(fmt.Sprintf("Request rejected. Authorization: %s X-Amz-Security-Token: %s",
+			r.Header.Get("Authorization"), r.Header.Get("X-Amz-Security-Token"))))
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidParameterValue</Code><Message>%s</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`, msg.String())
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// grepHome fails the test if any file under home holds one of secrets.
+func grepHome(t *testing.T, home string, secrets ...string) {
+	t.Helper()
+	_ = filepath.WalkDir(home, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("reading %s: %v", path, err)
+			return nil
+		}
+		for _, s := range secrets {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds %q", path, s)
+			}
+		}
+		return nil
+	})
+}
+
+func TestReflectedCredentialsAreNeverPrinted(t *testing.T) {
+	dir := isolate(t, "", "")
+	sigs := make(chan string, 10)
+	srv := reflectingEndpoint(t, sigs)
+	t.Setenv("AWS_ACCESS_KEY_ID", redacttest.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", redacttest.SecretAccessKey)
+	t.Setenv("AWS_SESSION_TOKEN", redacttest.SessionToken)
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	t.Setenv("AWS_REGION", "us-east-1")
+
+	code, out, errOut := runCLI(t, "whoami")
+	if code != ExitFailure {
+		t.Fatalf("exit %d, want %d\nstderr: %s", code, ExitFailure, errOut)
+	}
+	// The error itself still says what happened.
+	for _, want := range []string{"InvalidParameterValue", "Request rejected", "AWS4-HMAC-SHA256", "[redacted]"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q: %s", want, errOut)
+		}
+	}
+	secrets := []string{redacttest.SecretAccessKey, redacttest.SessionToken, redacttest.SessionToken[16:60]}
+	close(sigs)
+	for sig := range sigs {
+		secrets = append(secrets, sig)
+	}
+	if len(secrets) == 3 {
+		t.Fatal("the endpoint saw no signed request")
+	}
+	for name, text := range map[string]string{"stdout": out, "stderr": errOut} {
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds %q:\n%s", name, s, text)
+			}
+		}
+	}
+	grepHome(t, filepath.Join(dir, "home"), secrets...)
+}
