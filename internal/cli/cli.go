@@ -151,12 +151,18 @@ func run(ctx context.Context, e *env, args []string) int {
 			continue
 		}
 		err := c.run(ctx, e, rest[1:])
-		var ue usageError
+		var (
+			ue usageError
+			te *session.TargetError
+		)
 		switch {
 		case err == nil:
 			return ExitOK
 		case errors.As(err, &ue):
 			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\nRun 'sellerdesk help' for usage.\n", c.name, redact.String(ue.msg))
+			return ExitUsage
+		case errors.As(err, &te):
+			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\n", c.name, redact.String(te.Error()))
 			return ExitUsage
 		case errors.Is(err, flag.ErrHelp):
 			return ExitOK

@@ -96,3 +96,44 @@ func TestReflectedCredentialsAreNeverPrinted(t *testing.T) {
 	}
 	grepHome(t, filepath.Join(dir, "home"), secrets...)
 }
+
+func TestEndpointWithUserinfoIsRefused(t *testing.T) {
+	dir := isolate(t, "", "")
+	// Answers everything as an empty success, so a command that went ahead
+	// would store its results (and their cache keys) in the home.
+	var calls int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"EntitySummaryList":[]}`)
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", redacttest.SecretAccessKey)
+	endpoint := strings.Replace(srv.URL, "http://", "http://AKIAFAKE:SECRETVALUE@", 1)
+	tests := []struct {
+		name string
+		args []string
+		env  string // AWS_ENDPOINT_URL
+	}{
+		{"flag, whoami", []string{"whoami", "--endpoint-url", endpoint}, ""},
+		{"flag, entities", []string{"entities", "--endpoint-url", endpoint}, ""},
+		{"environment, entities", []string{"entities"}, endpoint},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("AWS_ENDPOINT_URL", tc.env)
+			code, out, errOut := runCLI(t, tc.args...)
+			if code != ExitUsage || !strings.Contains(errOut, "contains a user name or password") {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, ExitUsage, out, errOut)
+			}
+			if strings.Contains(out+errOut, "SECRETVALUE") {
+				t.Errorf("output holds the password:\n%s%s", out, errOut)
+			}
+			grepHome(t, filepath.Join(dir, "home"), "SECRETVALUE")
+		})
+	}
+	if calls != 0 {
+		t.Errorf("%d requests reached the endpoint", calls)
+	}
+}

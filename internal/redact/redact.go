@@ -73,6 +73,20 @@ var (
 	base64RunRE = regexp.MustCompile(`[A-Za-z0-9+/]{40,}`)
 )
 
+// HasURLUserinfo reports whether the URL raw carries a user name or
+// password (scheme://user:pass@host, or user:pass@host without a scheme). It
+// does not need raw to parse: a malformed URL may still hold a password.
+func HasURLUserinfo(raw string) bool {
+	rest := strings.TrimSpace(raw)
+	if _, after, ok := strings.Cut(rest, "://"); ok {
+		rest = after
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.Contains(rest, "@")
+}
+
 // String returns s with every credential it recognises replaced by
 // Replacement.
 func String(s string) string {

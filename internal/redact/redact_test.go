@@ -69,3 +69,24 @@ func TestLooksLike(t *testing.T) {
 		}
 	}
 }
+
+func TestHasURLUserinfo(t *testing.T) {
+	tests := []struct {
+		url  string
+		want bool
+	}{
+		{"http://AKIAFAKE:SECRETVALUE@127.0.0.1:4566", true},
+		{"https://user@example.com/path", true},
+		{"user:pass@localhost:4566", true},
+		{"http://a:b@ho st/", true}, // does not parse, still refused
+		{"http://127.0.0.1:4566", false},
+		{"https://example.com/path/a@b?x=c@d#e@f", false},
+		{"https://hooks.example.com/report", false},
+		{"", false},
+	}
+	for _, tc := range tests {
+		if got := redact.HasURLUserinfo(tc.url); got != tc.want {
+			t.Errorf("HasURLUserinfo(%q) = %v, want %v", tc.url, got, tc.want)
+		}
+	}
+}
