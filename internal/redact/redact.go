@@ -8,6 +8,7 @@
 package redact
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -85,6 +86,21 @@ func HasURLUserinfo(raw string) bool {
 		rest = rest[:i]
 	}
 	return strings.Contains(rest, "@")
+}
+
+// StripURLUserinfo returns raw without its user name and password, or ""
+// when raw has some but does not parse (the password cannot be cut out
+// reliably). URLs without userinfo come back unchanged.
+func StripURLUserinfo(raw string) string {
+	if !HasURLUserinfo(raw) {
+		return raw
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.User == nil {
+		return ""
+	}
+	u.User = nil
+	return u.String()
 }
 
 // String returns s with every credential it recognises replaced by

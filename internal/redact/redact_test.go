@@ -90,3 +90,18 @@ func TestHasURLUserinfo(t *testing.T) {
 		}
 	}
 }
+
+func TestStripURLUserinfo(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://AKIAFAKE:SECRETVALUE@hooks.example.com/r?x=1", "https://hooks.example.com/r?x=1"},
+		{"https://hooks.example.com/r@x", "https://hooks.example.com/r@x"},
+		{"http://a:SECRETVALUE@ho st/", ""},
+		{"AKIAFAKE:SECRETVALUE@host", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := redact.StripURLUserinfo(tc.in); got != tc.want {
+			t.Errorf("StripURLUserinfo(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
