@@ -99,13 +99,13 @@ func TestReflectedCredentialsAreNeverPrinted(t *testing.T) {
 
 func TestEndpointWithUserinfoIsRefused(t *testing.T) {
 	dir := isolate(t, "", "")
-	// Answers everything as an empty success, so a command that went ahead
-	// would store its results (and their cache keys) in the home.
+	// Answers everything with one Catalog entity, so a command that went
+	// ahead would cache it under a key holding the endpoint (state.db).
 	var calls int
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls++
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"EntitySummaryList":[]}`)
+		fmt.Fprint(w, `{"EntitySummaryList":[{"EntityId":"prod-1","EntityArn":"arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/SaaSProduct/prod-1","EntityType":"SaaSProduct","Name":"x","Visibility":"Public","LastModifiedDate":"2026-01-01T00:00:00Z"}]}`)
 	}))
 	t.Cleanup(srv.Close)
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
