@@ -46,6 +46,50 @@ func checkSecrets(data []byte) error {
 	return walkSecrets(doc, "$")
 }
 
+// redactEmbedded returns data (a JSON document) with credentials inside
+// longer strings replaced (see internal/redact): an error message quoting a
+// signed request is cached text, not a mistake to refuse. data comes back
+// unchanged, byte for byte, when there are none.
+func redactEmbedded(data []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("encode: re-read for redaction: %w", err)
+	}
+	doc, changed := redactValue(doc)
+	if !changed {
+		return data, nil
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("encode: after redaction: %w", err)
+	}
+	return out, nil
+}
+
+func redactValue(v any) (any, bool) {
+	changed := false
+	switch v := v.(type) {
+	case string:
+		r := redact.String(v)
+		return r, r != v
+	case map[string]any:
+		for k, e := range v {
+			if r, c := redactValue(e); c {
+				v[k], changed = r, true
+			}
+		}
+	case []any:
+		for i, e := range v {
+			if r, c := redactValue(e); c {
+				v[i], changed = r, true
+			}
+		}
+	}
+	return v, changed
+}
+
 func walkSecrets(v any, path string) error {
 	switch v := v.(type) {
 	case map[string]any:
