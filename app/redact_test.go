@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,6 +26,40 @@ func TestErrorViewsAreRedacted(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// Every event payload is redacted on its way to the page; payloads without
+// credentials go out as they are (same value, same type).
+func TestEmittedEventsAreRedacted(t *testing.T) {
+	rec := &RecordingPlatform{}
+	p := redactingPlatform{rec}
+	plain := ErrorView{Kind: "other", Message: "no network"}
+	p.Emit("plain", plain)
+	for _, tc := range redacttest.Cases() {
+		p.Emit(tc.Name, ErrorView{Kind: "other", Message: "check failed: " + tc.Text})
+	}
+	evs := rec.Events
+	if len(evs) == 0 {
+		t.Fatal("nothing recorded")
+	}
+	if got, ok := evs[0].Data.(ErrorView); !ok || got != plain {
+		t.Errorf("a plain payload changed: %#v", evs[0].Data)
+	}
+	for i, tc := range redacttest.Cases() {
+		b, err := json.Marshal(evs[i+1].Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range tc.Secrets {
+			esc, _ := json.Marshal(s)
+			if strings.Contains(string(b), strings.Trim(string(esc), `"`)) {
+				t.Errorf("%s: event holds %q: %s", tc.Name, s, b)
+			}
+		}
+		if !strings.Contains(string(b), `"kind":"other"`) {
+			t.Errorf("%s: payload lost its shape: %s", tc.Name, b)
 		}
 	}
 }

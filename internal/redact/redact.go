@@ -8,6 +8,8 @@
 package redact
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
@@ -121,6 +123,51 @@ func String(s string) string {
 		return run
 	})
 	return s
+}
+
+// JSONValue redacts every string inside a decoded JSON value (maps, slices
+// and strings as encoding/json decodes them into any), in place where it
+// can, and reports whether anything changed.
+func JSONValue(v any) (any, bool) {
+	changed := false
+	switch v := v.(type) {
+	case string:
+		r := String(v)
+		return r, r != v
+	case map[string]any:
+		for k, e := range v {
+			if r, c := JSONValue(e); c {
+				v[k], changed = r, true
+			}
+		}
+	case []any:
+		for i, e := range v {
+			if r, c := JSONValue(e); c {
+				v[i], changed = r, true
+			}
+		}
+	}
+	return v, changed
+}
+
+// ForJSON returns v itself when its JSON encoding holds no credential, and
+// otherwise a redacted copy (decoded JSON: maps and slices) that encodes to
+// the same document without them. For payloads on their way to a page.
+func ForJSON(v any) any {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return v // the caller's encoder will fail the same way
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc any
+	if dec.Decode(&doc) != nil {
+		return v
+	}
+	if red, changed := JSONValue(doc); changed {
+		return red
+	}
+	return v
 }
 
 // Error returns err with a redacted message. errors.Is and errors.As still

@@ -57,7 +57,7 @@ func redactEmbedded(data []byte) ([]byte, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("encode: re-read for redaction: %w", err)
 	}
-	doc, changed := redactValue(doc)
+	doc, changed := redact.JSONValue(doc)
 	if !changed {
 		return data, nil
 	}
@@ -66,28 +66,6 @@ func redactEmbedded(data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("encode: after redaction: %w", err)
 	}
 	return out, nil
-}
-
-func redactValue(v any) (any, bool) {
-	changed := false
-	switch v := v.(type) {
-	case string:
-		r := redact.String(v)
-		return r, r != v
-	case map[string]any:
-		for k, e := range v {
-			if r, c := redactValue(e); c {
-				v[k], changed = r, true
-			}
-		}
-	case []any:
-		for i, e := range v {
-			if r, c := redactValue(e); c {
-				v[i], changed = r, true
-			}
-		}
-	}
-	return v, changed
 }
 
 func walkSecrets(v any, path string) error {
