@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 	"github.com/sellerdesk/sellerdesk/internal/redact/redacttest"
 )
 
@@ -61,5 +62,31 @@ func TestEmittedEventsAreRedacted(t *testing.T) {
 		if !strings.Contains(string(b), `"kind":"other"`) {
 			t.Errorf("%s: payload lost its shape: %s", tc.Name, b)
 		}
+	}
+}
+
+// The stack view (returned by the bound methods and emitted) carries AWS
+// text: the stack's status reason and the role checks' details.
+func TestStackViewIsRedacted(t *testing.T) {
+	for _, tc := range redacttest.Cases() {
+		if len(tc.Secrets) == 0 {
+			continue
+		}
+		t.Run(tc.Name, func(t *testing.T) {
+			rec := onboarding.StackRecord{StackName: "s", StatusReason: "Resource creation failed: " + tc.Text,
+				Checks: []onboarding.Check{{Name: "Role policies attached", Detail: "iam:GetRole: " + tc.Text}}}
+			o := &Onboarding{rec: &rec}
+			v := o.State()
+			b, _ := json.Marshal(v)
+			for _, s := range tc.Secrets {
+				esc, _ := json.Marshal(s)
+				if strings.Contains(string(b), strings.Trim(string(esc), `"`)) {
+					t.Errorf("view holds %q: %s", s, b)
+				}
+			}
+			if rec.Checks[0].Detail != "iam:GetRole: "+tc.Text {
+				t.Error("the record itself was changed")
+			}
+		})
 	}
 }
