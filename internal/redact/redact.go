@@ -64,8 +64,9 @@ var (
 	// A value under a credential's name: X-Amz-Security-Token: V, ?X-Amz-Security-Token=V,
 	// aws_secret_access_key = V, "SecretAccessKey": "V", AWS_SESSION_TOKEN=V …
 	namedRE = regexp.MustCompile(`(?i)((?:secret[_\-]?access[_\-]?key|session[_\-]?token|security[_\-]?token|access[_\-]?token|refresh[_\-]?token|client[_\-]?secret|x-amz-signature|signature)["']?\s*[:=]\s*["']?)[^\s"'&,;<>}\])]+`)
-	// Authorization: Bearer V / Basic V
-	bearerRE = regexp.MustCompile(`(?i)((?:bearer|basic)\s+)[A-Za-z0-9._~+/=\-]{8,}`)
+	// Authorization: Bearer V / Basic V, and a bare "Bearer V" with a long V
+	// (not "basic information", not "bearer of").
+	bearerRE = regexp.MustCompile(`(?i)(authorization["']?\s*[:=]\s*["']?(?:bearer|basic)\s+|\bBearer\s+)[A-Za-z0-9._~+/=\-]{16,}`)
 	// SigV4 credential scope (Authorization header, X-Amz-Credential):
 	// the key ID before the first '/' (or %2F).
 	credentialRE = regexp.MustCompile(`(?i)((?:x-amz-)?credential=)[^/%\s,&"']+`)

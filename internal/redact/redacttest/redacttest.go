@@ -47,6 +47,9 @@ func Cases() []Case {
 		{"URL userinfo", "dial http://AKIAFAKE:" + Password + "@127.0.0.1:4566/x failed", []string{Password, "AKIAFAKE:"}, []string{"http://[redacted]@127.0.0.1:4566/x"}},
 		{"reflected headers in an AWS error", "<Message>Bad request: Authorization: " + auth + " X-Amz-Security-Token: " + SessionToken + "</Message>", []string{Signature, SessionToken[16:60]}, []string{"<Message>Bad request", "</Message>"}},
 		{"ordinary text", "arn:aws:iam::123456789012:role/SellerDeskRole in us-east-1 (sha256 " + Signature[:40] + ")", nil, []string{"arn:aws:iam::123456789012:role/SellerDeskRole in us-east-1 (sha256 " + Signature[:40] + ")"}},
+		{"bare bearer token", "sent Bearer " + BearerToken + " to the portal", []string{BearerToken}, []string{"to the portal"}},
+		{"words near the shapes", "basic information about the bearer of this account; the security token included in the request is expired", nil,
+			[]string{"basic information about the bearer of this account; the security token included in the request is expired"}},
 		{"access key ID alone", "access key " + AccessKeyID + " is inactive", nil, []string{"access key " + AccessKeyID + " is inactive"}},
 	}
 }
