@@ -194,7 +194,7 @@ func classifyProcessError(profile string, timeout time.Duration, pe *processcred
 		// A *time.ParseError quotes the value: keep only the fact.
 		e.Reason = "printed credential JSON whose Expiration is not an RFC 3339 time" + notShown
 	case errors.As(pe, &exitErr):
-		e.Reason = fmt.Sprintf("failed (%s); run it in a terminal to see why", exitErr.ProcessState.String())
+		e.Reason = fmt.Sprintf("failed (%s); run it in a terminal to see why", exitErr.String())
 		e.Err = exitErr
 	case errors.As(pe, &execErr):
 		e.Reason = "could not be started: " + execErr.Err.Error()

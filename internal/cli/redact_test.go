@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -41,8 +43,11 @@ func reflectingEndpoint(t *testing.T, sigs chan<- string) *httptest.Server {
 // grepHome fails the test if any file under home holds one of secrets.
 func grepHome(t *testing.T, home string, secrets ...string) {
 	t.Helper()
-	_ = filepath.WalkDir(home, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	err := filepath.WalkDir(home, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
 			return nil
 		}
 		b, err := os.ReadFile(path)
@@ -57,6 +62,9 @@ func grepHome(t *testing.T, home string, secrets ...string) {
 		}
 		return nil
 	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) { // no home: nothing was written
+		t.Errorf("walking %s: %v", home, err)
+	}
 }
 
 func TestReflectedCredentialsAreNeverPrinted(t *testing.T) {

@@ -177,7 +177,7 @@ func Error(err error) error {
 	if err == nil {
 		return nil
 	}
-	if _, ok := err.(*redacted); ok {
+	if _, ok := err.(*redacted); ok { //nolint:errorlint // only err itself: a wrapper around a redacted error adds text of its own
 		return err
 	}
 	return &redacted{err: err}

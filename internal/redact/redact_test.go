@@ -44,7 +44,7 @@ func TestErrorKeepsTheChain(t *testing.T) {
 	if redact.Error(nil) != nil {
 		t.Error("Error(nil) is not nil")
 	}
-	if redact.Error(err) != err {
+	if redact.Error(err) != err { //nolint:errorlint // identity: no second wrapper
 		t.Error("double wrap")
 	}
 }
