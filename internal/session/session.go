@@ -210,6 +210,13 @@ func (m *Manager) LastTarget(ctx context.Context) (Target, bool) {
 	if err != nil || !ok || t.Kind == "" {
 		return Target{}, false
 	}
+	if t.Check() != nil {
+		// Remembered by a version that did not refuse it: forget it.
+		if err := m.o.Store.Delete(ctx, "settings", "last_target"); err != nil {
+			m.o.Logger.Warn("could not forget a remembered target that is refused", "err", err)
+		}
+		return Target{}, false
+	}
 	return t, true
 }
 

@@ -69,3 +69,38 @@ func TestUseRefusesEndpointUserinfo(t *testing.T) {
 		})
 	}
 }
+
+// A target remembered by an older version, endpoint password included, is
+// neither offered again nor kept.
+func TestLastTargetForgetsEndpointUserinfo(t *testing.T) {
+	tests := []struct {
+		endpoint string
+		kept     bool
+	}{
+		{"http://AKIAFAKE:SECRETVALUE@127.0.0.1:4566", false},
+		{"http://127.0.0.1:4566", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.endpoint, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := store.Open(ctx, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.Put(ctx, "settings", "last_target", Target{Kind: KindProfile, Name: "p", Endpoint: tc.endpoint}); err != nil {
+				t.Fatal(err)
+			}
+			m := New(Options{Store: st})
+			got, ok := m.LastTarget(ctx)
+			if ok != tc.kept || (ok && got.Endpoint != tc.endpoint) {
+				t.Errorf("LastTarget = %+v, %v; want kept %v", got, ok, tc.kept)
+			}
+			var raw Target
+			found, err := st.Get(ctx, "settings", "last_target", &raw)
+			if err != nil || found != tc.kept {
+				t.Errorf("still stored: %v (err %v), want %v", found, err, tc.kept)
+			}
+		})
+	}
+}
