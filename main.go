@@ -20,6 +20,7 @@ import (
 
 	"github.com/sellerdesk/sellerdesk/app"
 	"github.com/sellerdesk/sellerdesk/internal/cli"
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 )
 
@@ -121,6 +122,8 @@ func runGUI(g cli.Globals) error {
 			return false
 		},
 		Bind: svc.Bindings(),
+		// Errors of bound methods reach the page as text: no credential may.
+		ErrorFormatter: func(err error) any { return redact.String(err.Error()) },
 	})
 }
 

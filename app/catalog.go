@@ -15,6 +15,7 @@ import (
 
 	"github.com/sellerdesk/sellerdesk/internal/catalog"
 	"github.com/sellerdesk/sellerdesk/internal/policy"
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 	"github.com/sellerdesk/sellerdesk/internal/store"
 )
@@ -459,7 +460,7 @@ func (c *Catalog) SaveTags(arn string, want []catalog.Tag) (TagsUpdate, error) {
 
 // explainCatalog turns a Catalog error into words and a next step.
 func explainCatalog(err error) *ErrorView {
-	msg := err.Error()
+	msg := redact.String(err.Error())
 	switch {
 	case catalog.IsThrottle(err):
 		return &ErrorView{Kind: "throttled", Message: msg, Next: "AWS is throttling the Catalog API for this account; wait a minute and try again."}

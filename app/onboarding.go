@@ -15,6 +15,7 @@ import (
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 	"github.com/sellerdesk/sellerdesk/internal/store"
 )
@@ -163,7 +164,7 @@ func (o *Onboarding) State() StackView {
 func (o *Onboarding) viewLocked() StackView {
 	v := StackView{AppTemplate: template.Version, Watching: o.watching}
 	if o.rec != nil {
-		r := *o.rec
+		r := redactRecord(*o.rec)
 		v.Record = &r
 		v.NeedsUpdate = r.NeedsUpdate()
 	}
@@ -171,6 +172,21 @@ func (o *Onboarding) viewLocked() StackView {
 		v.Error = explain(o.watchErr)
 	}
 	return v
+}
+
+// redactRecord returns r with its free text (status reason, check details:
+// AWS error messages that may quote a signed request) redacted.
+func redactRecord(r onboarding.StackRecord) onboarding.StackRecord {
+	r.StatusReason = redact.String(r.StatusReason)
+	if r.Checks != nil {
+		checks := make([]onboarding.Check, len(r.Checks))
+		for i, c := range r.Checks {
+			c.Detail = redact.String(c.Detail)
+			checks[i] = c
+		}
+		r.Checks = checks
+	}
+	return r
 }
 
 func (o *Onboarding) emit() {

@@ -8,6 +8,8 @@ package app
 import (
 	"path/filepath"
 	"sync"
+
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
 // Platform is what a service needs from the window it runs in.
@@ -19,6 +21,15 @@ type Platform interface {
 	// SaveFile asks the user where to save a file, suggesting defaultName,
 	// and returns the chosen path; "" when the user cancelled.
 	SaveFile(title, defaultName string) (string, error)
+}
+
+// redactingPlatform removes credentials from every event payload (check
+// details, stack reasons, failures can quote a signed request): the page
+// shows them, and the browser build sends them over HTTP.
+type redactingPlatform struct{ Platform }
+
+func (p redactingPlatform) Emit(event string, data any) {
+	p.Platform.Emit(event, redact.ForJSON(data))
 }
 
 // Event names, namespaced by area. The frontend listens to the same strings

@@ -65,6 +65,9 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 		return nil, fmt.Errorf("creating the SellerDesk folder %s: %w", dir, err)
 	}
 	log := applog.Open(dir, slog.LevelInfo)
+	if o.Platform != nil {
+		o.Platform = redactingPlatform{o.Platform}
+	}
 	var notices []Notice
 	st, err := store.Open(ctx, dir)
 	switch {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 )
@@ -257,8 +258,15 @@ func identityView(id session.Identity, stale bool) *IdentityView {
 		CheckedAt: id.CheckedAt.Format(time.RFC3339), Stale: stale}
 }
 
-// explain turns an error into words and a next step.
+// explain turns an error into words and a next step, without credentials
+// (an endpoint may quote the request's headers back).
 func explain(err error) *ErrorView {
+	v := explainRaw(err)
+	v.Message = redact.String(v.Message)
+	return v
+}
+
+func explainRaw(err error) *ErrorView {
 	var sso *awsconn.SSOLoginRequiredError
 	var nf *awsconn.ProfileNotFoundError
 	var pe *awsconn.ParseError

@@ -49,6 +49,7 @@ func DescribeError(err error) string {
 		notFound *ProfileNotFoundError
 		problem  *ProfileProblemError
 		parseErr *ParseError
+		procErr  *CredentialProcessError
 		ssoTok   *ssocreds.InvalidTokenError
 		apiErr   smithy.APIError
 	)
@@ -59,6 +60,8 @@ func DescribeError(err error) string {
 		return capitalize(notFound.Error()) + "."
 	case errors.As(err, &problem):
 		return capitalize(problem.Error()) + "."
+	case errors.As(err, &procErr):
+		return capitalize(procErr.Error()) + "."
 	case errors.As(err, &parseErr):
 		return "An AWS config file is malformed (" + parseErr.Error() + "); fix that line or run `aws configure` again."
 	case errors.Is(err, ErrNoCredentials):

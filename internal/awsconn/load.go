@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
@@ -168,6 +169,7 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 		config.WithEC2IMDSClientEnableState(imds.ClientDisabled),
 		config.WithDefaultRegion(DefaultRegion),
 		config.WithAssumeRoleCredentialOptions(assumeRoleOptions(ctx, profiles, name, t.EndpointURL, o.MFA)),
+		config.WithProcessCredentialOptions(func(po *processcreds.Options) { po.Timeout = credentialProcessTimeout }),
 	}
 	if explicit {
 		opts = append(opts, config.WithSharedConfigProfile(name))
@@ -182,6 +184,13 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration for profile %q: %w", name, err)
 	}
+	// credential_process errors quote its output (credentials): see process.go.
+	command := ""
+	if r := ps.raw[name]; r != nil {
+		command = r.get(keyCredentialProcess)
+	}
+	base := baseProfile(profiles, name)
+	guardCredentialProcess(&cfg, name, command, base.Name, base.CredentialProcess && base.Name != name)
 	return cfg, nil
 }
 

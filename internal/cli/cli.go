@@ -20,6 +20,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 	"github.com/sellerdesk/sellerdesk/internal/version"
 )
@@ -148,7 +149,7 @@ func run(ctx context.Context, e *env, args []string) int {
 			return ExitUsage
 		}
 		if err := e.RunGUI(e.g); err != nil {
-			fmt.Fprintln(e.Stderr, "sellerdesk: "+err.Error())
+			fmt.Fprintln(e.Stderr, "sellerdesk: "+redact.String(err.Error()))
 			return ExitFailure
 		}
 		return ExitOK
@@ -162,17 +163,25 @@ func run(ctx context.Context, e *env, args []string) int {
 			continue
 		}
 		err := c.run(ctx, e, rest[1:])
-		var ue usageError
+		var (
+			ue usageError
+			te *session.TargetError
+		)
 		switch {
 		case err == nil:
 			return ExitOK
 		case errors.As(err, &ue):
-			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\nRun 'sellerdesk help' for usage.\n", c.name, ue.msg)
+			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\nRun 'sellerdesk help' for usage.\n", c.name, redact.String(ue.msg))
+			return ExitUsage
+		case errors.As(err, &te):
+			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\n", c.name, redact.String(te.Error()))
 			return ExitUsage
 		case errors.Is(err, flag.ErrHelp):
 			return ExitOK
 		default:
-			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\n", c.name, awsconn.DescribeError(err))
+			// Every failure leaves through here: no credential may (an
+			// endpoint can echo the signed headers back in its message).
+			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\n", c.name, redact.String(awsconn.DescribeError(err)))
 			return ExitFailure
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
 // Discover reads an existing stack of that name (launched from the CLI,
@@ -44,7 +46,7 @@ func Discover(ctx context.Context, cfn CFN, targetKey, stackName string) (rec St
 		case "PartnerSnsPrefix":
 			rec.Params.PartnerSnsPrefix = v
 		case "ReportUrl":
-			rec.Params.ReportURL = v
+			rec.Params.ReportURL = redact.StripURLUserinfo(v) // the record is stored
 		case "LeastPrivilege":
 			rec.Params.LeastPrivilege = v == "true"
 		case "CasBucketName":

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 	"github.com/sellerdesk/sellerdesk/internal/store"
 )
@@ -42,6 +43,28 @@ type Target struct {
 	Name     string `json:"name"`               // scenario or profile name ("" = default chain)
 	Region   string `json:"region,omitempty"`   // overrides the profile's region
 	Endpoint string `json:"endpoint,omitempty"` // overrides every service endpoint (profiles only)
+}
+
+// TargetError is a target that cannot be used as given: the caller's
+// mistake (a usage error on the command line), found before anything is
+// loaded or stored.
+type TargetError struct {
+	Reason string
+}
+
+func (e *TargetError) Error() string { return e.Reason }
+
+// errEndpointUserinfo never quotes the endpoint: its userinfo is a secret.
+var errEndpointUserinfo = &TargetError{Reason: "the endpoint URL contains a user name or password (…@); SellerDesk never stores credentials: remove them and put credentials in a profile"}
+
+// Check refuses a target that must not be used or remembered: an endpoint
+// URL carrying a user name or password would end up in the state file (in
+// the last target, cache keys and the stack record) and in logs.
+func (t Target) Check() error {
+	if t.Endpoint != "" && redact.HasURLUserinfo(t.Endpoint) {
+		return errEndpointUserinfo
+	}
+	return nil
 }
 
 // Key is the stable cache key of a target.
@@ -102,9 +125,12 @@ func New(o Options) *Manager {
 	return &Manager{o: o}
 }
 
-// Use switches to t: starts or resets the sandbox for a sandbox target and
+// Use switches to t (a *TargetError when t.Check refuses it): starts or resets the sandbox for a sandbox target and
 // loads the AWS configuration. It does not call AWS; WhoAmI does.
 func (m *Manager) Use(ctx context.Context, t Target) error {
+	if err := t.Check(); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch t.Kind {
@@ -182,6 +208,13 @@ func (m *Manager) LastTarget(ctx context.Context) (Target, bool) {
 	var t Target
 	ok, err := m.o.Store.Get(ctx, "settings", "last_target", &t)
 	if err != nil || !ok || t.Kind == "" {
+		return Target{}, false
+	}
+	if t.Check() != nil {
+		// Remembered by a version that did not refuse it: forget it.
+		if err := m.o.Store.Delete(ctx, "settings", "last_target"); err != nil {
+			m.o.Logger.Warn("could not forget a remembered target that is refused", "err", err)
+		}
 		return Target{}, false
 	}
 	return t, true

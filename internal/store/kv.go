@@ -160,7 +160,7 @@ func encode(v any) ([]byte, error) {
 	if err := checkSecrets(data); err != nil {
 		return nil, err
 	}
-	return data, nil
+	return redactEmbedded(data)
 }
 
 func putRaw(tx *bbolt.Tx, bucket, key string, data []byte) error {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
 // ErrSecret is returned by Put for a value that carries a credential.
@@ -32,10 +34,6 @@ var secretKeySuffixes = []string{
 	"password",
 }
 
-// sessionTokenPrefixes start every STS session token seen in the wild
-// (base64 of the token's fixed header).
-var sessionTokenPrefixes = []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE"}
-
 // checkSecrets returns an ErrSecret-wrapped error naming where in data (a
 // JSON document) a secret was found. The error never contains the value.
 func checkSecrets(data []byte) error {
@@ -46,6 +44,28 @@ func checkSecrets(data []byte) error {
 		return fmt.Errorf("encode: re-read for secret check: %w", err)
 	}
 	return walkSecrets(doc, "$")
+}
+
+// redactEmbedded returns data (a JSON document) with credentials inside
+// longer strings replaced (see internal/redact): an error message quoting a
+// signed request is cached text, not a mistake to refuse. data comes back
+// unchanged, byte for byte, when there are none.
+func redactEmbedded(data []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("encode: re-read for redaction: %w", err)
+	}
+	doc, changed := redact.JSONValue(doc)
+	if !changed {
+		return data, nil
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("encode: after redaction: %w", err)
+	}
+	return out, nil
 }
 
 func walkSecrets(v any, path string) error {
@@ -98,42 +118,17 @@ func isSecretKey(k string) bool {
 	return false
 }
 
-// secretValue says why s looks like a credential, or "". It is deliberately
+// secretValue says why s looks like a credential, or "" (the shapes are
+// internal/redact's, shared with the log and error redaction). It is deliberately
 // conservative (whole-value matches only) so ordinary data such as ARNs,
 // account IDs, hashes and URLs always passes.
 func secretValue(s string) string {
 	s = strings.TrimSpace(s)
-	for _, p := range sessionTokenPrefixes {
-		if strings.HasPrefix(s, p) {
-			return "looks like an AWS session token"
-		}
+	if redact.LooksLikeSessionToken(s) {
+		return "looks like an AWS session token"
 	}
-	if looksLikeSecretAccessKey(s) {
+	if redact.LooksLikeSecretAccessKey(s) {
 		return "looks like an AWS secret access key"
 	}
 	return ""
-}
-
-// looksLikeSecretAccessKey matches 40 base64 characters with at least one
-// '/' or '+' and both letter cases: a hex digest or an ID never has all of
-// these, a secret access key almost always does.
-func looksLikeSecretAccessKey(s string) bool {
-	if len(s) != 40 {
-		return false
-	}
-	var slash, upper, lower bool
-	for _, c := range []byte(s) {
-		switch {
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		case c >= '0' && c <= '9', c == '=':
-		case c == '/' || c == '+':
-			slash = true
-		default:
-			return false
-		}
-	}
-	return slash && upper && lower
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
 // notSupportedCodes are the answers of an implementation that does not
@@ -107,5 +108,7 @@ func errorResult(name, action, target string, err error, fix string) CheckResult
 		r.Status = StatusFailed
 		r.Fix = fix
 	}
+	// Shown, cached and emitted: an endpoint may quote the signed request.
+	r.Detail = redact.String(r.Detail)
 	return r
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
 // RunOptions say which checks to run and what the user confirmed.
@@ -45,7 +46,7 @@ func Run(ctx context.Context, cfg aws.Config, rec *onboarding.StackRecord, o Run
 	catCfg.Region = "us-east-1"
 	probe, err := ProbeSeller(ctx, marketplacecatalog.NewFromConfig(catCfg))
 	if err != nil {
-		probe = SellerProbe{Outcome: SellerProbeFailed, Message: err.Error(), CheckedAt: now}
+		probe = SellerProbe{Outcome: SellerProbeFailed, Message: redact.String(err.Error()), CheckedAt: now}
 	}
 	res := Result{}
 	res.Tiles = append(res.Tiles, SellerTile(probe, o.SellerConfirmed, o.SellerConfirmedAt))

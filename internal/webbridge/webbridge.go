@@ -21,6 +21,8 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
 // Bridge is an http.Handler and an app.Platform.
@@ -165,7 +167,7 @@ func (b *Bridge) serveCall(w http.ResponseWriter, r *http.Request) {
 	for _, o := range out {
 		if o.Type() == errType {
 			if !o.IsNil() {
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": o.Interface().(error).Error()})
+				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": redact.String(o.Interface().(error).Error())})
 				return
 			}
 			continue

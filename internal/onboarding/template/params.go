@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
 // Parameters are the values the user (or the partner's launch link) supplies
@@ -205,6 +207,9 @@ func checkReportURL(s string) string {
 	}
 	if strings.ContainsAny(s, " \t\r\n") {
 		return "Report URL must not contain spaces"
+	}
+	if redact.HasURLUserinfo(s) { // never quoted: it is a password
+		return "Report URL must not contain a user name or password (…@); SellerDesk never stores credentials"
 	}
 	u, err := url.Parse(s)
 	if err != nil {
