@@ -51,8 +51,13 @@ func DescribeError(err error) string {
 		parseErr *ParseError
 		ssoTok   *ssocreds.InvalidTokenError
 		apiErr   smithy.APIError
+		unreach  *UnreachableError
 	)
 	switch {
+	case errors.As(err, &unreach) && unreach.Within > 0:
+		// A refused connection keeps the "is the sandbox running?" text
+		// below: it names the endpoint override.
+		return capitalize(unreach.Error()) + "."
 	case errors.As(err, &ssoErr):
 		return capitalize(ssoErr.Error()) + "."
 	case errors.As(err, &notFound):

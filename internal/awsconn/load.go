@@ -71,6 +71,9 @@ type LoadOptions struct {
 	// Files overrides DefaultFiles() when non-zero. An empty field then
 	// means "no such file".
 	Files Files
+	// Deadlines bound every AWS call made with the config (zero fields:
+	// the defaults).
+	Deadlines Deadlines
 }
 
 // ErrNoCredentials means no credentials are configured at all.
@@ -132,7 +135,7 @@ var mfaMu sync.Mutex
 // (*SSOLoginRequiredError). EC2 instance metadata is never used.
 func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 	if t.StaticKeys != nil {
-		return loadStatic(ctx, t)
+		return loadStatic(ctx, t, o)
 	}
 	files := o.Files
 	if files == (Files{}) {
@@ -169,6 +172,7 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 		config.WithDefaultRegion(DefaultRegion),
 		config.WithAssumeRoleCredentialOptions(assumeRoleOptions(ctx, profiles, name, t.EndpointURL, o.MFA)),
 	}
+	opts = append(opts, deadlineLoadOptions(o.Deadlines)...)
 	if explicit {
 		opts = append(opts, config.WithSharedConfigProfile(name))
 	}
@@ -188,9 +192,10 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 // loadStatic builds a config from explicit keys alone (the embedded sandbox):
 // the user's AWS files and AWS_PROFILE play no part, so a broken
 // ~/.aws/config cannot stop an offline demo.
-func loadStatic(_ context.Context, t Target) (aws.Config, error) {
+func loadStatic(_ context.Context, t Target, o LoadOptions) (aws.Config, error) {
 	k := t.StaticKeys
 	cfg := aws.NewConfig()
+	applyDeadlines(cfg, o.Deadlines)
 	cfg.Region = firstNonEmpty(t.Region, DefaultRegion)
 	cfg.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(k.AccessKeyID, k.SecretAccessKey, k.SessionToken))
 	if t.EndpointURL != "" {
