@@ -58,10 +58,18 @@ type fileSection struct {
 }
 
 // parseINIFile reads one shared config/credentials file. A missing file
-// yields no sections and no error.
-func parseINIFile(path string) ([]fileSection, bool, error) {
+// yields no sections and no error; anything but a regular file (a FIFO
+// would hang the read) is a *NotRegularFileError naming envVar.
+func parseINIFile(path, envVar string) ([]fileSection, bool, error) {
 	if path == "" {
 		return nil, false, nil
+	}
+	exists, devNull, err := checkRegularFile(path, envVar)
+	if err != nil || !exists {
+		return nil, false, err
+	}
+	if devNull {
+		return nil, true, nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -230,7 +238,7 @@ func loadProfileSet(f Files) (*profileSet, error) {
 		return r
 	}
 
-	cfgSections, _, err := parseINIFile(f.Config)
+	cfgSections, _, err := parseINIFile(f.Config, "AWS_CONFIG_FILE")
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +274,7 @@ func loadProfileSet(f Files) (*profileSet, error) {
 		}
 	}
 
-	credSections, _, err := parseINIFile(f.Credentials)
+	credSections, _, err := parseINIFile(f.Credentials, "AWS_SHARED_CREDENTIALS_FILE")
 	if err != nil {
 		return nil, err
 	}
