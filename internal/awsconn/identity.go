@@ -52,8 +52,11 @@ func DescribeError(err error) string {
 		ssoTok   *ssocreds.InvalidTokenError
 		apiErr   smithy.APIError
 		unreach  *UnreachableError
+		dupSec   *DuplicateSectionError
 	)
 	switch {
+	case errors.As(err, &dupSec):
+		return dupSec.Error() + "."
 	case errors.As(err, &unreach) && unreach.Within > 0:
 		// A refused connection keeps the "is the sandbox running?" text
 		// below: it names the endpoint override.
