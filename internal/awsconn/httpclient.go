@@ -95,9 +95,17 @@ func NewHTTPClient(d Deadlines) aws.HTTPClient {
 // operation (unless the caller's context ends sooner) and turns a timeout
 // or a refused connection into *UnreachableError.
 func DeadlineAPIOptions(d Deadlines) []func(*middleware.Stack) error {
+	return deadlineAPIOptions(d, nil)
+}
+
+// credsRef is the config's credentials provider, known only once the
+// config is built.
+type credsRef struct{ p aws.CredentialsProvider }
+
+func deadlineAPIOptions(d Deadlines, creds *credsRef) []func(*middleware.Stack) error {
 	d = d.withDefaults()
 	return []func(*middleware.Stack) error{func(s *middleware.Stack) error {
-		if err := s.Initialize.Add(&callDeadline{d: d}, middleware.Before); err != nil {
+		if err := s.Initialize.Add(&callDeadline{d: d, creds: creds}, middleware.Before); err != nil {
 			return fmt.Errorf("adding the call deadline middleware: %w", err)
 		}
 		if err := s.Finalize.Add(recordHost{}, middleware.After); err != nil {
@@ -107,18 +115,23 @@ func DeadlineAPIOptions(d Deadlines) []func(*middleware.Stack) error {
 	}}
 }
 
-// deadlineLoadOptions are the config.LoadDefaultConfig options for d.
-func deadlineLoadOptions(d Deadlines) []func(*config.LoadOptions) error {
-	return []func(*config.LoadOptions) error{
-		config.WithHTTPClient(NewHTTPClient(d)),
-		config.WithAPIOptions(DeadlineAPIOptions(d)),
+// loadDefaultConfigWithDeadlines is config.LoadDefaultConfig with d on
+// every client made from the config, the credential providers' included.
+func loadDefaultConfigWithDeadlines(ctx context.Context, d Deadlines, opts ...func(*config.LoadOptions) error) (aws.Config, error) {
+	ref := &credsRef{}
+	opts = append(opts, config.WithHTTPClient(NewHTTPClient(d)), config.WithAPIOptions(deadlineAPIOptions(d, ref)))
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return cfg, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
+	ref.p = cfg.Credentials
+	return cfg, nil
 }
 
 // applyDeadlines sets d on a config built by hand.
 func applyDeadlines(cfg *aws.Config, d Deadlines) {
 	cfg.HTTPClient = NewHTTPClient(d)
-	cfg.APIOptions = append(cfg.APIOptions, DeadlineAPIOptions(d)...)
+	cfg.APIOptions = append(cfg.APIOptions, deadlineAPIOptions(d, &credsRef{p: cfg.Credentials})...)
 }
 
 // CallGuard bounds one call made outside the SDK's middleware (a
@@ -149,6 +162,8 @@ func (g *CallGuard) Err(ctx context.Context, err error) error {
 
 type callStateKey struct{}
 
+type resolvingCredsKey struct{}
+
 type callState struct{ host string }
 
 // withCallDeadline adds a deadline of call unless ctx already has an
@@ -164,11 +179,27 @@ func withCallDeadline(ctx context.Context, call time.Duration) (context.Context,
 // callDeadline is the Initialize-step middleware: outermost, so its
 // deadline covers the SDK's retries, and its classification sees the final
 // error only.
-type callDeadline struct{ d Deadlines }
+//
+// The credentials are resolved before the deadline starts: an MFA prompt
+// may take the user longer than a call may take the network. The calls
+// behind them (AssumeRole, SSO) have deadlines of their own.
+type callDeadline struct {
+	d     Deadlines
+	creds *credsRef
+}
 
 func (*callDeadline) ID() string { return "SellerDeskCallDeadline" }
 
 func (m *callDeadline) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	// Not for the calls made while resolving them (AssumeRole's client
+	// shares these options): they would wait for themselves.
+	if _, inside := ctx.Value(resolvingCredsKey{}).(bool); !inside && m.creds != nil && m.creds.p != nil {
+		if _, anon := m.creds.p.(aws.AnonymousCredentials); !anon {
+			if _, err := m.creds.p.Retrieve(context.WithValue(ctx, resolvingCredsKey{}, true)); err != nil {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, fmt.Errorf("retrieving AWS credentials: %w", err)
+			}
+		}
+	}
 	ctx, cancel, own := withCallDeadline(ctx, m.d.Call)
 	defer cancel()
 	st := &callState{}

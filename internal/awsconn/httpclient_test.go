@@ -118,3 +118,23 @@ func TestDescribeErrorUnreachableTimeout(t *testing.T) {
 		t.Errorf("DescribeError = %q, want %q", got, want)
 	}
 }
+
+// The MFA prompt waits for a person: the call deadline starts once the
+// credentials are there, and the AssumeRole call has its own.
+func TestDeadlineExcludesTheMFAPrompt(t *testing.T) {
+	isolate(t)
+	fake := newFakeSTS(t)
+	f := writeFiles(t, mfaConfig, mfaCredentials)
+	rec := &promptRecorder{delay: 300 * time.Millisecond} // the user types for three call deadlines
+	cfg, err := Load(context.Background(), Target{Profile: "mfa", EndpointURL: fake.URL},
+		LoadOptions{Files: f, MFA: rec.prompt, Deadlines: Deadlines{Call: 100 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WhoAmI(context.Background(), cfg, "mfa"); err != nil {
+		t.Fatalf("WhoAmI after a slow MFA prompt: %v", err)
+	}
+	if rec.count() != 1 || len(fake.assumed()) != 1 {
+		t.Errorf("%d prompts, %d AssumeRole calls; want 1 and 1", rec.count(), len(fake.assumed()))
+	}
+}

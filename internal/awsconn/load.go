@@ -172,7 +172,6 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 		config.WithDefaultRegion(DefaultRegion),
 		config.WithAssumeRoleCredentialOptions(assumeRoleOptions(ctx, profiles, name, t.EndpointURL, o.MFA)),
 	}
-	opts = append(opts, deadlineLoadOptions(o.Deadlines)...)
 	if explicit {
 		opts = append(opts, config.WithSharedConfigProfile(name))
 	}
@@ -182,7 +181,7 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 	if t.EndpointURL != "" {
 		opts = append(opts, config.WithBaseEndpoint(t.EndpointURL))
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := loadDefaultConfigWithDeadlines(ctx, o.Deadlines, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration for profile %q: %w", name, err)
 	}
@@ -195,9 +194,9 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 func loadStatic(_ context.Context, t Target, o LoadOptions) (aws.Config, error) {
 	k := t.StaticKeys
 	cfg := aws.NewConfig()
-	applyDeadlines(cfg, o.Deadlines)
 	cfg.Region = firstNonEmpty(t.Region, DefaultRegion)
 	cfg.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(k.AccessKeyID, k.SecretAccessKey, k.SessionToken))
+	applyDeadlines(cfg, o.Deadlines)
 	if t.EndpointURL != "" {
 		cfg.BaseEndpoint = aws.String(t.EndpointURL)
 	}
