@@ -94,6 +94,10 @@ func NewHTTPClient(d Deadlines) aws.HTTPClient {
 // DeadlineAPIOptions returns the middleware that puts d.Call around every
 // operation (unless the caller's context ends sooner) and turns a timeout
 // or a refused connection into *UnreachableError.
+//
+// The deadline ends when the operation returns: an output whose body is
+// read afterwards (S3 GetObject, which SellerDesk does not call) would need
+// to be exempted.
 func DeadlineAPIOptions(d Deadlines) []func(*middleware.Stack) error {
 	return deadlineAPIOptions(d, nil)
 }
