@@ -121,15 +121,16 @@ func deadlineAPIOptions(d Deadlines, creds *credsRef) []func(*middleware.Stack) 
 
 // loadDefaultConfigWithDeadlines is config.LoadDefaultConfig with d on
 // every client made from the config, the credential providers' included.
-func loadDefaultConfigWithDeadlines(ctx context.Context, d Deadlines, opts ...func(*config.LoadOptions) error) (aws.Config, error) {
+// The caller sets ref.p to the config's final credentials provider (after
+// any wrapping of cfg.Credentials) before handing the config out.
+func loadDefaultConfigWithDeadlines(ctx context.Context, d Deadlines, opts ...func(*config.LoadOptions) error) (aws.Config, *credsRef, error) {
 	ref := &credsRef{}
 	opts = append(opts, config.WithHTTPClient(NewHTTPClient(d)), config.WithAPIOptions(deadlineAPIOptions(d, ref)))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return cfg, fmt.Errorf("loading the AWS configuration: %w", err)
+		return cfg, nil, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
-	ref.p = cfg.Credentials
-	return cfg, nil
+	return cfg, ref, nil
 }
 
 // applyDeadlines sets d on a config built by hand.

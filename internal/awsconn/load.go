@@ -181,10 +181,13 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 	if t.EndpointURL != "" {
 		opts = append(opts, config.WithBaseEndpoint(t.EndpointURL))
 	}
-	cfg, err := loadDefaultConfigWithDeadlines(ctx, o.Deadlines, opts...)
+	cfg, creds, err := loadDefaultConfigWithDeadlines(ctx, o.Deadlines, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration for profile %q: %w", name, err)
 	}
+	// Pre-resolution (see callDeadline) uses the provider handed out, after
+	// any wrapping of cfg.Credentials below.
+	defer func() { creds.p = cfg.Credentials }()
 	return cfg, nil
 }
 
