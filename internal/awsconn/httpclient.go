@@ -106,6 +106,12 @@ func DeadlineAPIOptions(d Deadlines) []func(*middleware.Stack) error {
 // config is built.
 type credsRef struct{ p aws.CredentialsProvider }
 
+func (r *credsRef) set(p aws.CredentialsProvider) {
+	if r != nil {
+		r.p = p
+	}
+}
+
 func deadlineAPIOptions(d Deadlines, creds *credsRef) []func(*middleware.Stack) error {
 	d = d.withDefaults()
 	return []func(*middleware.Stack) error{func(s *middleware.Stack) error {

@@ -182,12 +182,12 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 		opts = append(opts, config.WithBaseEndpoint(t.EndpointURL))
 	}
 	cfg, creds, err := loadDefaultConfigWithDeadlines(ctx, o.Deadlines, opts...)
+	// Pre-resolution (see callDeadline) uses the provider handed out, after
+	// any wrapping of cfg.Credentials below.
+	defer func() { creds.set(cfg.Credentials) }()
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration for profile %q: %w", name, err)
 	}
-	// Pre-resolution (see callDeadline) uses the provider handed out, after
-	// any wrapping of cfg.Credentials below.
-	defer func() { creds.p = cfg.Credentials }()
 	return cfg, nil
 }
 
