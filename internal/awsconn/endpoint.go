@@ -14,9 +14,15 @@ type EndpointURLError struct {
 	Source string // "--endpoint-url" or the variable's name
 	Value  string
 	Reason string
+	// userinfo: the URL holds a user name or password (never quoted).
+	userinfo bool
 }
 
 func (e *EndpointURLError) Error() string {
+	if e.userinfo {
+		// The value is never quoted: its userinfo is a secret.
+		return fmt.Sprintf("%s %s", e.Source, e.Reason)
+	}
 	if strings.TrimSpace(e.Value) == "" {
 		leave := "leave it out"
 		if e.Source != "--endpoint-url" {
@@ -57,7 +63,7 @@ func validateEndpoint(source, s string) error {
 		return bad("it has no host")
 	}
 	if u.User != nil {
-		return bad("it must not hold a user name or password")
+		return &EndpointURLError{Source: source, Reason: "contains a user name or password (…@); SellerDesk never stores credentials: remove them and put credentials in a profile", userinfo: true}
 	}
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || strings.HasSuffix(v, "?") || strings.HasSuffix(v, "#") {
 		return bad("only scheme, host and port are allowed, no path, query or fragment")

@@ -2,6 +2,7 @@ package awsconn
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -75,5 +76,13 @@ func TestCheckEndpointEnv(t *testing.T) {
 				t.Fatalf("err %v, want %q", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+func TestEndpointUserinfoNeverQuoted(t *testing.T) {
+	err := ValidateEndpointURL("http://AKIAFAKE:SECRETVALUE@127.0.0.1:4566")
+	var ee *EndpointURLError
+	if !errors.As(err, &ee) || strings.Contains(err.Error(), "SECRETVALUE") || strings.Contains(ee.Value, "SECRETVALUE") || !strings.Contains(err.Error(), "contains a user name or password") {
+		t.Fatalf("err %v (%+v)", err, ee)
 	}
 }
