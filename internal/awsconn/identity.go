@@ -52,8 +52,16 @@ func DescribeError(err error) string {
 		procErr  *CredentialProcessError
 		ssoTok   *ssocreds.InvalidTokenError
 		apiErr   smithy.APIError
+		unreach  *UnreachableError
+		dupSec   *DuplicateSectionError
 	)
 	switch {
+	case errors.As(err, &dupSec):
+		return dupSec.Error() + "."
+	case errors.As(err, &unreach) && unreach.Within > 0:
+		// A refused connection keeps the "is the sandbox running?" text
+		// below: it names the endpoint override.
+		return capitalize(unreach.Error()) + "."
 	case errors.As(err, &ssoErr):
 		return capitalize(ssoErr.Error()) + "."
 	case errors.As(err, &notFound):

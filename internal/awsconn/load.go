@@ -72,6 +72,9 @@ type LoadOptions struct {
 	// Files overrides DefaultFiles() when non-zero. An empty field then
 	// means "no such file".
 	Files Files
+	// Deadlines bound every AWS call made with the config (zero fields:
+	// the defaults).
+	Deadlines Deadlines
 }
 
 // ErrNoCredentials means no credentials are configured at all.
@@ -133,7 +136,7 @@ var mfaMu sync.Mutex
 // (*SSOLoginRequiredError). EC2 instance metadata is never used.
 func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 	if t.StaticKeys != nil {
-		return loadStatic(ctx, t)
+		return loadStatic(ctx, t, o)
 	}
 	files := o.Files
 	if files == (Files{}) {
@@ -180,7 +183,10 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 	if t.EndpointURL != "" {
 		opts = append(opts, config.WithBaseEndpoint(t.EndpointURL))
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, creds, err := loadDefaultConfigWithDeadlines(ctx, o.Deadlines, opts...)
+	// Pre-resolution (see callDeadline) uses the provider handed out, after
+	// any wrapping of cfg.Credentials below.
+	defer func() { creds.set(cfg.Credentials) }()
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration for profile %q: %w", name, err)
 	}
@@ -197,11 +203,12 @@ func Load(ctx context.Context, t Target, o LoadOptions) (aws.Config, error) {
 // loadStatic builds a config from explicit keys alone (the embedded sandbox):
 // the user's AWS files and AWS_PROFILE play no part, so a broken
 // ~/.aws/config cannot stop an offline demo.
-func loadStatic(_ context.Context, t Target) (aws.Config, error) {
+func loadStatic(_ context.Context, t Target, o LoadOptions) (aws.Config, error) {
 	k := t.StaticKeys
 	cfg := aws.NewConfig()
 	cfg.Region = firstNonEmpty(t.Region, DefaultRegion)
 	cfg.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(k.AccessKeyID, k.SecretAccessKey, k.SessionToken))
+	applyDeadlines(cfg, o.Deadlines)
 	if t.EndpointURL != "" {
 		cfg.BaseEndpoint = aws.String(t.EndpointURL)
 	}

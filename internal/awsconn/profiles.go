@@ -26,6 +26,21 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
 
+// DuplicateSectionError reports a section defined twice in one file. The
+// AWS CLI (botocore's configparser) refuses such a file; the SDK would
+// merge the two silently.
+type DuplicateSectionError struct {
+	File       string
+	Section    string // the header's text, e.g. "profile a"
+	FirstLine  int
+	SecondLine int
+}
+
+func (e *DuplicateSectionError) Error() string {
+	return fmt.Sprintf("%s: [%s] is defined twice, at lines %d and %d; the AWS CLI refuses this file — merge the two sections",
+		e.File, e.Section, e.FirstLine, e.SecondLine)
+}
+
 // Keys read from the files. Secret-bearing keys are only ever tested for
 // presence.
 const (
@@ -58,10 +73,18 @@ type fileSection struct {
 }
 
 // parseINIFile reads one shared config/credentials file. A missing file
-// yields no sections and no error.
-func parseINIFile(path string) ([]fileSection, bool, error) {
+// yields no sections and no error; anything but a regular file (a FIFO
+// would hang the read) is a *NotRegularFileError naming envVar.
+func parseINIFile(path, envVar string) ([]fileSection, bool, error) {
 	if path == "" {
 		return nil, false, nil
+	}
+	exists, devNull, err := checkRegularFile(path, envVar)
+	if err != nil || !exists {
+		return nil, false, err
+	}
+	if devNull {
+		return nil, true, nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -86,6 +109,10 @@ func parseINIFile(path string) ([]fileSection, bool, error) {
 		KeyValueDelimiters:       "=:",
 		// Never let "[profile a.b]" inherit keys from "[profile a]".
 		ChildSectionDelimiter: "\x00",
+		// prescan has refused duplicate sections (with a map, in linear
+		// time); telling ini so skips its own check, a linear scan per
+		// section that made 100,000 profiles take a minute.
+		AllowNonUniqueSections: true,
 	}, clean)
 	if err != nil {
 		// ini's messages may quote the offending line: do not pass them on.
@@ -115,6 +142,7 @@ func prescan(path string, data []byte) ([]byte, error) {
 	out.Grow(len(data))
 	inSection := false
 	haveKey := false
+	seen := map[string]int{} // raw section name -> line of its header
 	for i, line := range lines {
 		lineNo := i + 1
 		line = strings.TrimSuffix(line, "\r")
@@ -130,6 +158,14 @@ func prescan(path string, data []byte) ([]byte, error) {
 			if err != "" {
 				return nil, &ParseError{File: path, Line: lineNo, Msg: err}
 			}
+			// botocore's configparser (strict) refuses a section whose
+			// header text repeats exactly; "[profile  a]" and
+			// "[profile a]" are two sections to it, merged later.
+			raw := trimmed[1:strings.IndexByte(trimmed, ']')]
+			if first, dup := seen[raw]; dup {
+				return nil, &DuplicateSectionError{File: path, Section: raw, FirstLine: first, SecondLine: lineNo}
+			}
+			seen[raw] = lineNo
 			line = "[" + name + "]"
 			inSection = true
 			haveKey = false
@@ -230,7 +266,7 @@ func loadProfileSet(f Files) (*profileSet, error) {
 		return r
 	}
 
-	cfgSections, _, err := parseINIFile(f.Config)
+	cfgSections, _, err := parseINIFile(f.Config, "AWS_CONFIG_FILE")
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +302,7 @@ func loadProfileSet(f Files) (*profileSet, error) {
 		}
 	}
 
-	credSections, _, err := parseINIFile(f.Credentials)
+	credSections, _, err := parseINIFile(f.Credentials, "AWS_SHARED_CREDENTIALS_FILE")
 	if err != nil {
 		return nil, err
 	}

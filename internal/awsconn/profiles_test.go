@@ -193,7 +193,7 @@ func TestListProfilesTricky(t *testing.T) {
 
 func TestListProfilesTrickyValues(t *testing.T) {
 	// Inline comments, quotes and ":" are handled like the SDK does.
-	secs, _, err := parseINIFile(td("tricky", "config"))
+	secs, _, err := parseINIFile(td("tricky", "config"), "AWS_CONFIG_FILE")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -138,6 +138,10 @@ func run(ctx context.Context, e *env, args []string) int {
 		}
 		return ExitUsage
 	}
+	if err := checkFlags(fs); err != nil {
+		fmt.Fprintf(e.Stderr, "sellerdesk: %s\nRun 'sellerdesk help' for usage.\n", err)
+		return ExitUsage
+	}
 	if *showVersion {
 		fmt.Fprintln(e.Stdout, "sellerdesk "+version.String())
 		return ExitOK
@@ -147,6 +151,12 @@ func run(ctx context.Context, e *env, args []string) int {
 		if e.RunGUI == nil {
 			printUsage(e.Stderr)
 			return ExitUsage
+		}
+		if e.g.Sandbox == "" && e.g.EndpointURL == "" {
+			if err := awsconn.CheckEndpointEnv(); err != nil {
+				fmt.Fprintf(e.Stderr, "sellerdesk: %s\n", err)
+				return ExitUsage
+			}
 		}
 		if err := e.RunGUI(e.g); err != nil {
 			fmt.Fprintln(e.Stderr, "sellerdesk: "+redact.String(err.Error()))
@@ -196,7 +206,7 @@ func newFlagSet(name string, g *Globals) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&g.Profile, "profile", g.Profile, "AWS profile (default: $AWS_PROFILE, then default)")
 	fs.StringVar(&g.Region, "region", g.Region, "AWS region (default: $AWS_REGION, then the profile's)")
-	fs.StringVar(&g.EndpointURL, "endpoint-url", g.EndpointURL, "send every AWS call to this endpoint (default: $AWS_ENDPOINT_URL)")
+	fs.Var(&endpointFlag{v: &g.EndpointURL}, "endpoint-url", "send every AWS call to this endpoint (default: $AWS_ENDPOINT_URL)")
 	fs.StringVar(&g.Sandbox, "sandbox", g.Sandbox, "run against the embedded sandbox with this scenario")
 	fs.BoolVar(&g.JSON, "json", g.JSON, "print JSON")
 	fs.Float64Var(&g.TimeScale, "time-scale", g.TimeScale, "sandbox pacing: 1 is as slow as AWS, 100 is a hundred times faster")
@@ -210,6 +220,40 @@ func parseCommand(fs *flag.FlagSet, args []string) error {
 			return err
 		}
 		return usagef("%v", err)
+	}
+	if err := checkFlags(fs); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+// endpointFlag is --endpoint-url: it records that the flag was given, so
+// that an explicit empty value is refused instead of meaning real AWS.
+type endpointFlag struct {
+	v   *string
+	err error // why the value given cannot be used
+}
+
+func (f *endpointFlag) String() string {
+	if f == nil || f.v == nil {
+		return ""
+	}
+	return *f.v
+}
+
+func (f *endpointFlag) Set(s string) error {
+	*f.v = strings.TrimSpace(s)
+	f.err = awsconn.ValidateEndpointURL(s)
+	return nil
+}
+
+// checkFlags returns the problem with a flag given on this command line
+// that the flag package itself cannot report in plain words.
+func checkFlags(fs *flag.FlagSet) error {
+	if fl := fs.Lookup("endpoint-url"); fl != nil {
+		if ef, ok := fl.Value.(*endpointFlag); ok && ef.err != nil {
+			return ef.err
+		}
 	}
 	return nil
 }

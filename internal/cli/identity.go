@@ -58,6 +58,12 @@ func dash(s string) string {
 
 // connect selects the target the globals name.
 func (e *env) connect(ctx context.Context) (*session.Manager, error) {
+	if e.g.Sandbox == "" && e.g.EndpointURL == "" {
+		// AWS_ENDPOINT_URL set to blanks must not silently mean real AWS.
+		if err := awsconn.CheckEndpointEnv(); err != nil {
+			return nil, usagef("%v", err)
+		}
+	}
 	m := session.New(session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e), TimeScale: e.g.TimeScale})
 	if err := m.Use(ctx, e.g.Target()); err != nil {
 		m.Close()

@@ -117,6 +117,9 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("store: create folder %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, FileName)
+	if err := checkRegular(path); err != nil {
+		return nil, err
+	}
 
 	db, rec, err := openVerified(path, timeout, o.now)
 	if err != nil {
@@ -128,6 +131,49 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// NotRegularFileError means state.db exists but is not a regular file (a
+// FIFO, a socket, a device, a folder): opening it could hang, and it is
+// not the user's cache to move aside.
+type NotRegularFileError struct {
+	Path string
+	Type string      // "a named pipe (FIFO)", "a folder", ...
+	Mode os.FileMode // the file's type bits
+}
+
+func (e *NotRegularFileError) Error() string {
+	return fmt.Sprintf("store: %s is %s, not a file: remove it or set SELLERDESK_HOME to another folder", e.Path, e.Type)
+}
+
+// checkRegular refuses an existing path that is not a regular file
+// (symbolic links are followed).
+func checkRegular(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("store: %s: %w", path, err)
+	}
+	if fi.Mode().IsRegular() {
+		return nil
+	}
+	m := fi.Mode()
+	typ := "not a regular file"
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		typ = "a named pipe (FIFO)"
+	case m&os.ModeSocket != 0:
+		typ = "a socket"
+	case m&os.ModeCharDevice != 0:
+		typ = "a character device"
+	case m&os.ModeDevice != 0:
+		typ = "a device"
+	case m.IsDir():
+		typ = "a folder"
+	}
+	return &NotRegularFileError{Path: path, Type: typ, Mode: m.Type()}
 }
 
 // openVerified opens path and checks it, moving a damaged file aside and

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/smithy-go"
+
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
 )
 
 // The Commerce Analytics Service wire contract (botocore's
@@ -71,6 +73,9 @@ type CASClient struct {
 	HTTPClient  aws.HTTPClient
 	Signer      *v4.Signer
 	Now         func() time.Time
+	// Deadlines bound each call as awsconn bounds SDK operations (zero
+	// fields: the defaults).
+	Deadlines awsconn.Deadlines
 }
 
 // NewCASClient takes the endpoint (CASEndpoint), credentials and HTTP client
@@ -79,7 +84,7 @@ func NewCASClient(cfg aws.Config) *CASClient {
 	ep, custom := CASEndpoint(cfg)
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = awsconn.NewHTTPClient(awsconn.Deadlines{})
 	}
 	return &CASClient{Endpoint: ep, AWSEndpoint: !custom, Credentials: cfg.Credentials, HTTPClient: hc, Signer: v4.NewSigner(), Now: time.Now}
 }
@@ -170,6 +175,8 @@ func (c *CASClient) generate(ctx context.Context, in GenerateDataSetInput) (stri
 	if err != nil {
 		return "", fmt.Errorf("encoding the CAS GenerateDataSet request: %w", err)
 	}
+	ctx, cancel, guard := awsconn.GuardCall(ctx, c.Deadlines, c.Endpoint)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(c.Endpoint, "/")+"/", bytes.NewReader(body))
 	if err != nil {
 		return "", fmt.Errorf("building the CAS GenerateDataSet request for %s: %w", c.Endpoint, err)
@@ -194,16 +201,16 @@ func (c *CASClient) generate(ctx context.Context, in GenerateDataSetInput) (stri
 	}
 	hc := c.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = awsconn.NewHTTPClient(c.Deadlines)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("calling CAS GenerateDataSet at %s: %w", c.Endpoint, err)
+		return "", fmt.Errorf("calling CAS GenerateDataSet at %s: %w", c.Endpoint, guard.Err(ctx, err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return "", fmt.Errorf("reading the CAS GenerateDataSet answer from %s: %w", c.Endpoint, err)
+		return "", fmt.Errorf("reading the CAS GenerateDataSet answer from %s: %w", c.Endpoint, guard.Err(ctx, err))
 	}
 	if resp.StatusCode/100 != 2 {
 		return "", decodeCASError(resp, raw)

@@ -18,8 +18,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go"
+
+	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/testaws"
 )
 
 const (
@@ -288,9 +292,36 @@ func TestCASEndpoint(t *testing.T) {
 			}
 		})
 	}
-	// Without an HTTP client in the config, one with a timeout is used.
+	// Without an HTTP client in the config, awsconn's (with its
+	// deadlines) is used.
 	c := NewCASClient(aws.Config{})
-	if hc, ok := c.HTTPClient.(*http.Client); !ok || hc.Timeout == 0 {
+	if hc, ok := c.HTTPClient.(*awshttp.BuildableClient); !ok || hc.GetTransport().ResponseHeaderTimeout != awsconn.DefaultFirstByteTimeout || hc.GetDialer().Timeout != awsconn.DefaultConnectTimeout {
 		t.Errorf("default HTTP client %#v", c.HTTPClient)
+	}
+}
+
+func TestGenerateDataSetDeadlines(t *testing.T) {
+	never := testaws.ListenNeverAnswer(t)
+	creds := credentials.NewStaticCredentialsProvider(testAKID, testSecret, "")
+	tests := []struct {
+		name      string
+		deadlines awsconn.Deadlines
+		within    time.Duration
+	}{
+		{"whole call", awsconn.Deadlines{Call: 200 * time.Millisecond}, 200 * time.Millisecond},
+		{"first byte", awsconn.Deadlines{FirstByte: 100 * time.Millisecond, Call: time.Hour}, 100 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &CASClient{Endpoint: never, Credentials: creds, Deadlines: tc.deadlines}
+			_, err := c.GenerateDataSet(context.Background(), GenerateDataSetInput{})
+			var ue *awsconn.UnreachableError
+			if !errors.As(err, &ue) {
+				t.Fatalf("err %v, want *awsconn.UnreachableError", err)
+			}
+			if ue.Within != tc.within {
+				t.Errorf("Within %v, want %v", ue.Within, tc.within)
+			}
+		})
 	}
 }
