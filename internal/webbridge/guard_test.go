@@ -254,7 +254,7 @@ func TestIndexNeedsToken(t *testing.T) {
 			if cookie == nil || cookie.Value != b.Token() || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || cookie.Path != "/" {
 				t.Errorf("token cookie %+v, want HttpOnly SameSite=Strict Path=/", cookie)
 			}
-			if resp.Header.Get("Referrer-Policy") != "no-referrer" {
+			if resp.Header.Get("Referrer-Policy") != "same-origin" {
 				t.Errorf("Referrer-Policy %q: the token would leak in Referer", resp.Header.Get("Referrer-Policy"))
 			}
 		})

@@ -161,8 +161,9 @@ func (b *Bridge) serveIndex(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	// The token is in the URL: no Referer carries it off, no frame shows it.
-	h.Set("Referrer-Policy", "no-referrer")
+	// The token is in the URL: no Referer carries it to another origin, no
+	// frame shows it.
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "frame-ancestors 'none'")
 	_, _ = w.Write(page)
