@@ -228,7 +228,7 @@ func (b *Bridge) Server(ln net.Listener, t Timeouts) *http.Server {
 		IdleTimeout: t.Idle, MaxHeaderBytes: maxHeaderBytes}
 }
 
-// errTooLarge is how a call over maxCallBytes is told apart.
+// isTooLarge tells a call over maxCallBytes apart from a malformed one.
 func isTooLarge(err error) bool {
 	var mb *http.MaxBytesError
 	return errors.As(err, &mb)
