@@ -120,13 +120,22 @@ var resourceAttributes = map[string]bool{
 // short-form tags) or JSON, and checks its structure: known top-level
 // sections, a non-empty Resources section, and every resource having a Type.
 // It does not check references or property schemas.
+//
+// Parse stays within the decoding bounds (see CheckBounds): a template past
+// them gets a *LimitError.
 func Parse(body []byte) (*Template, error) {
+	if err := CheckSize(body); err != nil {
+		return nil, err
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("template is not valid YAML or JSON: %w", err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, errors.New("template is empty")
+	}
+	if err := CheckBounds(&doc); err != nil {
+		return nil, err
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -454,8 +463,14 @@ var shortForms = map[string]string{
 // Parse does, turning CloudFormation short-form tags into their long form.
 // It is exported for tests and for tools that handle template fragments.
 func DecodeYAML(body []byte) (any, error) {
+	if err := CheckSize(body); err != nil {
+		return nil, err
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(body, &doc); err != nil {
+		return nil, err
+	}
+	if err := CheckBounds(&doc); err != nil {
 		return nil, err
 	}
 	if len(doc.Content) == 0 {
