@@ -49,16 +49,38 @@ func decodeTemplate(text string) (*decodedTemplate, error) {
 	if strings.HasPrefix(trimmed, "{") {
 		format = "JSON"
 	}
-	if t, err := template.Parse([]byte(text)); err == nil {
+	t, err := template.Parse([]byte(text))
+	if err == nil {
 		return &decodedTemplate{body: t.Raw, format: format, order: map[string][]string{
 			"Parameters": t.ParameterNames(), "Resources": t.ResourceIDs(), "Outputs": t.OutputNames(),
 			"Conditions": t.ConditionNames(),
 		}}, nil
 	}
+	// Past the decoding bounds (an alias bomb, absurd nesting) there is
+	// nothing for the fallback decoders to try: they would expand it too.
+	var limit *template.LimitError
+	if errors.As(err, &limit) {
+		return nil, limitError(format, limit)
+	}
 	if format == "JSON" {
 		return decodeJSONTemplate(text)
 	}
 	return decodeYAMLTemplate(text)
+}
+
+// limitError words a template past the decoding bounds as CloudFormation
+// words a template its parser gives up on.
+func limitError(format string, e *template.LimitError) error {
+	var why string
+	switch e.Limit {
+	case template.LimitSize:
+		return fmt.Errorf("Template format error: the template is larger than %d bytes", e.Max)
+	case template.LimitDepth:
+		why = fmt.Sprintf("the template nests more than %d levels deep", e.Max)
+	default:
+		why = fmt.Sprintf("aliases expand the template by more than %d nodes", e.Max)
+	}
+	return fmt.Errorf("Template format error: %s not well-formed. (line %d, column %d): %s", format, e.Line, e.Column, why)
 }
 
 func decodeJSONTemplate(text string) (*decodedTemplate, error) {
@@ -167,6 +189,13 @@ func decodeYAMLTemplate(text string) (*decodedTemplate, error) {
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, errors.New("Template format error: unsupported structure.")
+	}
+	// yamlValue copies aliases as template.Parse does: the same bounds.
+	var limit *template.LimitError
+	if err := template.CheckBounds(&doc); errors.As(err, &limit) {
+		return nil, limitError("YAML", limit)
+	} else if err != nil {
+		return nil, err
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {

@@ -94,11 +94,19 @@ var (
 		"Rules": true, "Mappings": true, "Conditions": true, "Transform": true, "Resources": true, "Outputs": true, "Hooks": true}
 )
 
+// CloudFormation's quotas on a template: TemplateBody bytes (1 MB by
+// TemplateURL, which the sandbox does not fetch) and resources.
+const (
+	maxTemplateBodyBytes = 51200
+	maxTemplateResources = 500
+)
+
 // parseTemplate decodes and validates a template body the way CloudFormation
-// does before it accepts a stack operation.
+// does before it accepts a stack operation. The size is checked before
+// anything is decoded, and decoding is bounded (template.CheckBounds).
 func parseTemplate(text string) (*cfnTemplate, error) {
-	if len(text) > 51200 {
-		return nil, cfnValidation("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200")
+	if len(text) > maxTemplateBodyBytes {
+		return nil, cfnValidation("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to %d", maxTemplateBodyBytes)
 	}
 	dec, err := decodeTemplate(text)
 	if err != nil {
@@ -188,6 +196,9 @@ func parseTemplate(text string) (*cfnTemplate, error) {
 	}
 	if len(resources) == 0 {
 		return nil, cfnValidation("Template format error: At least one Resources member must be defined.")
+	}
+	if len(resources) > maxTemplateResources {
+		return nil, cfnValidation("Template format error: Number of resources, %d, is greater than maximum allowed, %d", len(resources), maxTemplateResources)
 	}
 	var badTypes []string
 	for _, id := range ordered("Resources", resources) {
