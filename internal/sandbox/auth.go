@@ -1,8 +1,11 @@
 package sandbox
 
 import (
+	"crypto/sha1"
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +40,33 @@ var (
 	presignMarkers = append(slices.Clone(presignParams), "X-Amz-Expires")
 )
 
+// presignV2Params are S3's older (SigV2) presigned URL parameters, which
+// boto3 and the AWS CLI v1 still produce by default (aws s3 presign).
+var presignV2Params = []string{"AWSAccessKeyId", "Signature", "Expires"}
+
+// parsePresignedV2 checks an S3 SigV2 presigned query: all three parameters,
+// the signature a base64 HMAC-SHA1, the expiry a Unix time. Only S3 takes
+// these, so the scope is S3's.
+func parsePresignedV2(q url.Values) (credentialScope, *authProblem) {
+	scope := credentialScope{AccessKey: q.Get("AWSAccessKeyId"), Region: "us-east-1", Service: "s3"}
+	bad := func(format string, args ...any) (credentialScope, *authProblem) {
+		return scope, &authProblem{errMalformedPresign,
+			"Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters. " + fmt.Sprintf(format, args...)}
+	}
+	for _, k := range presignV2Params {
+		if q.Get(k) == "" {
+			return bad("The presigned URL lacks %s.", k)
+		}
+	}
+	if sig, err := base64.StdEncoding.DecodeString(q.Get("Signature")); err != nil || len(sig) != sha1.Size {
+		return bad("Signature must be a base64-encoded HMAC-SHA1.")
+	}
+	if _, err := strconv.ParseInt(q.Get("Expires"), 10, 64); err != nil {
+		return bad("Expires must be a Unix time, got %q.", q.Get("Expires"))
+	}
+	return scope, nil
+}
+
 // s3PresignMessage is S3's own wording for an incomplete presigned URL.
 const s3PresignMessage = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
 
@@ -52,6 +82,9 @@ func parseAuth(r *http.Request) (credentialScope, *authProblem) {
 	if slices.ContainsFunc(presignMarkers, q.Has) {
 		return parsePresigned(q)
 	}
+	if slices.ContainsFunc(presignV2Params, q.Has) {
+		return parsePresignedV2(q)
+	}
 	return credentialScope{}, &authProblem{errMissingAuth,
 		"Request is missing Authentication Token: the SellerDesk sandbox requires a SigV4 Authorization header (any access key and secret will do)"}
 }
@@ -59,7 +92,7 @@ func parseAuth(r *http.Request) (credentialScope, *authProblem) {
 // parsePresigned checks that a presigned query is complete: a lone
 // X-Amz-Credential (or a credential with an empty signature) is no
 // signature at all, and must not be taken for one.
-func parsePresigned(q map[string][]string) (credentialScope, *authProblem) {
+func parsePresigned(q url.Values) (credentialScope, *authProblem) {
 	get := func(k string) string {
 		if v := q[k]; len(v) > 0 {
 			return v[0]

@@ -196,20 +196,49 @@ func TestS3PresignedURLs(t *testing.T) {
 		t.Errorf("presigned GET without X-Amz-Expires: %d %s", code, body)
 	}
 
+	// S3's older presigned form, which boto3 and the AWS CLI v1 make by default.
+	v2 := "/presign-bucket/a/b.txt?AWSAccessKeyId=AKID&Signature=" + url.QueryEscape("mlj6kyS+6c6nQeHL3SmkDzVSUGk=") + "&Expires=1796292891"
+	if code, body := get(c.srv.URL() + v2); code != 200 || body != "presigned body" {
+		t.Errorf("SigV2 presigned GET: %d %s", code, body)
+	}
+	for name, q := range map[string]string{
+		"without Expires":        strings.Replace(v2, "&Expires=1796292891", "", 1),
+		"with a short Signature": strings.Replace(v2, "mlj6kyS", "", 1),
+	} {
+		if code, body := get(c.srv.URL() + q); code != 400 || !strings.Contains(body, "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters") {
+			t.Errorf("SigV2 presigned GET %s: %d %s", name, code, body)
+		}
+	}
+
 	t.Run("boto3", func(t *testing.T) {
 		requireTool(t, "boto3", "python3", "-c", "import boto3")
+		// Once with boto3's default presigning (SigV2 query), once with SigV4.
 		script := `
 import sys, boto3, urllib.request
 from botocore.config import Config
-s3 = boto3.client("s3", endpoint_url=sys.argv[1], config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
-url = s3.generate_presigned_url("get_object", Params={"Bucket": "presign-bucket", "Key": "a/b.txt"}, ExpiresIn=300)
-print(urllib.request.urlopen(url).read().decode())
+for cfg in (Config(s3={"addressing_style": "path"}), Config(s3={"addressing_style": "path"}, signature_version="s3v4")):
+    s3 = boto3.client("s3", endpoint_url=sys.argv[1], config=cfg)
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": "presign-bucket", "Key": "a/b.txt"}, ExpiresIn=300)
+    print(urllib.request.urlopen(url).read().decode())
 `
 		cmd := exec.CommandContext(t.Context(), "python3", "-c", script, c.srv.URL())
 		cmd.Env = isolatedAWSEnv(t, "", staticKeys...)
 		out, err := cmd.CombinedOutput()
-		if err != nil || strings.TrimSpace(string(out)) != "presigned body" {
-			t.Errorf("boto3 presigned GET: %v\n%s", err, out)
+		if err != nil || strings.TrimSpace(string(out)) != "presigned body\npresigned body" {
+			t.Errorf("boto3 presigned GETs: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("aws cli v1 s3 presign", func(t *testing.T) {
+		requireTool(t, "the AWS CLI", "aws", "--version")
+		cmd := exec.CommandContext(t.Context(), "aws", "--endpoint-url", c.srv.URL(), "s3", "presign", "s3://presign-bucket/a/b.txt")
+		cmd.Env = isolatedAWSEnv(t, "", staticKeys...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("aws s3 presign: %v", err)
+		}
+		if code, body := get(strings.TrimSpace(string(out))); code != 200 || body != "presigned body" {
+			t.Errorf("GET of %s: %d %s", out, code, body)
 		}
 	})
 }
