@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startProcess, makeHome, launchBrowser } from './harness.mjs'
+import { startProcess, makeHome, launchBrowser, webUI, apiCall } from './harness.mjs'
 
 let browser
 const servers = []
@@ -28,7 +28,7 @@ after(async () => {
 async function openCatalog(scenario, timeScale = '20') {
   const home = makeHome()
   const env = { ...home.env, SELLERDESK_SAVE_DIR: home.dir }
-  const web = startProcess(['serve-web', '--sandbox', scenario, '--time-scale', timeScale, '--addr', '127.0.0.1:0'], env, /web UI: (http:\/\/[\d.:]+\/)/)
+  const web = startProcess(['serve-web', '--sandbox', scenario, '--time-scale', timeScale, '--addr', '127.0.0.1:0'], env, webUI)
   servers.push({ home, web })
   const [, url] = await web.matched
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
@@ -43,9 +43,7 @@ async function openCatalog(scenario, timeScale = '20') {
 
 // The sandbox endpoint the window uses, asked of the real backend.
 async function endpointOf(url) {
-  const r = await fetch(new URL('/api/call', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'app.Session.State', args: [] }) })
-  const j = await r.json()
-  return j.result.target.endpoint
+  return (await apiCall(url, 'app.Session.State')).target.endpoint
 }
 
 const hasAwsCli = spawnSync('aws', ['--version']).status === 0

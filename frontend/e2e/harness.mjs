@@ -34,6 +34,24 @@ export function startProcess(args, env, ready) {
   return { child, matched, output: () => out }
 }
 
+// What `serve-web` prints: its URL, used as is. It carries the run's token
+// (?token=...); without it the bridge serves neither the page nor the API.
+export const webUI = /web UI: (http:\/\/\S+)\r?\n/
+
+// Calls a bound method as the page does: the token from the printed URL in
+// the X-SellerDesk-Token header, the call as application/json.
+export async function apiCall(url, name, args = []) {
+  const u = new URL(url)
+  const r = await fetch(new URL('/api/call', u), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-sellerdesk-token': u.searchParams.get('token') ?? '' },
+    body: JSON.stringify({ name, args }),
+  })
+  const j = await r.json()
+  if (!r.ok) throw new Error(`${name}: ${r.status} ${j.code ?? ''} ${j.error}`)
+  return j.result
+}
+
 // A private SellerDesk folder and AWS files; `profiles` is the config text.
 export function makeHome(config = '', credentials = '') {
   const dir = mkdtempSync(join(tmpdir(), 'sellerdesk-e2e-'))

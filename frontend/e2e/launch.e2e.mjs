@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { root, startProcess, makeHome, launchBrowser } from './harness.mjs'
+import { root, startProcess, makeHome, launchBrowser, webUI } from './harness.mjs'
 
 let browser
 const servers = []
@@ -22,7 +22,7 @@ after(async () => {
 
 async function openOn(scenario) {
   const home = makeHome()
-  const web = startProcess(['serve-web', '--sandbox', scenario, '--time-scale', '300', '--addr', '127.0.0.1:0'], home.env, /web UI: (http:\/\/[\d.:]+\/)/)
+  const web = startProcess(['serve-web', '--sandbox', scenario, '--time-scale', '300', '--addr', '127.0.0.1:0'], home.env, webUI)
   servers.push({ home, web })
   const [, url] = await web.matched
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { root, startProcess, makeHome, launchBrowser } from './harness.mjs'
+import { root, startProcess, makeHome, launchBrowser, webUI } from './harness.mjs'
 
 let sandbox, web, browser, home
 
@@ -17,7 +17,7 @@ before(async () => {
   const { writeFileSync } = await import('node:fs')
   writeFileSync(home.env.AWS_CONFIG_FILE, `[profile demo-seller]\nregion = us-east-1\nendpoint_url = ${endpoint}\n`)
   writeFileSync(home.env.AWS_SHARED_CREDENTIALS_FILE, `[demo-seller]\naws_access_key_id = AKIAEXAMPLEDEMO\naws_secret_access_key = not-a-real-secret\n`)
-  web = startProcess(['serve-web', '--sandbox', 'fresh', '--addr', '127.0.0.1:0'], home.env, /web UI: (http:\/\/[\d.:]+\/)/)
+  web = startProcess(['serve-web', '--sandbox', 'fresh', '--addr', '127.0.0.1:0'], home.env, webUI)
   await web.matched
   browser = await launchBrowser()
 })

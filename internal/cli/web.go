@@ -14,7 +14,9 @@ import (
 )
 
 // runServeWeb serves the real frontend and the real bound services to a
-// browser on loopback: the browser end-to-end tests drive this.
+// browser on loopback: the browser end-to-end tests drive this. The URL it
+// prints carries a per-run token; without it nothing but static assets is
+// served.
 func runServeWeb(ctx context.Context, e *env, args []string) error {
 	fset := newFlagSet("serve-web", &e.g)
 	addr := fset.String("addr", "127.0.0.1:0", "loopback address")
@@ -44,8 +46,10 @@ func runServeWeb(ctx context.Context, e *env, args []string) error {
 		asked.Kind, asked.Name = "sandbox", "fresh"
 	}
 	svc.Start(ctx, &asked)
-	fmt.Fprintf(e.Stdout, "SellerDesk web UI: http://%s/\n", ln.Addr())
-	srv := &http.Server{Handler: bridge, ReadHeaderTimeout: 10 * time.Second}
+	// The server answers only Host = this address, and the page and API
+	// only with the token the printed URL carries.
+	srv := bridge.Server(ln, webbridge.Timeouts{})
+	fmt.Fprintf(e.Stdout, "SellerDesk web UI: %s\n", bridge.URL())
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -56,13 +56,31 @@ func decodeTemplate(text string) (*decodedTemplate, error) {
 			"Conditions": t.ConditionNames(),
 		}}, nil
 	}
-	if le := (*template.LimitError)(nil); errors.As(err, &le) {
-		return nil, templateLimitError(le) // never retried by the lenient decoder below
+	// Past the decoding bounds (an alias bomb, absurd nesting) there is
+	// nothing for the fallback decoders to try: they would expand it too.
+	var limit *template.LimitError
+	if errors.As(err, &limit) {
+		return nil, limitError(format, limit)
 	}
 	if format == "JSON" {
 		return decodeJSONTemplate(text)
 	}
 	return decodeYAMLTemplate(text)
+}
+
+// limitError words a template past the decoding bounds as CloudFormation
+// words a template its parser gives up on.
+func limitError(format string, e *template.LimitError) error {
+	var why string
+	switch e.Limit {
+	case template.LimitSize:
+		return fmt.Errorf("Template format error: the template is larger than %d bytes", e.Max)
+	case template.LimitDepth:
+		why = fmt.Sprintf("the template nests more than %d levels deep", e.Max)
+	default:
+		why = fmt.Sprintf("aliases expand the template by more than %d nodes", e.Max)
+	}
+	return fmt.Errorf("Template format error: %s not well-formed. (line %d, column %d): %s", format, e.Line, e.Column, why)
 }
 
 func decodeJSONTemplate(text string) (*decodedTemplate, error) {
@@ -172,11 +190,18 @@ func decodeYAMLTemplate(text string) (*decodedTemplate, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, errors.New("Template format error: unsupported structure.")
 	}
+	// yamlValue copies aliases as template.Parse does: the same bounds.
+	var limit *template.LimitError
+	if err := template.CheckBounds(&doc); errors.As(err, &limit) {
+		return nil, limitError("YAML", limit)
+	} else if err != nil {
+		return nil, err
+	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, errors.New("Template format error: unsupported structure.")
 	}
-	v, err := new(yamlDecoder).value(root, 0)
+	v, err := yamlValue(root, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -194,18 +219,6 @@ func decodeYAMLTemplate(text string) (*decodedTemplate, error) {
 	return &decodedTemplate{body: v.(map[string]any), format: "YAML", order: order}, nil
 }
 
-// yamlDecoder counts the values it reaches, through aliases too, within the
-// same limits as the app's parser.
-type yamlDecoder struct{ values int }
-
-// templateLimitError words a template beyond a limit as CloudFormation does.
-func templateLimitError(e *template.LimitError) error {
-	if e.What == "resources" {
-		return fmt.Errorf("Template format error: Number of resources, %d, is greater than maximum allowed, %d", e.Got, e.Max)
-	}
-	return fmt.Errorf("Template format error: %s", e.Error())
-}
-
 // yamlShortTags maps CloudFormation's short-form tags to the long form.
 var yamlShortTags = map[string]string{
 	"!Ref": "Ref", "!Condition": "Condition",
@@ -218,15 +231,12 @@ var yamlShortTags = map[string]string{
 
 // yamlValue converts a YAML node into plain values, rewriting short-form tags
 // into their {"Fn::X": …} long form.
-func (d *yamlDecoder) value(n *yaml.Node, depth int) (any, error) {
-	if depth > template.MaxDepth {
-		return nil, templateLimitError(&template.LimitError{What: "depth", Got: depth, Max: template.MaxDepth, Line: n.Line})
-	}
-	if d.values++; d.values > template.MaxValues {
-		return nil, templateLimitError(&template.LimitError{What: "values", Got: d.values, Max: template.MaxValues, Line: n.Line})
+func yamlValue(n *yaml.Node, depth int) (any, error) {
+	if depth > 200 {
+		return nil, errors.New("Template format error: YAML nesting too deep")
 	}
 	if n.Kind == yaml.AliasNode {
-		return d.value(n.Alias, depth+1)
+		return yamlValue(n.Alias, depth+1)
 	}
 	if fn, ok := yamlShortTags[n.Tag]; ok {
 		plain := *n
@@ -234,7 +244,7 @@ func (d *yamlDecoder) value(n *yaml.Node, depth int) (any, error) {
 		if n.Kind == yaml.ScalarNode {
 			plain.Tag = "!!str"
 		}
-		arg, err := d.value(&plain, depth+1)
+		arg, err := yamlValue(&plain, depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -254,15 +264,15 @@ func (d *yamlDecoder) value(n *yaml.Node, depth int) (any, error) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return d.value(n.Content[0], depth+1)
+		return yamlValue(n.Content[0], depth+1)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, err := d.value(n.Content[i], depth+1)
+			k, err := yamlValue(n.Content[i], depth+1)
 			if err != nil {
 				return nil, err
 			}
-			v, err := d.value(n.Content[i+1], depth+1)
+			v, err := yamlValue(n.Content[i+1], depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -272,7 +282,7 @@ func (d *yamlDecoder) value(n *yaml.Node, depth int) (any, error) {
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := d.value(c, depth+1)
+			v, err := yamlValue(c, depth+1)
 			if err != nil {
 				return nil, err
 			}

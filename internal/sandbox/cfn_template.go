@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 )
 
 // cfnTemplate is a decoded and structurally validated template.
@@ -96,11 +94,19 @@ var (
 		"Rules": true, "Mappings": true, "Conditions": true, "Transform": true, "Resources": true, "Outputs": true, "Hooks": true}
 )
 
+// CloudFormation's quotas on a template: TemplateBody bytes (1 MB by
+// TemplateURL, which the sandbox does not fetch) and resources.
+const (
+	maxTemplateBodyBytes = 51200
+	maxTemplateResources = 500
+)
+
 // parseTemplate decodes and validates a template body the way CloudFormation
-// does before it accepts a stack operation.
+// does before it accepts a stack operation. The size is checked before
+// anything is decoded, and decoding is bounded (template.CheckBounds).
 func parseTemplate(text string) (*cfnTemplate, error) {
-	if len(text) > template.MaxBodyBytes {
-		return nil, cfnValidation("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to %d", template.MaxBodyBytes)
+	if len(text) > maxTemplateBodyBytes {
+		return nil, cfnValidation("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to %d", maxTemplateBodyBytes)
 	}
 	dec, err := decodeTemplate(text)
 	if err != nil {
@@ -191,8 +197,8 @@ func parseTemplate(text string) (*cfnTemplate, error) {
 	if len(resources) == 0 {
 		return nil, cfnValidation("Template format error: At least one Resources member must be defined.")
 	}
-	if len(resources) > template.MaxResources {
-		return nil, cfnValidation("%s", templateLimitError(&template.LimitError{What: "resources", Got: len(resources), Max: template.MaxResources}).Error())
+	if len(resources) > maxTemplateResources {
+		return nil, cfnValidation("Template format error: Number of resources, %d, is greater than maximum allowed, %d", len(resources), maxTemplateResources)
 	}
 	var badTypes []string
 	for _, id := range ordered("Resources", resources) {

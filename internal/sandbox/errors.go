@@ -35,6 +35,8 @@ type commonError int
 const (
 	errMissingAuth      commonError = iota // no SigV4 Authorization header
 	errMalformedAuth                       // an Authorization header we cannot parse
+	errMalformedPresign                    // a presigned query that is incomplete or malformed
+	errBrowserOrigin                       // a request a web page made (Origin, Sec-Fetch-*)
 	errUnknownService                      // credential scope names a service we lack
 	errUnknownOperation                    // action / target / route not registered
 	errInternal                            // handler failed or panicked

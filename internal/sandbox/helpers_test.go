@@ -66,7 +66,16 @@ func sdkConfig(t *testing.T, srv *Server, akid, secret, token string) aws.Config
 // fakeAuth is a syntactically valid SigV4 Authorization header for service.
 func fakeAuth(service string) string {
 	return "AWS4-HMAC-SHA256 Credential=AKIDSANDBOXTEST/20250101/us-east-1/" + service +
-		"/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0123456789abcdef"
+		"/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=" + fakeSignature
+}
+
+// fakeSignature has the shape of a SigV4 signature (64 hex digits).
+const fakeSignature = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+// presignedQuery is a complete SigV4 presigned query for service.
+func presignedQuery(service string) string {
+	return "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20250101%2Fus-east-1%2F" + service +
+		"%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature=" + fakeSignature
 }
 
 type rawResponse struct {

@@ -61,8 +61,10 @@ func (jsonProtocol) common(kind commonError, msg string) *APIError {
 	switch kind {
 	case errMissingAuth:
 		return &APIError{http.StatusForbidden, "MissingAuthenticationTokenException", msg}
-	case errMalformedAuth:
+	case errMalformedAuth, errMalformedPresign:
 		return &APIError{http.StatusForbidden, "IncompleteSignatureException", msg}
+	case errBrowserOrigin:
+		return &APIError{http.StatusForbidden, "AccessDeniedException", msg}
 	case errUnknownService:
 		return &APIError{http.StatusNotImplemented, "NotImplemented", msg}
 	case errUnknownOperation:

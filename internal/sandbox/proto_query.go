@@ -33,8 +33,10 @@ func (queryProtocol) common(kind commonError, msg string) *APIError {
 	switch kind {
 	case errMissingAuth:
 		return &APIError{http.StatusForbidden, "MissingAuthenticationToken", msg}
-	case errMalformedAuth:
+	case errMalformedAuth, errMalformedPresign:
 		return &APIError{http.StatusForbidden, "IncompleteSignature", msg}
+	case errBrowserOrigin:
+		return &APIError{http.StatusForbidden, "AccessDenied", msg}
 	case errUnknownService:
 		return &APIError{http.StatusNotImplemented, "NotImplemented", msg}
 	case errUnknownOperation:

@@ -147,8 +147,10 @@ func (restJSONProtocol) common(kind commonError, msg string) *APIError {
 	switch kind {
 	case errMissingAuth:
 		return &APIError{http.StatusForbidden, "MissingAuthenticationTokenException", msg}
-	case errMalformedAuth:
+	case errMalformedAuth, errMalformedPresign:
 		return &APIError{http.StatusForbidden, "IncompleteSignatureException", msg}
+	case errBrowserOrigin:
+		return &APIError{http.StatusForbidden, "AccessDeniedException", msg}
 	case errUnknownService:
 		return &APIError{http.StatusNotImplemented, "NotImplemented", msg}
 	case errUnknownOperation:
@@ -184,6 +186,10 @@ func (restXMLProtocol) common(kind commonError, msg string) *APIError {
 		return &APIError{http.StatusForbidden, "AccessDenied", msg}
 	case errMalformedAuth:
 		return &APIError{http.StatusBadRequest, "AuthorizationHeaderMalformed", msg}
+	case errMalformedPresign:
+		return &APIError{http.StatusBadRequest, "AuthorizationQueryParametersError", msg}
+	case errBrowserOrigin:
+		return &APIError{http.StatusForbidden, "AccessDenied", msg}
 	case errUnknownService, errUnknownOperation:
 		return &APIError{http.StatusNotImplemented, "NotImplemented", msg}
 	default:

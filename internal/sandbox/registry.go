@@ -75,20 +75,35 @@ func (c *call) caller() (id Identity, expired bool) {
 	return c.acct.identityFor(c.scope.AccessKey, c.now())
 }
 
-// maxBodyBytes bounds the request bodies the codecs read into memory.
-const maxBodyBytes = 16 << 20
+// Request bodies are read into memory, so they are bounded: S3 objects up to
+// maxObjectBytes, and 2 MiB for everything else, well above what AWS takes
+// (CloudFormation's TemplateBody is 51,200 bytes, SQS and SNS messages 256 KiB).
+const (
+	maxObjectBytes = 16 << 20
+	maxBodyBytes   = 2 << 20
+)
 
-// readBody reads the whole request body (bounded by maxBodyBytes).
+// bodyLimit is the largest request body the sandbox reads for service.
+func bodyLimit(service string) int64 {
+	if service == "s3" {
+		return maxObjectBytes
+	}
+	return maxBodyBytes
+}
+
+// readBody reads the whole request body (bounded by bodyLimit, through the
+// http.MaxBytesReader ServeHTTP puts on it).
 func (c *call) readBody() ([]byte, error) {
 	if c.req.Body == nil {
 		return nil, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(c.req.Body, maxBodyBytes+1))
-	if err != nil {
+	b, err := io.ReadAll(c.req.Body)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, apiError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "request body exceeds %d bytes", tooLarge.Limit)
+	case err != nil:
 		return nil, apiError(http.StatusBadRequest, "IncompleteBody", "cannot read request body: %v", err)
-	}
-	if len(b) > maxBodyBytes {
-		return nil, apiError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "request body exceeds %d bytes", maxBodyBytes)
 	}
 	return b, nil
 }

@@ -126,6 +126,7 @@ func hasSubresource(q url.Values) bool {
 	for k := range q {
 		switch {
 		case strings.HasPrefix(strings.ToLower(k), "x-amz-"), strings.HasPrefix(k, "response-"):
+		case k == "AWSAccessKeyId", k == "Signature", k == "Expires": // a SigV2 presigned URL
 		case k == "list-type", k == "prefix", k == "delimiter", k == "max-keys", k == "marker", k == "continuation-token",
 			k == "start-after", k == "encoding-type", k == "fetch-owner", k == "versionId", k == "partNumber", k == "x-id":
 		default:

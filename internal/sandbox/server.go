@@ -29,7 +29,47 @@ type Options struct {
 	// request ID) plus lifecycle messages; it may be called from several
 	// goroutines at once. Credentials are never logged.
 	Logf func(format string, args ...any)
+	// AllowedOrigins are the browser origins (e.g. "wails://wails") whose
+	// pages may call the sandbox. Default none: no page of SellerDesk's
+	// calls it (the Go services do), and a request carrying any other
+	// Origin, or a browser's Sec-Fetch-* headers, is refused unrun.
+	AllowedOrigins []string
+	// Timeouts bound how long a client may take; zero fields get
+	// DefaultTimeouts' values.
+	Timeouts Timeouts
 }
+
+// Timeouts are the HTTP server's limits on slow clients.
+type Timeouts struct {
+	// ReadHeader bounds reading the request line and headers.
+	ReadHeader time.Duration
+	// Read bounds reading the whole request, body included, so a client
+	// trickling a body cannot hold a connection (and a goroutine) forever.
+	Read time.Duration
+	// Write bounds the time from the end of the headers to the end of the
+	// response. The longest a handler waits is an SQS long poll (sqsMaxWait).
+	Write time.Duration
+	// Idle bounds how long a keep-alive connection waits for the next request.
+	Idle time.Duration
+}
+
+// DefaultTimeouts are generous for loopback clients and the SDKs' retries.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Write: 60 * time.Second, Idle: 120 * time.Second}
+
+func (t Timeouts) withDefaults() Timeouts {
+	pick := func(v, d time.Duration) time.Duration {
+		if v > 0 {
+			return v
+		}
+		return d
+	}
+	return Timeouts{pick(t.ReadHeader, DefaultTimeouts.ReadHeader), pick(t.Read, DefaultTimeouts.Read),
+		pick(t.Write, DefaultTimeouts.Write), pick(t.Idle, DefaultTimeouts.Idle)}
+}
+
+// maxHeaderBytes bounds the request headers (S3 allows 8 KB of them; the SDKs
+// send well under that).
+const maxHeaderBytes = 64 << 10
 
 // Server is a running sandbox.
 type Server struct {
@@ -77,7 +117,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	s.acct = acct
-	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
+	t := o.Timeouts.withDefaults()
+	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write,
+		IdleTimeout: t.Idle, MaxHeaderBytes: maxHeaderBytes}
 	go func() {
 		if err := s.hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logf("sandbox: server stopped: %v", err)
@@ -172,8 +214,8 @@ func (s *Server) logf(format string, args ...any) {
 	}
 }
 
-// ServeHTTP authenticates (loosely), routes by the credential scope's service,
-// and logs one line per request.
+// ServeHTTP refuses browsers, authenticates (loosely), routes by the
+// credential scope's service, and logs one line per request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
 	c := &call{srv: s, req: r, acct: s.Account(), start: time.Now()}
@@ -181,6 +223,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	scope, authErr := parseAuth(r)
 	c.scope = scope
 	c.service = scope.Service
+	// A page's request is refused whatever its signature says (the sandbox
+	// cannot verify one), and before unsigned routes are considered.
+	if p := browserProblem(r, s.opts.AllowedOrigins); p != nil {
+		authErr = p
+	}
+	// Past the limit the body reads fail and the connection is closed
+	// (w, not rec: only the server's own writer can close it).
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(c.service))
+	}
 	if authErr != nil && authErr.kind == errMissingAuth {
 		for _, u := range unsignedRoutes {
 			if u.match(r) {

@@ -27,7 +27,11 @@ func TestCallErrorsAreRedacted(t *testing.T) {
 			b.Bind(&leaker{text: tc.Text})
 			srv := httptest.NewServer(b)
 			defer srv.Close()
-			resp, err := http.Post(srv.URL+"/api/call", "application/json", strings.NewReader(`{"name":"webbridge.leaker.Fail","args":[]}`))
+			b.SetAddr(srv.Listener.Addr().String())
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/call", strings.NewReader(`{"name":"webbridge.leaker.Fail","args":[]}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(TokenHeader, b.Token())
+			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

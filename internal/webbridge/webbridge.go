@@ -1,6 +1,7 @@
 // Package webbridge serves the real frontend and the real bound services over
 // plain HTTP, so a browser can drive SellerDesk without a native window. The
-// browser end-to-end tests use it; it binds to loopback only.
+// browser end-to-end tests use it; it binds to loopback only, and answers only
+// the page it served (see guard.go: Host, Origin, a per-run token, JSON calls).
 //
 // It mirrors the two things the Wails runtime gives the page: window.go.<pkg>.
 // <Struct>.<Method>(...) calls (here POST /api/call) and runtime events (here
@@ -11,6 +12,7 @@ package webbridge
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -21,6 +23,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
@@ -30,8 +33,10 @@ type Bridge struct {
 	assets  fs.FS
 	methods map[string]reflect.Value
 	log     *slog.Logger
+	token   string // per-run secret, in URL; see guard.go
 
 	mu   sync.Mutex
+	addr string // the bound host:port, the only Host answered
 	subs map[chan []byte]struct{}
 	// OpenedURLs records links the app asked to open (a browser test cannot
 	// follow them into a real browser window).
@@ -47,7 +52,7 @@ func New(assets fs.FS, log *slog.Logger) *Bridge {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Bridge{assets: assets, methods: map[string]reflect.Value{}, log: log, subs: map[chan []byte]struct{}{}}
+	return &Bridge{assets: assets, methods: map[string]reflect.Value{}, log: log, subs: map[chan []byte]struct{}{}, token: newToken()}
 }
 
 // Bind registers the exported methods of each pointer-to-struct.
@@ -100,21 +105,47 @@ func (b *Bridge) SaveFile(_, defaultName string) (string, error) {
 	return filepath.Join(dir, filepath.Base(defaultName)), nil
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. Every request must name the bound
+// address and come from no other origin; the API and index.html need the
+// token too. Other static assets (the built JS and CSS) hold no data.
 func (b *Bridge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if ref := b.checkSite(r); ref != nil {
+		b.refused(w, r, ref)
+		return
+	}
+	var ref *Refusal
 	switch {
 	case r.URL.Path == "/api/call" && r.Method == http.MethodPost:
-		b.serveCall(w, r)
+		if ref = b.checkAPI(r, true, false); ref == nil {
+			if ref = checkJSON(r); ref == nil {
+				b.serveCall(w, r)
+			}
+		}
+	case r.URL.Path == "/api/call":
+		w.Header().Set("Allow", http.MethodPost)
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "calls are POSTs"})
 	case r.URL.Path == "/api/events":
-		b.serveEvents(w, r)
+		if ref = b.checkAPI(r, false, true); ref == nil {
+			b.serveEvents(w, r)
+		}
 	case r.URL.Path == "/api/shim.js":
 		w.Header().Set("Content-Type", "text/javascript")
 		_, _ = w.Write([]byte(shimJS))
 	case r.URL.Path == "/" || r.URL.Path == "/index.html":
-		b.serveIndex(w)
+		if ref = b.checkToken(r, false, true); ref == nil {
+			b.serveIndex(w)
+		}
 	default:
 		http.FileServerFS(b.assets).ServeHTTP(w, r)
 	}
+	if ref != nil {
+		b.refused(w, r, ref)
+	}
+}
+
+func (b *Bridge) refused(w http.ResponseWriter, r *http.Request, ref *Refusal) {
+	b.log.Warn("web bridge refused a request", "method", r.Method, "path", r.URL.Path, "kind", ref.Kind.String(), "reason", ref.Msg)
+	writeRefusal(w, ref)
 }
 
 func (b *Bridge) serveIndex(w http.ResponseWriter) {
@@ -123,11 +154,20 @@ func (b *Bridge) serveIndex(w http.ResponseWriter) {
 		http.Error(w, "the frontend is not built: run `make frontend` (or `make run`)", http.StatusServiceUnavailable)
 		return
 	}
-	page = bytes.Replace(page, []byte("<head>"), []byte(`<head><script src="/api/shim.js"></script>`), 1)
+	// The shim reads the token from its own tag: the page it was served in.
+	page = bytes.Replace(page, []byte("<head>"), []byte(`<head><script src="/api/shim.js" data-token="`+b.token+`"></script>`), 1)
 	if b.Page != nil {
 		page = b.Page(page)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	b.setTokenCookie(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	// The token is in the URL: no Referer carries it to another origin, no
+	// frame shows it.
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "frame-ancestors 'none'")
 	_, _ = w.Write(page)
 }
 
@@ -138,7 +178,11 @@ type callRequest struct {
 
 func (b *Bridge) serveCall(w http.ResponseWriter, r *http.Request) {
 	var req callRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxCallBytes)).Decode(&req); err != nil {
+		if isTooLarge(err) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("bad call: larger than %d bytes", maxCallBytes)})
+			return
+		}
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad call: " + err.Error()})
 		return
 	}
@@ -182,6 +226,16 @@ func (b *Bridge) serveEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
+	}
+	// The stream outlives the server's read and write timeouts by design:
+	// lift both for this request (a closed page still ends it, via the
+	// request's context).
+	rc := http.NewResponseController(w)
+	if err := rc.SetWriteDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		b.log.Warn("event stream keeps the write deadline", "err", err)
+	}
+	if err := rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		b.log.Warn("event stream keeps the read deadline", "err", err)
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
@@ -228,8 +282,9 @@ func CheckLoopback(addr string) error {
 
 // shimJS stands in for the Wails runtime in a browser page.
 const shimJS = `(function () {
+  var token = document.currentScript.dataset.token;
   var call = function (name, args) {
-    return fetch('/api/call', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({name: name, args: args})})
+    return fetch('/api/call', {method: 'POST', headers: {'Content-Type': 'application/json', '` + TokenHeader + `': token}, body: JSON.stringify({name: name, args: args})})
       .then(function (r) { return r.json().then(function (j) { if (!r.ok) { throw j.error; } return j.result; }); });
   };
   var level = function (path) {
@@ -240,7 +295,7 @@ const shimJS = `(function () {
   };
   window.go = level([]);
   var listeners = {};
-  var source = new EventSource('/api/events');
+  var source = new EventSource('/api/events?` + tokenParam + `=' + encodeURIComponent(token));
   source.onmessage = function (m) {
     var ev = JSON.parse(m.data);
     (listeners[ev.name] || []).slice().forEach(function (l) {

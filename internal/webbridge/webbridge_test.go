@@ -8,43 +8,59 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
 )
 
-type Greeter struct{ calls int }
+// Greeter is the bound service; calls counts the methods that ran, so a
+// refused request can be shown not to have reached it.
+type Greeter struct{ calls atomic.Int32 }
 
 type Greeting struct {
 	Text string `json:"text"`
 }
 
 func (g *Greeter) Hello(name string, n int) (Greeting, error) {
-	g.calls++
+	g.calls.Add(1)
 	return Greeting{Text: strings.Repeat("hi "+name+" ", n)}, nil
 }
 
-func (g *Greeter) Fail() error { return errors.New("it broke") }
+func (g *Greeter) Fail() error { g.calls.Add(1); return errors.New("it broke") }
 
-func (g *Greeter) NoResult() {}
+func (g *Greeter) NoResult() { g.calls.Add(1) }
+
+var testAssets = fstest.MapFS{"index.html": {Data: []byte("<html><head><title>x</title></head><body></body></html>")}, "assets/a.js": {Data: []byte("1")}}
 
 func newTestBridge(t *testing.T) (*Bridge, *httptest.Server) {
-	t.Helper()
-	assets := fstest.MapFS{"index.html": {Data: []byte("<html><head><title>x</title></head><body></body></html>")}, "assets/a.js": {Data: []byte("1")}}
-	b := New(assets, nil)
-	b.Bind(&Greeter{})
-	srv := httptest.NewServer(b)
-	t.Cleanup(srv.Close)
+	b, srv, _ := newTestBridgeGreeter(t)
 	return b, srv
 }
 
-func call(t *testing.T, url, name string, args ...any) (int, map[string]any) {
+func newTestBridgeGreeter(t *testing.T) (*Bridge, *httptest.Server, *Greeter) {
+	t.Helper()
+	b := New(testAssets, nil)
+	g := &Greeter{}
+	b.Bind(g)
+	srv := httptest.NewServer(b)
+	b.SetAddr(srv.Listener.Addr().String())
+	t.Cleanup(srv.Close)
+	return b, srv, g
+}
+
+// call is the page's own call: its origin, its token.
+func call(t *testing.T, b *Bridge, url, name string, args ...any) (int, map[string]any) {
 	t.Helper()
 	if args == nil {
 		args = []any{}
 	}
 	body, _ := json.Marshal(map[string]any{"name": name, "args": args})
-	resp, err := http.Post(url+"/api/call", "application/json", strings.NewReader(string(body)))
+	req, _ := http.NewRequest(http.MethodPost, url+"/api/call", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", url)
+	req.Header.Set(TokenHeader, b.Token())
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +73,7 @@ func call(t *testing.T, url, name string, args ...any) (int, map[string]any) {
 }
 
 func TestCalls(t *testing.T) {
-	_, srv := newTestBridge(t)
+	b, srv := newTestBridge(t)
 	tests := []struct {
 		name     string
 		method   string
@@ -74,7 +90,7 @@ func TestCalls(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out := call(t, srv.URL, tc.method, tc.args...)
+			code, out := call(t, b, srv.URL, tc.method, tc.args...)
 			if code != tc.wantCode {
 				t.Fatalf("status %d, want %d (%v)", code, tc.wantCode, out)
 			}
@@ -89,14 +105,14 @@ func TestCalls(t *testing.T) {
 }
 
 func TestIndexGetsShimAndAssetsServed(t *testing.T) {
-	_, srv := newTestBridge(t)
-	resp, err := http.Get(srv.URL + "/")
+	b, srv := newTestBridge(t)
+	resp, err := http.Get(b.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(page), `<head><script src="/api/shim.js"></script>`) {
+	if !strings.Contains(string(page), `<head><script src="/api/shim.js" data-token="`+b.Token()+`"></script>`) {
 		t.Errorf("index.html lacks the shim: %s", page)
 	}
 	resp, err = http.Get(srv.URL + "/assets/a.js")
@@ -108,11 +124,17 @@ func TestIndexGetsShimAndAssetsServed(t *testing.T) {
 
 func TestEventsStream(t *testing.T) {
 	b, srv := newTestBridge(t)
-	resp, err := http.Get(srv.URL + "/api/events")
+	resp, err := http.Get(srv.URL + "/api/events?token=" + b.Token())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	expectEvent(t, b, resp)
+}
+
+// expectEvent reads the stream's greeting, emits one event and reads it.
+func expectEvent(t *testing.T, b *Bridge, resp *http.Response) {
+	t.Helper()
 	r := bufio.NewReader(resp.Body)
 	if line, _ := r.ReadString('\n'); !strings.HasPrefix(line, ": connected") {
 		t.Fatalf("first line %q", line)
@@ -157,7 +179,7 @@ func TestIndexRewrittenByPage(t *testing.T) {
 		return []byte(strings.Replace(string(p), "</head>", "<meta name=boot></head>", 1))
 	}
 	for _, path := range []string{"/", "/index.html"} {
-		resp, err := http.Get(srv.URL + path)
+		resp, err := http.Get(srv.URL + path + "?token=" + b.Token())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -120,7 +120,13 @@ var resourceAttributes = map[string]bool{
 // short-form tags) or JSON, and checks its structure: known top-level
 // sections, a non-empty Resources section, and every resource having a Type.
 // It does not check references or property schemas.
+//
+// Parse stays within the decoding bounds (see CheckBounds): a template past
+// them gets a *LimitError.
 func Parse(body []byte) (*Template, error) {
+	if err := CheckSize(body); err != nil {
+		return nil, err
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("template is not valid YAML or JSON: %w", err)
@@ -128,11 +134,14 @@ func Parse(body []byte) (*Template, error) {
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, errors.New("template is empty")
 	}
+	if err := CheckBounds(&doc); err != nil {
+		return nil, err
+	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("line %d: a template must be a mapping of sections", root.Line)
 	}
-	rawAny, err := new(decoder).node(root, 0)
+	rawAny, err := decodeNode(root)
 	if err != nil {
 		return nil, err
 	}
@@ -343,9 +352,6 @@ func parseResources(v any) (map[string]Resource, error) {
 	if len(m) == 0 {
 		return nil, errors.New("the Resources section is empty")
 	}
-	if len(m) > MaxResources {
-		return nil, &LimitError{What: "resources", Got: len(m), Max: MaxResources}
-	}
 	out := make(map[string]Resource, len(m))
 	for id, rv := range m {
 		what := "resource " + id
@@ -457,59 +463,20 @@ var shortForms = map[string]string{
 // Parse does, turning CloudFormation short-form tags into their long form.
 // It is exported for tests and for tools that handle template fragments.
 func DecodeYAML(body []byte) (any, error) {
+	if err := CheckSize(body); err != nil {
+		return nil, err
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(body, &doc); err != nil {
+		return nil, err
+	}
+	if err := CheckBounds(&doc); err != nil {
 		return nil, err
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
-	return new(decoder).node(doc.Content[0], 0)
-}
-
-// Limits on what a template may expand to. YAML aliases let a few hundred
-// bytes name billions of values (the "billion laughs"), and yaml.v3 guards
-// only decoding into Go values, not the node walk below; so every value
-// reached, through aliases or not, counts. A template within AWS's 1 MB
-// (TemplateURL) has far fewer values than MaxValues.
-const (
-	MaxValues    = 200_000 // values after alias expansion
-	MaxDepth     = 100     // nesting of mappings and sequences
-	MaxResources = 500     // AWS's quota of resources per template
-	// MaxBodyBytes and MaxURLBytes are CloudFormation's limits on a template
-	// passed as TemplateBody and as an object behind TemplateURL.
-	MaxBodyBytes = 51_200
-	MaxURLBytes  = 1_048_576
-)
-
-// LimitError says a template is beyond one of the limits above.
-type LimitError struct {
-	What     string // "values", "depth" or "resources"
-	Got, Max int    // Got is the count reached (for values and depth: Max+1)
-	Line     int    // where the limit was crossed, 0 when not known
-}
-
-func (e *LimitError) Error() string {
-	switch e.What {
-	case "resources":
-		return fmt.Sprintf("the template has %d resources; CloudFormation allows at most %d", e.Got, e.Max)
-	case "depth":
-		return fmt.Sprintf("line %d: the template nests deeper than %d levels", e.Line, e.Max)
-	}
-	return fmt.Sprintf("line %d: the template expands to more than %d values (YAML aliases repeat what they name)", e.Line, e.Max)
-}
-
-// decoder walks a YAML node tree into plain values within the limits.
-type decoder struct{ values int }
-
-func (d *decoder) visit(depth, line int) error {
-	if depth > MaxDepth {
-		return &LimitError{What: "depth", Got: depth, Max: MaxDepth, Line: line}
-	}
-	if d.values++; d.values > MaxValues {
-		return &LimitError{What: "values", Got: d.values, Max: MaxValues, Line: line}
-	}
-	return nil
+	return decodeNode(doc.Content[0])
 }
 
 func resolveAlias(n *yaml.Node) *yaml.Node {
@@ -519,13 +486,10 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-func (d *decoder) node(n *yaml.Node, depth int) (any, error) {
+func decodeNode(n *yaml.Node) (any, error) {
 	n = resolveAlias(n)
 	if n == nil {
 		return nil, nil
-	}
-	if err := d.visit(depth, n.Line); err != nil {
-		return nil, err
 	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
 		long, ok := shortForms[n.Tag]
@@ -537,7 +501,7 @@ func (d *decoder) node(n *yaml.Node, depth int) (any, error) {
 		if n.Kind == yaml.ScalarNode {
 			inner.Tag = "!!str" // the argument of a short form is never re-typed
 		}
-		arg, err := d.node(&inner, depth+1)
+		arg, err := decodeNode(&inner)
 		if err != nil {
 			return nil, err
 		}
@@ -557,11 +521,11 @@ func (d *decoder) node(n *yaml.Node, depth int) (any, error) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return d.node(n.Content[0], depth+1)
+		return decodeNode(n.Content[0])
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := d.node(c, depth+1)
+			v, err := decodeNode(c)
 			if err != nil {
 				return nil, err
 			}
@@ -577,7 +541,7 @@ func (d *decoder) node(n *yaml.Node, depth int) (any, error) {
 				return nil, fmt.Errorf("line %d: mapping keys must be scalars", k.Line)
 			}
 			if k.ShortTag() == "!!merge" {
-				if err := d.mergeInto(out, vn, depth+1); err != nil {
+				if err := mergeInto(out, vn); err != nil {
 					return nil, err
 				}
 				continue
@@ -585,7 +549,7 @@ func (d *decoder) node(n *yaml.Node, depth int) (any, error) {
 			if explicit[k.Value] {
 				return nil, fmt.Errorf("line %d: duplicate key %q", k.Line, k.Value)
 			}
-			v, err := d.node(vn, depth+1)
+			v, err := decodeNode(vn)
 			if err != nil {
 				return nil, err
 			}
@@ -601,7 +565,7 @@ func (d *decoder) node(n *yaml.Node, depth int) (any, error) {
 
 // mergeInto applies a YAML merge key (<<: *anchor or a list of them); keys
 // written explicitly in the mapping win, as in YAML.
-func (d *decoder) mergeInto(out map[string]any, vn *yaml.Node, depth int) error {
+func mergeInto(out map[string]any, vn *yaml.Node) error {
 	vn = resolveAlias(vn)
 	var sources []*yaml.Node
 	switch vn.Kind {
@@ -613,7 +577,7 @@ func (d *decoder) mergeInto(out map[string]any, vn *yaml.Node, depth int) error 
 		return fmt.Errorf("line %d: a merge key needs a mapping", vn.Line)
 	}
 	for _, s := range sources {
-		v, err := d.node(s, depth+1)
+		v, err := decodeNode(s)
 		if err != nil {
 			return err
 		}
