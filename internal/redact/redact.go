@@ -19,8 +19,10 @@ import (
 const Replacement = "[redacted]"
 
 // sessionTokenPrefixes start every STS session token seen in the wild
-// (base64 of the token's fixed header).
-var sessionTokenPrefixes = []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE"}
+// (base64 of the token's fixed header): today's, then the FwoG, FQoG and
+// AQoD formats STS issued before it, which cached credentials may still
+// carry.
+var sessionTokenPrefixes = []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "FQoGZXIvYXdzE", "AQoDYXdzE"}
 
 // LooksLikeSessionToken reports whether s (trimmed) starts like an AWS
 // session token.
@@ -63,15 +65,19 @@ var (
 	userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)[^/\s@?#"'<>]+@`)
 	// A value under a credential's name: X-Amz-Security-Token: V, ?X-Amz-Security-Token=V,
 	// aws_secret_access_key = V, "SecretAccessKey": "V", AWS_SESSION_TOKEN=V …
-	namedRE = regexp.MustCompile(`(?i)((?:secret[_\-]?access[_\-]?key|session[_\-]?token|security[_\-]?token|access[_\-]?token|refresh[_\-]?token|client[_\-]?secret|x-amz-signature|signature)["']?\s*[:=]\s*["']?)[^\s"'&,;<>}\])]+`)
+	namedRE = regexp.MustCompile(`(?i)((?:secret[_\-]?access[_\-]?key|session[_\-]?token|security[_\-]?token|sso[_\-]?bearer[_\-]?token|access[_\-]?token|refresh[_\-]?token|client[_\-]?secret|x-amz-signature|signature)["']?\s*[:=]\s*["']?)[^\s"'&,;<>}\])]+`)
 	// Authorization: Bearer V / Basic V, and a bare "Bearer V" with a long V
 	// (not "basic information", not "bearer of").
-	bearerRE = regexp.MustCompile(`(?i)(authorization["']?\s*[:=]\s*["']?(?:bearer|basic)\s+|\bBearer\s+)[A-Za-z0-9._~+/=\-]{16,}`)
+	bearerRE = regexp.MustCompile(`(?i)(authorization["']?\s*[:=]\s*["']?(?:bearer|basic)\s+|\bBearer\s+)[A-Za-z0-9._~+/=\-:]{16,}`)
 	// SigV4 credential scope (Authorization header, X-Amz-Credential):
 	// the key ID before the first '/' (or %2F).
 	credentialRE = regexp.MustCompile(`(?i)((?:x-amz-)?credential=)[^/%\s,&"']+`)
+	// The same names as XML elements (an STS or SSO response quoted in an
+	// error): <SecretAccessKey>V</SecretAccessKey>. A secret key without
+	// '/' or '+' has nothing but its name to give it away.
+	xmlNamedRE = regexp.MustCompile(`(?i)(<(?:[\w\-]+:)?(?:secret[_\-]?access[_\-]?key|session[_\-]?token|security[_\-]?token|access[_\-]?token|refresh[_\-]?token|client[_\-]?secret)>)[^<]+`)
 	// A session token anywhere: the whole base64 (or URL-encoded) run.
-	tokenRE = regexp.MustCompile(`(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/=%_\-]*`)
+	tokenRE = regexp.MustCompile(`(?:` + strings.Join(sessionTokenPrefixes, "|") + `)[A-Za-z0-9+/=%_\-]*`)
 	// Candidate secret access keys: every base64 run (a key has no padding),
 	// kept when not 40 long.
 	base64RunRE = regexp.MustCompile(`[A-Za-z0-9+/]{40,}`)
@@ -114,6 +120,7 @@ func String(s string) string {
 	}
 	s = userinfoRE.ReplaceAllString(s, "${1}"+Replacement+"@")
 	s = namedRE.ReplaceAllString(s, "${1}"+Replacement)
+	s = xmlNamedRE.ReplaceAllString(s, "${1}"+Replacement)
 	s = bearerRE.ReplaceAllString(s, "${1}"+Replacement)
 	s = credentialRE.ReplaceAllString(s, "${1}"+Replacement)
 	s = tokenRE.ReplaceAllString(s, Replacement)

@@ -11,6 +11,7 @@ import (
 	cattypes "github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
 // SellerRegistrationGuide is AWS's seller registration guide, linked from the
@@ -84,7 +85,9 @@ func ProbeSeller(ctx context.Context, cat CatalogAPI) (SellerProbe, error) {
 		if err != nil {
 			probe.EntityType = et
 			probe.Code = errorCode(err)
-			probe.Message = errorMessage(err)
+			// Shown ("AWS said: …"), returned to the page and cached: an
+			// endpoint may quote the signed request in its message.
+			probe.Message = redact.String(errorMessage(err))
 			switch {
 			case notSupported(err):
 				probe.Outcome = SellerNotChecked

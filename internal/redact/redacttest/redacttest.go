@@ -18,6 +18,20 @@ const (
 // SessionToken is a realistic (~400 character) STS session token.
 var SessionToken = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD" + strings.Repeat("aB3+xY9/Zq7=", 30) + "Kw"
 
+// SSOAccessToken is an IAM Identity Center access token as the portal API
+// takes it (x-amz-sso_bearer_token): the token, ':', its signature.
+var SSOAccessToken = BearerToken + ":" + SSOTokenSignature
+
+// SSOTokenSignature is the part of SSOAccessToken after the ':'.
+const SSOTokenSignature = "MGUCMQDfakeSsoTokenSignature0a1b2c3d4e5f"
+
+// PlainSecretAccessKey is a secret access key with no '/' or '+', as about
+// one key in four is: only its name (a field, an XML element) gives it away.
+const PlainSecretAccessKey = "Zq9Lm2ExampleSecretKeyMaterial0123abcdXY"
+
+// OlderTokens are session tokens of the formats STS issued before FwoG.
+var OlderTokens = []string{"FQoGZXIvYXdzEBYaDKg8fake" + strings.Repeat("YmFyYmF6", 20), "AQoDYXdzEJr//////////wEa" + strings.Repeat("cXV4cXV4", 20)}
+
 // FwoToken is the older token shape.
 var FwoToken = "FwoGZXIvYXdzEBYaDHqa0AP1/+FAKE" + strings.Repeat("Zm9vYmFy", 20)
 
@@ -51,10 +65,16 @@ func Cases() []Case {
 		{"words near the shapes", "basic information about the bearer of this account; the security token included in the request is expired", nil,
 			[]string{"basic information about the bearer of this account; the security token included in the request is expired"}},
 		{"access key ID alone", "access key " + AccessKeyID + " is inactive", nil, []string{"access key " + AccessKeyID + " is inactive"}},
+		{"SSO portal header", "x-amz-sso_bearer_token: " + SSOAccessToken + "\nHost: portal.sso.us-east-1.amazonaws.com", []string{BearerToken, SSOTokenSignature}, []string{"Host: portal.sso.us-east-1.amazonaws.com"}},
+		{"SSO access token as a bearer", "authorization: Bearer " + SSOAccessToken + " rejected", []string{BearerToken, SSOTokenSignature}, []string{"rejected"}},
+		{"STS XML credentials", "<Credentials><AccessKeyId>" + AccessKeyID + "</AccessKeyId><SecretAccessKey>" + PlainSecretAccessKey + "</SecretAccessKey><SessionToken>opaque" + SessionToken[16:60] + "</SessionToken></Credentials>",
+			[]string{PlainSecretAccessKey, SessionToken[16:60]}, []string{"<AccessKeyId>" + AccessKeyID + "</AccessKeyId>"}},
+		{"older session tokens", "tokens " + OlderTokens[0] + " and " + OlderTokens[1] + " expired", []string{OlderTokens[0][13:50], OlderTokens[1][9:50]}, []string{"expired"}},
 	}
 }
 
 // AllSecrets is every secret value of Cases (for greps of whole outputs).
 func AllSecrets() []string {
-	return []string{SecretAccessKey, SessionToken[16:60], FwoToken[20:60], Signature, BearerToken, RefreshToken, ClientSecret, Password}
+	return []string{SecretAccessKey, SessionToken[16:60], FwoToken[20:60], Signature, BearerToken, RefreshToken, ClientSecret, Password,
+		SSOTokenSignature, PlainSecretAccessKey, OlderTokens[0][13:50], OlderTokens[1][9:50]}
 }
