@@ -371,20 +371,20 @@ func (o *Onboarding) startWatch(rec onboarding.StackRecord) {
 	o.life.goWork(func() {
 		defer cancel()
 		final, err := o.watcher(cfn, iamc).Watch(ctx, rec)
+		var gone *onboarding.StackNotFoundError
 		o.mu.Lock()
 		o.watching = false
-		if err != nil && !errors.Is(err, context.Canceled) {
-			if strings.Contains(err.Error(), "does not exist") {
-				// Deleted outside SellerDesk (or a sandbox that restarted).
-				final.Phase, final.Status = onboarding.PhaseNotConnected, "DELETE_COMPLETE"
-				final.StatusReason = "The stack " + final.StackName + " no longer exists."
-				o.rec = &final
-			} else {
-				o.watchErr = err
-			}
+		switch {
+		case errors.As(err, &gone):
+			// Deleted outside SellerDesk (or a sandbox that restarted).
+			final.Phase, final.Status = onboarding.PhaseNotConnected, "DELETE_COMPLETE"
+			final.StatusReason = "The stack " + final.StackName + " no longer exists."
+			o.rec = &final
+		case err != nil && !errors.Is(err, context.Canceled):
+			o.watchErr = err
 		}
 		o.mu.Unlock()
-		if err == nil || strings.Contains(fmt.Sprint(err), "does not exist") {
+		if err == nil || gone != nil {
 			o.save(o.life.context(), final)
 		}
 		o.emit()

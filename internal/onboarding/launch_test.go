@@ -151,3 +151,33 @@ func TestLaunchAdoptsItsOwnCreate(t *testing.T) {
 		})
 	}
 }
+
+// TestWatchOfAVanishedStack: a stack CloudFormation no longer knows ends a
+// delete as deleted, and any other watch with a *StackNotFoundError (the
+// window then shows it gone, not an error).
+func TestWatchOfAVanishedStack(t *testing.T) {
+	sandboxURL := startSandbox(t, 1000)
+	cfn, iamc := quickClients(sandboxURL)
+	tests := []struct {
+		op        string
+		wantGone  bool // *StackNotFoundError
+		wantPhase Phase
+	}{
+		{"delete", false, PhaseNotConnected},
+		{"create", true, ""},
+		{"update", true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.op, func(t *testing.T) {
+			rec := StackRecord{StackName: "Vanished", StackID: "arn:aws:cloudformation:us-east-1:111122223333:stack/Vanished/1", Operation: tc.op}
+			got, err := (&Watcher{CFN: cfn, IAM: iamc, Polling: fastPolling}).Watch(t.Context(), rec)
+			var gone *StackNotFoundError
+			if errors.As(err, &gone) != tc.wantGone {
+				t.Fatalf("err %v, want a *StackNotFoundError: %v", err, tc.wantGone)
+			}
+			if !tc.wantGone && (err != nil || got.Phase != tc.wantPhase) {
+				t.Errorf("phase %s err %v, want %s", got.Phase, err, tc.wantPhase)
+			}
+		})
+	}
+}
