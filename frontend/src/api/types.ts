@@ -143,6 +143,8 @@ export interface Check {
   detail: string
   /** The check could not be made (the read failed). */
   unknown?: boolean
+  /** The AWS error code of the call an unknown check could not make. */
+  code?: string
 }
 
 /** Everything known about one onboarding stack (onboarding.StackRecord). */

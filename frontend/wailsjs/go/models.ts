@@ -1189,6 +1189,7 @@ export namespace onboarding {
 	    ok: boolean;
 	    detail: string;
 	    unknown?: boolean;
+	    code?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Check(source);
@@ -1200,6 +1201,7 @@ export namespace onboarding {
 	        this.ok = source["ok"];
 	        this.detail = source["detail"];
 	        this.unknown = source["unknown"];
+	        this.code = source["code"];
 	    }
 	}
 	export class Event {
