@@ -25,6 +25,15 @@ type Polling struct {
 // is throttled per account.
 var DefaultPolling = Polling{Min: 1 * time.Second, Max: 10 * time.Second, ThrottleMax: 30 * time.Second, Backoff: 1.5}
 
+// PollingFrom paces polls from the shortest interval worth waiting on the
+// target (session.Manager.PollInterval): DefaultPolling for a second.
+func PollingFrom(shortest time.Duration) Polling {
+	if shortest <= 0 {
+		return DefaultPolling
+	}
+	return Polling{Min: shortest, Max: 10 * shortest, ThrottleMax: 30 * shortest, Backoff: DefaultPolling.Backoff}
+}
+
 // next returns the interval after a poll that saw n new events.
 func (p Polling) next(cur time.Duration, n int, throttled bool) time.Duration {
 	switch {
