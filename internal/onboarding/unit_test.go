@@ -106,3 +106,19 @@ func TestRecordNeedsUpdate(t *testing.T) {
 		t.Error("the current template needs no update")
 	}
 }
+
+func TestPollingFrom(t *testing.T) {
+	tests := []struct {
+		shortest time.Duration
+		want     Polling
+	}{
+		{time.Second, DefaultPolling}, // AWS
+		{0, DefaultPolling},           // unknown
+		{200 * time.Millisecond, Polling{Min: 200 * time.Millisecond, Max: 2 * time.Second, ThrottleMax: 6 * time.Second, Backoff: 1.5}},
+	}
+	for _, tc := range tests {
+		if got := PollingFrom(tc.shortest); got != tc.want {
+			t.Errorf("PollingFrom(%v) = %+v, want %+v", tc.shortest, got, tc.want)
+		}
+	}
+}
