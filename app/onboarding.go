@@ -60,6 +60,17 @@ type StackView struct {
 	AppTemplate string                  `json:"appTemplate"` // the template version this app carries
 	Watching    bool                    `json:"watching"`
 	Error       *ErrorView              `json:"error"` // a problem following the stack
+	// Existing is the stack a launch was refused for because it is already
+	// there; when it is in progress, the window offers Follow.
+	Existing *ExistingStack `json:"existing"`
+}
+
+// ExistingStack is a stack of the name a launch asked for, already there.
+type ExistingStack struct {
+	StackName  string    `json:"stackName"`
+	Status     string    `json:"status"`
+	Since      time.Time `json:"since"`      // when its current operation began (zero: unknown)
+	InProgress bool      `json:"inProgress"` // being created, updated or deleted: Follow it
 }
 
 // ChangePreview is an update's change set, shown before it runs.
@@ -96,6 +107,7 @@ type Onboarding struct {
 	cancel   context.CancelFunc
 	watching bool
 	watchErr error
+	existing *ExistingStack
 }
 
 // NewOnboarding wires the service.
@@ -162,7 +174,7 @@ func (o *Onboarding) State() StackView {
 }
 
 func (o *Onboarding) viewLocked() StackView {
-	v := StackView{AppTemplate: template.Version, Watching: o.watching}
+	v := StackView{AppTemplate: template.Version, Watching: o.watching, Existing: o.existing}
 	if o.rec != nil {
 		r := redactRecord(*o.rec)
 		v.Record = &r
@@ -219,7 +231,7 @@ func (o *Onboarding) targetChanged(ctx context.Context, t session.Target) {
 		}
 	}
 	o.mu.Lock()
-	o.target, o.rec, o.watchErr = t.Key(), rec, nil
+	o.target, o.rec, o.watchErr, o.existing = t.Key(), rec, nil, nil
 	o.mu.Unlock()
 	o.emit()
 	if rec != nil && !rec.Terminal() {
@@ -239,12 +251,55 @@ func (o *Onboarding) Launch(form LaunchForm) (StackView, error) {
 	ctx, cancel := context.WithTimeout(o.life.context(), time.Minute)
 	defer cancel()
 	rec, err := onboarding.Launch(ctx, cfn, key, strings.TrimSpace(form.StackName), form.params())
+	var exists *onboarding.StackExistsError
+	if errors.As(err, &exists) {
+		o.mu.Lock()
+		o.existing = &ExistingStack{StackName: exists.Name, Status: exists.Status, Since: exists.Since, InProgress: exists.InProgress()}
+		o.mu.Unlock()
+		o.emit()
+		if exists.InProgress() {
+			return o.State(), errors.New(awsconn.DescribeError(err) + ". Choose Follow to watch it here.")
+		}
+	}
 	if err != nil {
 		return o.State(), errors.New(describeLaunchError(err))
 	}
 	o.save(ctx, rec)
 	o.mu.Lock()
-	o.rec, o.watchErr = &rec, nil
+	o.rec, o.watchErr, o.existing = &rec, nil, nil
+	o.mu.Unlock()
+	o.startWatch(rec)
+	return o.State(), nil
+}
+
+// Follow watches a stack that is already there (launched from the CLI,
+// another machine or the console; or the one a launch was refused for) to
+// the end of its operation, with the same watcher as a launch. An empty
+// name follows the stack the last launch was refused for, else the
+// default.
+func (o *Onboarding) Follow(stackName string) (StackView, error) {
+	stackName = strings.TrimSpace(stackName)
+	o.mu.Lock()
+	if stackName == "" && o.existing != nil {
+		stackName = o.existing.StackName
+	}
+	o.mu.Unlock()
+	if stackName == "" {
+		stackName = onboarding.DefaultStackName
+	}
+	key, cfn, _, err := o.clients()
+	if err != nil {
+		return o.State(), err
+	}
+	ctx, cancel := context.WithTimeout(o.life.context(), time.Minute)
+	defer cancel()
+	rec, err := onboarding.Follow(ctx, cfn, key, stackName)
+	if err != nil {
+		return o.State(), errors.New(awsconn.DescribeError(err))
+	}
+	o.save(ctx, rec)
+	o.mu.Lock()
+	o.rec, o.watchErr, o.existing = &rec, nil, nil
 	o.mu.Unlock()
 	o.startWatch(rec)
 	return o.State(), nil
@@ -341,7 +396,12 @@ func (o *Onboarding) fail(err error) {
 }
 
 func (o *Onboarding) watcher(cfn onboarding.CFN, iamc onboarding.IAM) *onboarding.Watcher {
-	return &onboarding.Watcher{CFN: cfn, IAM: iamc, Polling: o.polling,
+	pol := o.polling
+	if pol.Min == 0 {
+		// Paced for the target by the session, which knows what it is.
+		pol = onboarding.PollingFrom(o.mgr.PollInterval())
+	}
+	return &onboarding.Watcher{CFN: cfn, IAM: iamc, Polling: pol,
 		Save: func(ctx context.Context, r onboarding.StackRecord) error { o.save(ctx, r); return nil },
 		OnUpdate: func(r onboarding.StackRecord) {
 			o.mu.Lock()
@@ -371,20 +431,20 @@ func (o *Onboarding) startWatch(rec onboarding.StackRecord) {
 	o.life.goWork(func() {
 		defer cancel()
 		final, err := o.watcher(cfn, iamc).Watch(ctx, rec)
+		var gone *onboarding.StackNotFoundError
 		o.mu.Lock()
 		o.watching = false
-		if err != nil && !errors.Is(err, context.Canceled) {
-			if strings.Contains(err.Error(), "does not exist") {
-				// Deleted outside SellerDesk (or a sandbox that restarted).
-				final.Phase, final.Status = onboarding.PhaseNotConnected, "DELETE_COMPLETE"
-				final.StatusReason = "The stack " + final.StackName + " no longer exists."
-				o.rec = &final
-			} else {
-				o.watchErr = err
-			}
+		switch {
+		case errors.As(err, &gone):
+			// Deleted outside SellerDesk (or a sandbox that restarted).
+			final.Phase, final.Status = onboarding.PhaseNotConnected, "DELETE_COMPLETE"
+			final.StatusReason = "The stack " + final.StackName + " no longer exists."
+			o.rec = &final
+		case err != nil && !errors.Is(err, context.Canceled):
+			o.watchErr = err
 		}
 		o.mu.Unlock()
-		if err == nil || strings.Contains(fmt.Sprint(err), "does not exist") {
+		if err == nil || gone != nil {
 			o.save(o.life.context(), final)
 		}
 		o.emit()

@@ -4,10 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
+	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 )
 
@@ -161,5 +165,41 @@ func TestRollbackThenRetryAndDelete(t *testing.T) {
 	v = waitPhase(t, svc.Onboarding, onboarding.PhaseNotConnected, 60*time.Second)
 	if v.Record.Status != "DELETE_COMPLETE" {
 		t.Errorf("status %s", v.Record.Status)
+	}
+}
+
+// A launch refused because the stack is already being created (from the
+// CLI, say) names it in progress and offers Follow, which watches it to
+// Connected with the launch's watcher (issue 13.10).
+func TestLaunchOnAStackInProgressOffersFollow(t *testing.T) {
+	svc, _, _ := newServices(t, "", "")
+	svc.Onboarding.polling = testPolling
+	svc.Start(context.Background(), nil)
+	_, cfg, err := svc.Manager.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Launched elsewhere: the same account, another client.
+	p := template.Parameters{PartnerAccountID: "123456789012", ExternalID: "ext-follow"}
+	if _, err := onboarding.Launch(context.Background(), cloudformation.NewFromConfig(cfg), "elsewhere", "SellerDesk-Onboarding", p); err != nil {
+		t.Fatal(err)
+	}
+	form := LaunchForm{StackName: "SellerDesk-Onboarding", PartnerAccountID: "123456789012", ExternalID: "ext-follow", Acknowledged: true}
+	v, err := svc.Onboarding.Launch(form)
+	if err == nil || !strings.Contains(err.Error(), "already being created (CREATE_IN_PROGRESS since") || !strings.Contains(err.Error(), "Follow") {
+		t.Fatalf("second launch: %v, want it refused as in progress with Follow", err)
+	}
+	if v.Existing == nil || !v.Existing.InProgress || v.Existing.StackName != "SellerDesk-Onboarding" || v.Existing.Since.IsZero() {
+		t.Fatalf("existing %+v, want the stack in progress", v.Existing)
+	}
+	if stacks := svc.Manager.Sandbox().Account().Stacks(); len(stacks) != 1 {
+		t.Fatalf("%d stacks, want the one", len(stacks))
+	}
+	if v, err = svc.Onboarding.Follow(""); err != nil || !v.Watching || v.Existing != nil {
+		t.Fatalf("follow: %v, view %+v", err, v)
+	}
+	v = waitPhase(t, svc.Onboarding, onboarding.PhaseConnected, 60*time.Second)
+	if v.Record.Outputs["PartnerRoleArn"] == "" || v.Record.Params.ExternalID != "ext-follow" {
+		t.Errorf("followed record %+v", v.Record)
 	}
 }

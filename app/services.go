@@ -26,7 +26,7 @@ type Options struct {
 	Started time.Time
 	// TimeScale paces the sandbox (1 = realistic, larger = faster).
 	TimeScale float64
-	// Polling paces stack watching; zero means onboarding.DefaultPolling.
+	// Polling paces stack watching; zero: as the session paces the target.
 	Polling onboarding.Polling
 }
 

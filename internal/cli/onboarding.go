@@ -55,6 +55,8 @@ func (p *eventPrinter) update(r onboarding.StackRecord) {
 		switch r.Phase {
 		case onboarding.PhaseLaunching:
 			fmt.Fprintf(p.e.Stderr, "… %d of %d resources complete\n", r.Done, r.Total)
+		case onboarding.PhaseDeleting:
+			fmt.Fprintf(p.e.Stderr, "… deleting: %d of %d resources removed\n", r.Done, r.Total)
 		case onboarding.PhaseVerifying:
 			fmt.Fprintln(p.e.Stderr, "Stack complete; verifying the partner role (iam:GetRole, ListRolePolicies, GetRolePolicy)…")
 		}
@@ -62,17 +64,27 @@ func (p *eventPrinter) update(r onboarding.StackRecord) {
 	}
 }
 
-func (e *env) stackClients(ctx context.Context) (*cloudformation.Client, *iam.Client, string, func(), error) {
+// stackConn is what the stack commands talk to.
+type stackConn struct {
+	cfn     *cloudformation.Client
+	iam     *iam.Client
+	key     string             // the target's cache key
+	polling onboarding.Polling // paced for the target by the session
+	close   func()
+}
+
+func (e *env) stackClients(ctx context.Context) (stackConn, error) {
 	m, err := e.connect(ctx)
 	if err != nil {
-		return nil, nil, "", nil, err
+		return stackConn{}, err
 	}
 	t, cfg, err := m.Current()
 	if err != nil {
 		m.Close()
-		return nil, nil, "", nil, err
+		return stackConn{}, err
 	}
-	return cloudformation.NewFromConfig(cfg), iam.NewFromConfig(cfg), t.Key(), func() { m.Close() }, nil
+	return stackConn{cfn: cloudformation.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), key: t.Key(),
+		polling: onboarding.PollingFrom(m.PollInterval()), close: func() { m.Close() }}, nil
 }
 
 func runLaunch(ctx context.Context, e *env, args []string) error {
@@ -93,17 +105,17 @@ func runLaunch(ctx context.Context, e *env, args []string) error {
 	if p.PartnerAccountID == "" || p.ExternalID == "" {
 		return usagef("--partner-account and --external-id are required")
 	}
-	cfn, iamc, key, done, err := e.stackClients(ctx)
+	c, err := e.stackClients(ctx)
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer c.close()
 	fmt.Fprintf(e.Stderr, "Creating stack %s. It creates IAM roles and policies with custom names (%s): see 'sellerdesk template --json' for every permission.\n",
 		*stackName, strings.Join(template.Capabilities, ", "))
-	rec, err := onboarding.Launch(ctx, cfn, key, *stackName, p)
+	rec, err := onboarding.Launch(ctx, c.cfn, c.key, *stackName, p)
 	if exists := (*onboarding.StackExistsError)(nil); errors.As(err, &exists) && exists.InProgress() {
-		return fmt.Errorf("stack %s is already in progress (%s); nothing was launched.\nFollow it with: sellerdesk stack watch --stack-name %s%s",
-			exists.Name, exists.Status, exists.Name, e.g.targetFlags())
+		// A refusal like any other (exit 1), with the command that follows it.
+		return fmt.Errorf("%w.\nFollow it with: sellerdesk stack watch --stack-name %s%s", err, exists.Name, e.g.targetFlags())
 	}
 	if err != nil {
 		return err
@@ -115,13 +127,13 @@ func runLaunch(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.Stdout, "Stack %s is being created: %s\nFollow it with: sellerdesk stack events --stack-name %s\n", rec.StackName, rec.StackID, rec.StackName)
 		return nil
 	}
-	return e.follow(ctx, cfn, iamc, rec)
+	return e.follow(ctx, c, rec)
 }
 
 // follow watches rec, printing events, and turns the end into an exit code.
-func (e *env) follow(ctx context.Context, cfn *cloudformation.Client, iamc *iam.Client, rec onboarding.StackRecord) error {
+func (e *env) follow(ctx context.Context, c stackConn, rec onboarding.StackRecord) error {
 	pr := &eventPrinter{e: e}
-	w := &onboarding.Watcher{CFN: cfn, IAM: iamc, OnUpdate: pr.update, Polling: cliPolling(e)}
+	w := &onboarding.Watcher{CFN: c.cfn, IAM: c.iam, OnUpdate: pr.update, Polling: c.polling}
 	final, err := w.Watch(ctx, rec)
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("stopped following stack %s; CloudFormation carries on. Follow it again with: sellerdesk stack watch --stack-name %s%s",
@@ -145,6 +157,11 @@ func (e *env) follow(ctx context.Context, cfn *cloudformation.Client, iamc *iam.
 		fmt.Fprintf(e.Stdout, "\nStack %s deleted.\n", final.StackName)
 		return nil
 	}
+	if f := final.Failure; f != nil && f.Unverified {
+		// No verdict: the stack is complete and nothing is known to be wrong.
+		return fmt.Errorf("stack %s is complete (%s), but the partner role could not be checked.\n  %s\nTest again with: sellerdesk status --stack-name %s%s",
+			final.StackName, final.Status, f.Plain, final.StackName, e.g.targetFlags())
+	}
 	msg := "Error: stack " + final.StackName + " ended in " + final.Status
 	if final.Failure != nil {
 		msg += "\n  failing resource: " + final.Failure.LogicalID + " (" + final.Failure.Type + ")\n  " + final.Failure.Plain
@@ -153,14 +170,6 @@ func (e *env) follow(ctx context.Context, cfn *cloudformation.Client, iamc *iam.
 		msg += "\n  The stack was rolled back; remove it with: sellerdesk stack delete --yes --stack-name " + final.StackName
 	}
 	return errors.New(msg)
-}
-
-// cliPolling follows the sandbox faster: it paces events by its time scale.
-func cliPolling(e *env) onboarding.Polling {
-	if e.g.Sandbox != "" {
-		return onboarding.Polling{Min: 200 * time.Millisecond, Max: time.Second, ThrottleMax: 5 * time.Second, Backoff: 1.5}
-	}
-	return onboarding.DefaultPolling
 }
 
 func runStack(ctx context.Context, e *env, args []string) error {
@@ -175,51 +184,42 @@ func runStack(ctx context.Context, e *env, args []string) error {
 	if err := parseCommand(fs, args[1:]); err != nil {
 		return err
 	}
-	switch sub {
-	case "events":
-		cfn, _, _, done, err := e.stackClients(ctx)
-		if err != nil {
-			return err
-		}
-		defer done()
-		return e.printEvents(ctx, cfn, *stackName)
-	case "watch":
-		cfn, iamc, key, done, err := e.stackClients(ctx)
-		if err != nil {
-			return err
-		}
-		defer done()
-		rec, err := onboarding.Follow(ctx, cfn, key, *stackName)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.Stderr, "Following stack %s (%s)…\n", rec.StackName, rec.Status)
-		return e.follow(ctx, cfn, iamc, rec)
-	case "delete":
-		if !*yes {
-			return usagef("deleting stack %s removes the partner role and access; add --yes to confirm (the CAS and SDDS buckets are kept)", *stackName)
-		}
-		cfn, iamc, key, done, err := e.stackClients(ctx)
-		if err != nil {
-			return err
-		}
-		defer done()
-		out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(*stackName)})
-		if err != nil {
-			return fmt.Errorf("finding stack %s: %w", *stackName, err)
-		}
-		rec := onboarding.StackRecord{TargetKey: key, StackName: *stackName, StackID: aws.ToString(out.Stacks[0].StackId), StartedAt: time.Now().UTC()}
-		rec, err = onboarding.Delete(ctx, cfn, rec)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.Stderr, "Deleting stack %s…\n", *stackName)
-		if !*wait {
-			return nil
-		}
-		return e.follow(ctx, cfn, iamc, rec)
+	if sub == "delete" && !*yes {
+		return usagef("deleting stack %s removes the partner role and access; add --yes to confirm (the CAS and SDDS buckets are kept)", *stackName)
 	}
-	return usagef("unknown stack subcommand %q (want events, watch or delete)", sub)
+	switch sub {
+	case "events", "watch", "delete":
+	default:
+		return usagef("unknown stack subcommand %q (want events, watch or delete)", sub)
+	}
+	c, err := e.stackClients(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	if sub == "events" {
+		return e.printEvents(ctx, c.cfn, *stackName)
+	}
+	// watch and delete both follow the stack's operation with the watcher
+	// launch uses, to its end.
+	rec, err := onboarding.Follow(ctx, c.cfn, c.key, *stackName)
+	if err != nil {
+		return err
+	}
+	if sub == "watch" {
+		fmt.Fprintf(e.Stderr, "Following stack %s (%s)…\n", rec.StackName, rec.Status)
+		return e.follow(ctx, c, rec)
+	}
+	rec.StartedAt = time.Now().UTC()
+	rec, err = onboarding.Delete(ctx, c.cfn, rec)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stderr, "Deleting stack %s…\n", *stackName)
+	if !*wait {
+		return nil
+	}
+	return e.follow(ctx, c, rec)
 }
 
 func (e *env) printEvents(ctx context.Context, cfn *cloudformation.Client, name string) error {

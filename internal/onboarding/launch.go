@@ -18,18 +18,41 @@ import (
 // StackExistsError says a stack of that name is already there.
 type StackExistsError struct {
 	Name, Status string
+	Since        time.Time // when its current (or last) operation began; zero: unknown
 }
 
 func (e *StackExistsError) Error() string {
 	if e.InProgress() {
-		return fmt.Sprintf("stack %q is already in progress (%s): follow it instead of launching again", e.Name, e.Status)
+		return fmt.Sprintf("stack %s is already being %s (%s%s): nothing was launched; follow it instead of launching again", e.Name, e.Doing(), e.Status, e.since())
 	}
 	return fmt.Sprintf("a stack named %q already exists (status %s): open it to follow or update it, delete it first, or choose another stack name", e.Name, e.Status)
+}
+
+func (e *StackExistsError) since() string {
+	if e.Since.IsZero() {
+		return ""
+	}
+	return " since " + e.Since.Local().Format("15:04:05")
 }
 
 // InProgress says the stack is being created, updated, rolled back or
 // deleted right now: following it is the next step.
 func (e *StackExistsError) InProgress() bool { return strings.HasSuffix(e.Status, "_IN_PROGRESS") }
+
+// Doing names the operation under way: "created", "deleted", …
+func (e *StackExistsError) Doing() string {
+	switch {
+	case strings.Contains(e.Status, "ROLLBACK"):
+		return "rolled back"
+	case strings.HasPrefix(e.Status, "DELETE_"):
+		return "deleted"
+	case strings.HasPrefix(e.Status, "UPDATE_"):
+		return "updated"
+	case strings.HasPrefix(e.Status, "REVIEW_"):
+		return "reviewed"
+	}
+	return "created"
+}
 
 // Follow returns the record to watch a stack that is already there through
 // the operation it is in (or its last one), so that `stack watch` and the
@@ -43,29 +66,33 @@ func Follow(ctx context.Context, cfn CFN, targetKey, stackName string) (StackRec
 		return StackRecord{}, fmt.Errorf("following stack %s: %w", stackName, &StackNotFoundError{Name: stackName})
 	}
 	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(rec.StackID)}, retryReadCFN)
-	if err != nil || len(out.Stacks) == 0 {
+	if err != nil {
 		return StackRecord{}, fmt.Errorf("reading stack %s: %w", stackName, err)
 	}
-	s := out.Stacks[0]
-	rec.Operation, rec.Phase, rec.Failure, rec.Done = operationOf(rec.Status), PhaseLaunching, nil, 0
-	// Events before the operation began are history: the watcher skips them.
-	switch rec.Operation {
-	case "delete":
-		rec.Phase, rec.StartedAt = PhaseDeleting, aws.ToTime(s.DeletionTime)
-	case "update":
-		rec.StartedAt = aws.ToTime(s.LastUpdatedTime)
-	default:
-		rec.StartedAt = aws.ToTime(s.CreationTime)
+	if len(out.Stacks) == 0 {
+		return StackRecord{}, fmt.Errorf("following stack %s: %w", stackName, &StackNotFoundError{Name: stackName})
 	}
+	rec.Operation, rec.Phase, rec.Failure, rec.Done = operationOf(rec.Status), PhaseLaunching, nil, 0
+	if rec.Operation == "delete" {
+		rec.Phase = PhaseDeleting
+	}
+	// Events before the operation began are history: the watcher skips them.
+	rec.StartedAt = operationStart(out.Stacks[0])
 	return rec, nil
 }
 
-// StackNotFoundError says there is no live stack of that name.
-type StackNotFoundError struct{ Name string }
+// StackNotFoundError says there is no live stack of that name (it was
+// deleted, or never created here). Err is AWS's answer, when there was one.
+type StackNotFoundError struct {
+	Name string
+	Err  error
+}
 
 func (e *StackNotFoundError) Error() string {
 	return fmt.Sprintf("there is no stack named %q in this account and region", e.Name)
 }
+
+func (e *StackNotFoundError) Unwrap() error { return e.Err }
 
 // operationOf names the operation a stack status belongs to.
 func operationOf(status string) string {
@@ -87,10 +114,10 @@ func Launch(ctx context.Context, cfn CFN, targetKey, stackName string, p templat
 	if err := p.Validate(); err != nil {
 		return StackRecord{}, err
 	}
-	if st, ok, err := stackStatus(ctx, cfn, stackName); err != nil {
+	if st, ok, err := liveStack(ctx, cfn, stackName); err != nil {
 		return StackRecord{}, fmt.Errorf("checking whether stack %s exists: %w", stackName, err)
 	} else if ok {
-		return StackRecord{}, &StackExistsError{Name: stackName, Status: st}
+		return StackRecord{}, &StackExistsError{Name: stackName, Status: string(st.StackStatus), Since: operationStart(st)}
 	}
 	total, err := resourceCount(p)
 	if err != nil {
@@ -108,15 +135,30 @@ func Launch(ctx context.Context, cfn CFN, targetKey, stackName string, p templat
 			{Key: aws.String("sellerdesk:template-version"), Value: aws.String(template.Version)},
 			{Key: aws.String("sellerdesk:managed"), Value: aws.String("true")},
 		},
+		// The token makes a repeat of this request (its answer lost or cut
+		// short on the way back) the same request: CloudFormation answers
+		// with the stack it created, instead of a second stack or a refusal.
 		ClientRequestToken: aws.String(fmt.Sprintf("sellerdesk-create-%d", time.Now().UnixNano())),
 	}
-	out, err := cfn.CreateStack(ctx, in)
-	if err != nil {
-		return StackRecord{}, fmt.Errorf("creating stack %s: %w", stackName, err)
+	// CreateStack changes the account, but with its token repeating it is
+	// safe, so it is retried like a read, a cut-short answer included.
+	out, err := cfn.CreateStack(ctx, in, retryReadCFN)
+	var stackID string
+	if err == nil {
+		stackID = aws.ToString(out.StackId)
+	} else {
+		// An endpoint that does not recognise the repeat answers
+		// AlreadyExistsException: the stack is ours when its creation
+		// carries our token.
+		id, ours, oerr := createdWithToken(ctx, cfn, stackName, aws.ToString(in.ClientRequestToken))
+		if !isAlreadyExists(err) || oerr != nil || !ours {
+			return StackRecord{}, fmt.Errorf("creating stack %s: %w", stackName, err)
+		}
+		stackID = id
 	}
 	now := time.Now().UTC()
 	return StackRecord{
-		TargetKey: targetKey, StackName: stackName, StackID: aws.ToString(out.StackId),
+		TargetKey: targetKey, StackName: stackName, StackID: stackID,
 		Phase: PhaseLaunching, Status: "CREATE_IN_PROGRESS", Operation: "create",
 		TemplateVersion: template.Version, Params: p, Total: total, StartedAt: now, UpdatedAt: now,
 	}, nil
@@ -153,21 +195,59 @@ func capabilities() []cfntypes.Capability {
 	return out
 }
 
-// stackStatus returns the status of a live stack of that name.
-func stackStatus(ctx context.Context, cfn CFN, name string) (string, bool, error) {
+// liveStack returns the live stack of that name, if any.
+func liveStack(ctx context.Context, cfn CFN, name string) (cfntypes.Stack, bool, error) {
 	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)}, retryReadCFN)
 	if err != nil {
 		if isNotFound(err) {
-			return "", false, nil
+			return cfntypes.Stack{}, false, nil
 		}
-		return "", false, err
+		return cfntypes.Stack{}, false, err
 	}
 	for _, s := range out.Stacks {
 		if s.StackStatus != cfntypes.StackStatusDeleteComplete {
-			return string(s.StackStatus), true, nil
+			return s, true, nil
+		}
+	}
+	return cfntypes.Stack{}, false, nil
+}
+
+// operationStart is when the stack's current (or last) operation began.
+func operationStart(s cfntypes.Stack) time.Time {
+	switch operationOf(string(s.StackStatus)) {
+	case "delete":
+		if s.DeletionTime != nil {
+			return *s.DeletionTime
+		}
+	case "update":
+		if s.LastUpdatedTime != nil {
+			return *s.LastUpdatedTime
+		}
+	}
+	return aws.ToTime(s.CreationTime)
+}
+
+// createdWithToken reports whether the creation event of stack name
+// carries token, and the stack's ID.
+func createdWithToken(ctx context.Context, cfn CFN, name, token string) (string, bool, error) {
+	p := cloudformation.NewDescribeStackEventsPaginator(cfn, &cloudformation.DescribeStackEventsInput{StackName: aws.String(name)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, retryReadCFN)
+		if err != nil {
+			return "", false, err
+		}
+		for _, e := range page.StackEvents {
+			if aws.ToString(e.LogicalResourceId) == name && e.ResourceStatus == cfntypes.ResourceStatusCreateInProgress {
+				return aws.ToString(e.StackId), token != "" && aws.ToString(e.ClientRequestToken) == token, nil
+			}
 		}
 	}
 	return "", false, nil
+}
+
+func isAlreadyExists(err error) bool {
+	var ae *cfntypes.AlreadyExistsException
+	return errors.As(err, &ae)
 }
 
 // isNotFound: CloudFormation answers a missing stack with a ValidationError
@@ -183,7 +263,9 @@ func Delete(ctx context.Context, cfn CFN, rec StackRecord) (StackRecord, error) 
 	if id == "" {
 		id = rec.StackName
 	}
-	if _, err := cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(id)}); err != nil {
+	// Deleting a stack that is being deleted, or is gone, succeeds: a
+	// repeat after a lost answer is safe, so it is retried like a read.
+	if _, err := cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(id)}, retryReadCFN); err != nil {
 		return rec, fmt.Errorf("deleting stack %s: %w", rec.StackName, err)
 	}
 	rec.Phase, rec.Operation, rec.Status = PhaseDeleting, "delete", "DELETE_IN_PROGRESS"

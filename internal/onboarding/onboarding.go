@@ -63,9 +63,12 @@ type Check struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
-	// Unknown: the check could not be made (the read failed), so it says
-	// nothing about the role.
+	// Unknown: the check could not be made (the read failed, or its answer
+	// could not be read), so it says nothing about the role.
 	Unknown bool `json:"unknown,omitempty"`
+	// Code is the AWS error code of the call an Unknown check could not make
+	// (NotImplemented, AccessDenied…), when AWS answered with one.
+	Code string `json:"code,omitempty"`
 }
 
 // StackRecord is everything known about one onboarding stack; it is what the

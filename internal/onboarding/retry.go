@@ -18,7 +18,10 @@ import (
 // retryer plus one more retryable fault: a response cut short. The SDK does
 // not retry a body that fails to decode, as a write might have taken
 // effect; a read has no effect, so reading again is always safe, and a
-// half-read policy must never be judged as the policy.
+// half-read policy must never be judged as the policy. The two writes
+// that are safe to repeat get the same retries: CreateStack with its
+// ClientRequestToken, and DeleteStack (deleting a deleting or deleted
+// stack succeeds).
 const readAttempts = 6
 
 // readMaxBackoff caps the wait between reads: a watch polls again anyway.

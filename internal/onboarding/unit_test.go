@@ -77,20 +77,21 @@ func TestCheckTrust(t *testing.T) {
 	p := template.Parameters{PartnerAccountID: "123456789012", ExternalID: "ext-1"}
 	good := `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"ext-1"}}}]}`
 	tests := []struct {
-		name, doc string
-		ok        bool
+		name, doc   string
+		ok, unknown bool // unknown: the document was not read, no verdict
 	}{
-		{"as created", good, true},
-		{"url-encoded as IAM returns it", strings.NewReplacer(`"`, "%22", "{", "%7B", "}", "%7D", ":", "%3A", ",", "%2C").Replace(good), true},
-		{"list value", strings.Replace(good, `"ext-1"`, `["ext-1"]`, 1), true},
-		{"no external ID", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`, false},
-		{"wrong external ID", strings.Replace(good, "ext-1", "ext-2", 1), false},
-		{"other account", strings.Replace(good, "123456789012", "999999999999", 1), false},
-		{"not JSON", "nope", false},
+		{"as created", good, true, false},
+		{"url-encoded as IAM returns it", strings.NewReplacer(`"`, "%22", "{", "%7B", "}", "%7D", ":", "%3A", ",", "%2C").Replace(good), true, false},
+		{"list value", strings.Replace(good, `"ext-1"`, `["ext-1"]`, 1), true, false},
+		{"no external ID", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`, false, false},
+		{"wrong external ID", strings.Replace(good, "ext-1", "ext-2", 1), false, false},
+		{"other account", strings.Replace(good, "123456789012", "999999999999", 1), false, false},
+		{"not JSON", "nope", false, true},
+		{"cut short", good[:len(good)/2], false, true},
 	}
 	for _, tc := range tests {
-		if got := checkTrust(tc.doc, p); got.OK != tc.ok {
-			t.Errorf("%s: ok=%v (%s), want %v", tc.name, got.OK, got.Detail, tc.ok)
+		if got := checkTrust(tc.doc, p); got.OK != tc.ok || got.Unknown != tc.unknown {
+			t.Errorf("%s: ok=%v unknown=%v (%s), want %v, %v", tc.name, got.OK, got.Unknown, got.Detail, tc.ok, tc.unknown)
 		}
 	}
 }
@@ -103,5 +104,21 @@ func TestRecordNeedsUpdate(t *testing.T) {
 	r.TemplateVersion = template.Version
 	if r.NeedsUpdate() {
 		t.Error("the current template needs no update")
+	}
+}
+
+func TestPollingFrom(t *testing.T) {
+	tests := []struct {
+		shortest time.Duration
+		want     Polling
+	}{
+		{time.Second, DefaultPolling}, // AWS
+		{0, DefaultPolling},           // unknown
+		{200 * time.Millisecond, Polling{Min: 200 * time.Millisecond, Max: 2 * time.Second, ThrottleMax: 6 * time.Second, Backoff: 1.5}},
+	}
+	for _, tc := range tests {
+		if got := PollingFrom(tc.shortest); got != tc.want {
+			t.Errorf("PollingFrom(%v) = %+v, want %+v", tc.shortest, got, tc.want)
+		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
@@ -33,18 +33,18 @@ func VerifyRole(ctx context.Context, client IAM, rec StackRecord) []Check {
 	var checks []Check
 	role, err := client.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)}, retryReadIAM)
 	if err != nil {
-		return append(checks, Check{Name: "Partner role exists", Unknown: !isNoSuchEntity(err), Detail: fmt.Sprintf("iam:GetRole %s failed: %s", name, awsconn.DescribeError(err))})
+		return append(checks, Check{Name: "Partner role exists", Unknown: !isNoSuchEntity(err), Code: errorCode(err), Detail: fmt.Sprintf("iam:GetRole %s failed: %s", name, awsconn.DescribeError(err))})
 	}
 	checks = append(checks, Check{Name: "Partner role exists", OK: true, Detail: aws.ToString(role.Role.Arn)})
 	checks = append(checks, checkTrust(aws.ToString(role.Role.AssumeRolePolicyDocument), rec.Params))
 
 	want, err := expectedPolicies(rec.Params)
 	if err != nil {
-		return append(checks, Check{Name: "Role policies attached", Detail: err.Error()})
+		return append(checks, Check{Name: "Role policies attached", Unknown: true, Detail: "reading the onboarding template: " + err.Error()})
 	}
 	listed, err := client.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(name)}, retryReadIAM)
 	if err != nil {
-		return append(checks, Check{Name: "Role policies attached", Unknown: !isNoSuchEntity(err), Detail: "iam:ListRolePolicies failed: " + awsconn.DescribeError(err)})
+		return append(checks, Check{Name: "Role policies attached", Unknown: !isNoSuchEntity(err), Code: errorCode(err), Detail: "iam:ListRolePolicies failed: " + awsconn.DescribeError(err)})
 	}
 	have := map[string]bool{}
 	for _, p := range listed.PolicyNames {
@@ -64,7 +64,7 @@ func VerifyRole(ctx context.Context, client IAM, rec StackRecord) []Check {
 	// The guide's role-policy access: the role may read its own policies.
 	doc, err := client.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("PartnerRolePolicyAccess")}, retryReadIAM)
 	if err != nil {
-		checks = append(checks, Check{Name: "Role can read its own policies", Unknown: !isNoSuchEntity(err), Detail: "iam:GetRolePolicy PartnerRolePolicyAccess failed: " + awsconn.DescribeError(err)})
+		checks = append(checks, Check{Name: "Role can read its own policies", Unknown: !isNoSuchEntity(err), Code: errorCode(err), Detail: "iam:GetRolePolicy PartnerRolePolicyAccess failed: " + awsconn.DescribeError(err)})
 	} else {
 		checks = append(checks, checkActions("Role can read its own policies", aws.ToString(doc.PolicyDocument),
 			[]string{"iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:PassRole"}))
@@ -117,7 +117,9 @@ func checkTrust(raw string, p template.Parameters) Check {
 	c := Check{Name: "Trust: only the partner account, only with the external ID"}
 	d, err := decodePolicy(raw)
 	if err != nil {
-		c.Detail = err.Error()
+		// IAM returns JSON: a document that is not was not read, which
+		// says nothing about the role.
+		c.Unknown, c.Detail = true, "the trust policy IAM returned could not be read: "+err.Error()
 		return c
 	}
 	wantPrincipal := "arn:aws:iam::" + p.PartnerAccountID + ":root"
@@ -149,7 +151,7 @@ func checkActions(name, raw string, want []string) Check {
 	c := Check{Name: name}
 	d, err := decodePolicy(raw)
 	if err != nil {
-		c.Detail = err.Error()
+		c.Unknown, c.Detail = true, "the policy IAM returned could not be read: "+err.Error()
 		return c
 	}
 	have := map[string]bool{}
@@ -221,7 +223,18 @@ func Reverify(ctx context.Context, client IAM, r StackRecord) StackRecord {
 
 // isNoSuchEntity: IAM says the role or policy is not there, a real answer
 // about the role (every other failure to read is not).
+//
+// By the error code, which *iamtypes.NoSuchEntityException carries, so an
+// endpoint whose error the SDK does not model as that type is read the same.
 func isNoSuchEntity(err error) bool {
-	var nse *iamtypes.NoSuchEntityException
-	return errors.As(err, &nse)
+	return errorCode(err) == "NoSuchEntity"
+}
+
+// errorCode is the AWS error code of err, if it carries one.
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
 }

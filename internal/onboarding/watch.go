@@ -25,6 +25,15 @@ type Polling struct {
 // is throttled per account.
 var DefaultPolling = Polling{Min: 1 * time.Second, Max: 10 * time.Second, ThrottleMax: 30 * time.Second, Backoff: 1.5}
 
+// PollingFrom paces polls from the shortest interval worth waiting on the
+// target (session.Manager.PollInterval): DefaultPolling for a second.
+func PollingFrom(shortest time.Duration) Polling {
+	if shortest <= 0 {
+		return DefaultPolling
+	}
+	return Polling{Min: shortest, Max: 10 * shortest, ThrottleMax: 30 * shortest, Backoff: DefaultPolling.Backoff}
+}
+
 // next returns the interval after a poll that saw n new events.
 func (p Polling) next(cur time.Duration, n int, throttled bool) time.Duration {
 	switch {
@@ -67,8 +76,8 @@ func (w *Watcher) Watch(ctx context.Context, rec StackRecord) (StackRecord, erro
 		// A blip of the network is not the end of the watch: poll again later.
 		throttled := isThrottle(err) || transientRead(err)
 		if err != nil && !throttled {
-			if isNotFound(err) && rec.Operation == "delete" {
-				return w.finishDeleted(ctx, rec), nil
+			if isNotFound(err) {
+				return w.gone(ctx, rec, err)
 			}
 			return rec, fmt.Errorf("reading events of stack %s: %w", rec.StackName, err)
 		}
@@ -81,8 +90,8 @@ func (w *Watcher) Watch(ctx context.Context, rec StackRecord) (StackRecord, erro
 		}
 		done, err := w.stackSettled(ctx, &rec, fresh, idle)
 		if err != nil && !isThrottle(err) && !transientRead(err) {
-			if isNotFound(err) && rec.Operation == "delete" {
-				return w.finishDeleted(ctx, rec), nil
+			if isNotFound(err) {
+				return w.gone(ctx, rec, err)
 			}
 			return rec, err
 		}
@@ -286,6 +295,15 @@ func (w *Watcher) finish(ctx context.Context, rec StackRecord) (StackRecord, err
 	rec = rec.WithRoleChecks(VerifyRole(ctx, w.IAM, rec))
 	w.publish(ctx, &rec)
 	return rec, nil
+}
+
+// gone ends the watch of a stack CloudFormation no longer knows: the end of
+// a delete, or (*StackNotFoundError) a stack deleted elsewhere.
+func (w *Watcher) gone(ctx context.Context, rec StackRecord, err error) (StackRecord, error) {
+	if rec.Operation == "delete" {
+		return w.finishDeleted(ctx, rec), nil
+	}
+	return rec, fmt.Errorf("following stack %s: %w", rec.StackName, &StackNotFoundError{Name: rec.StackName, Err: err})
 }
 
 func (w *Watcher) finishDeleted(ctx context.Context, rec StackRecord) StackRecord {

@@ -240,6 +240,20 @@ func (m *Manager) Sandbox() *sandbox.Server {
 	return m.sb
 }
 
+// PollInterval is the shortest interval worth waiting between two reads of
+// an operation's progress (a stack, a change set) on the current target: a
+// second on AWS, whose Describe calls are throttled per account; a fifth of
+// one on the embedded sandbox, on loopback, which does not throttle. This
+// is where the pacing differs, so that callers need not ask which it is.
+func (m *Manager) PollInterval() time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.loaded && m.target.Kind == KindSandbox {
+		return 200 * time.Millisecond
+	}
+	return time.Second
+}
+
 // WhoAmI verifies the current target with STS GetCallerIdentity and caches
 // the answer.
 func (m *Manager) WhoAmI(ctx context.Context) (Identity, error) {

@@ -2,9 +2,11 @@ package session
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
 	"github.com/sellerdesk/sellerdesk/internal/store"
@@ -70,5 +72,38 @@ func TestSandboxTargetLifecycle(t *testing.T) {
 	}
 	if err := m.Use(ctx, Target{Kind: "ftp"}); err == nil {
 		t.Error("unknown kind accepted")
+	}
+}
+
+// PollInterval is where the pacing of the targets differs: callers ask the
+// session, not whether it is the sandbox.
+func TestPollInterval(t *testing.T) {
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "k")
+	if err := os.WriteFile(creds, []byte("[p]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example-not-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		target *Target // nil: none selected
+		want   time.Duration
+	}{
+		{"no target yet", nil, time.Second},
+		{"a profile (AWS throttles Describe calls)", &Target{Kind: KindProfile, Name: "p", Region: "us-east-1"}, time.Second},
+		{"the embedded sandbox (loopback, no throttling)", &Target{Kind: KindSandbox, Name: "fresh"}, 200 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := New(Options{Files: awsconn.Files{Config: filepath.Join(dir, "c"), Credentials: creds}})
+			defer m.Close()
+			if tc.target != nil {
+				if err := m.Use(context.Background(), *tc.target); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := m.PollInterval(); got != tc.want {
+				t.Errorf("PollInterval() = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

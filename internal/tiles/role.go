@@ -3,7 +3,6 @@ package tiles
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 )
@@ -47,7 +46,7 @@ func RoleTile(rec *onboarding.StackRecord) Tile {
 		if roleUnverifiable(rec, t.Checks) {
 			c, _ := firstNotPassed(t.Checks)
 			t.State = StateUnknown
-			t.Summary = "Not verified: the stack is complete, but this endpoint could not run the role check \"" + c.Name + "\"; none failed."
+			t.Summary = "Not verified: the stack is complete, but the role check \"" + c.Name + "\" could not be made; none failed. " + c.Fix
 			break
 		}
 		t.Summary, t.Checks = roleError(rec, t.Checks)
@@ -117,28 +116,24 @@ func roleError(rec *onboarding.StackRecord, checks []CheckResult) (string, []Che
 	return "Error: the stack ended in " + rec.Status + ".", checks
 }
 
-// codeInText finds an AWS error code kept in a description such as
-// "AWS returned an error (NotImplemented): ...".
-var codeInText = regexp.MustCompile(`\(([A-Z][A-Za-z0-9]+)\)`)
-
-// roleCheck converts one onboarding.Check. A step the endpoint does not
-// implement could not be checked, and is not passed.
+// roleCheck converts one onboarding.Check. A step that could not be made
+// (onboarding.Check.Unknown: the read failed, or the endpoint does not
+// implement the call) could not be checked: neither passed nor failed.
 func roleCheck(c onboarding.Check) CheckResult {
-	r := CheckResult{Name: c.Name, Detail: c.Detail}
-	if c.OK {
+	r := CheckResult{Name: c.Name, Detail: c.Detail, Code: c.Code}
+	switch {
+	case c.OK:
 		r.Status = StatusPassed
-		return r
+	case c.Unknown && notSupportedCodes[c.Code]:
+		r.Status = StatusCouldNotCheck
+		r.Fix = "This endpoint does not implement the call; verify against AWS (or the SellerDesk sandbox)."
+	case c.Unknown:
+		r.Status = StatusCouldNotCheck
+		r.Fix = "SellerDesk could not read the answer (the network, a throttled or failing service, or a refusal); nothing is known to be wrong with the role. Test again."
+	default:
+		r.Status = StatusFailed
+		r.Fix = "Update the onboarding stack to restore the role as the template defines it (or delete and launch it again)."
 	}
-	r.Status = StatusFailed
-	if m := codeInText.FindStringSubmatch(c.Detail); m != nil {
-		r.Code = m[1]
-		if notSupportedCodes[m[1]] {
-			r.Status = StatusCouldNotCheck
-			r.Fix = "This endpoint does not implement the call; verify against AWS (or the SellerDesk sandbox)."
-			return r
-		}
-	}
-	r.Fix = "Update the onboarding stack to restore the role as the template defines it (or delete and launch it again)."
 	return r
 }
 

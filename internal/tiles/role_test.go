@@ -45,9 +45,21 @@ func TestRoleTile(t *testing.T) {
 			Failure: &onboarding.Failure{LogicalID: "PartnerRole", Reason: "…", Plain: "…"}},
 			StateError, []string{"Error: Trust: only the partner account", "without the external ID", "Update the onboarding stack"}, 4, []string{StatusPassed, StatusFailed}},
 		{"role check not implemented by the endpoint", &onboarding.StackRecord{StackName: "S", Phase: onboarding.PhaseError, Status: "CREATE_COMPLETE",
-			Checks:  []onboarding.Check{{Name: "Role policies attached", Detail: "iam:ListRolePolicies failed: AWS returned an error (NotImplemented): nope"}},
-			Failure: &onboarding.Failure{LogicalID: "PartnerRole", Reason: "r", Plain: "The stack finished, but the partner role is not as the template defines it."}},
+			Checks:  []onboarding.Check{{Name: "Role policies attached", Unknown: true, Code: "NotImplemented", Detail: "iam:ListRolePolicies failed: AWS returned an error (NotImplemented): nope"}},
+			Failure: &onboarding.Failure{LogicalID: "PartnerRole", Reason: "r", Unverified: true, Plain: "The stack finished, but SellerDesk could not read the partner role to check it."}},
 			StateUnknown, []string{"Not verified", "Role policies attached"}, 1, []string{StatusCouldNotCheck}},
+		// Issue 13.9: a read cut short is no verdict; the tile says it could
+		// not check and to test again.
+		{"role read cut short", &onboarding.StackRecord{StackName: "S", Phase: onboarding.PhaseError, Status: "CREATE_COMPLETE", Outputs: outputs(),
+			Checks: []onboarding.Check{{Name: "Partner role exists", OK: true}, {Name: "Role can read its own policies", Unknown: true,
+				Detail: "iam:GetRolePolicy PartnerRolePolicyAccess failed: deserialization failed, failed to decode response body, unexpected EOF"}},
+			Failure: &onboarding.Failure{LogicalID: "PartnerRole", Reason: "r", Unverified: true, Plain: "The stack finished, but SellerDesk could not read the partner role to check it."}},
+			StateUnknown, []string{"Not verified", "Role can read its own policies", "Test again"}, 4, []string{StatusPassed, StatusCouldNotCheck}},
+		{"a real difference wins over a read that failed", &onboarding.StackRecord{StackName: "S", Phase: onboarding.PhaseError, Status: "CREATE_COMPLETE", Outputs: outputs(),
+			Checks: []onboarding.Check{{Name: "Partner role exists", OK: true}, {Name: "Trust: only the partner account, only with the external ID", Unknown: true, Detail: "could not be read"},
+				{Name: "Role policies attached", Detail: "missing: PartnerRolePolicyAccess"}},
+			Failure: &onboarding.Failure{LogicalID: "PartnerRole", Reason: "missing", Plain: "The stack finished, but the partner role is not as the template defines it."}},
+			StateError, []string{"Error: Role policies attached", "missing: PartnerRolePolicyAccess"}, 4, []string{StatusPassed, StatusCouldNotCheck, StatusFailed}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

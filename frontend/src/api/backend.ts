@@ -151,6 +151,11 @@ export async function retryStack(): Promise<StackView> {
   return normalizeStackView(await Onboarding.Retry())
 }
 
+/** Follows a stack already there (empty name: the one a launch was refused for) to its end. */
+export async function followStack(stackName = ''): Promise<StackView> {
+  return normalizeStackView(await Onboarding.Follow(stackName))
+}
+
 /** Deletes the stack (the window asks for confirmation first). */
 export async function deleteStack(): Promise<StackView> {
   return normalizeStackView(await Onboarding.Delete())

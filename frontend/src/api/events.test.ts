@@ -62,7 +62,7 @@ describe('subscriptions', () => {
     expect(runtime.EventsOn).toHaveBeenCalledWith('onboarding:changed', expect.any(Function))
     const handler = runtime.EventsOn.mock.calls[0]![1] as (p: unknown) => void
     handler({ record: null, needsUpdate: false, appTemplate: '2026-11-22.1', watching: false, error: null })
-    expect(cb).toHaveBeenLastCalledWith({ record: null, needsUpdate: false, appTemplate: '2026-11-22.1', watching: false, error: null })
+    expect(cb).toHaveBeenLastCalledWith({ record: null, needsUpdate: false, appTemplate: '2026-11-22.1', watching: false, error: null, existing: null })
     handler({
       record: { targetKey: 'sandbox:fresh', stackName: 'S', phase: 'launching', events: null, outputs: null, checks: null, failure: null,
         params: { partnerAccountId: '210987654321' }, startedAt: '0001-01-01T00:00:00Z', updatedAt: '2026-01-01T10:00:00.5Z', total: 3, done: 1 },

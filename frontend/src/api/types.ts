@@ -143,6 +143,8 @@ export interface Check {
   detail: string
   /** The check could not be made (the read failed). */
   unknown?: boolean
+  /** The AWS error code of the call an unknown check could not make. */
+  code?: string
 }
 
 /** Everything known about one onboarding stack (onboarding.StackRecord). */
@@ -178,6 +180,17 @@ export interface StackView {
   watching: boolean
   /** A problem following the stack. */
   error: ErrorView | null
+  /** The stack a launch was refused for, already there; in progress: offer Follow. */
+  existing: ExistingStack | null
+}
+
+/** app.ExistingStack */
+export interface ExistingStack {
+  stackName: string
+  status: string
+  /** RFC 3339; Go's zero time when unknown. */
+  since: string
+  inProgress: boolean
 }
 
 /** template.ParameterSummary */
@@ -319,6 +332,7 @@ export function normalizeStackView(raw: unknown): StackView {
     appTemplate: String(v.appTemplate ?? ''),
     watching: Boolean(v.watching),
     error: (v.error as ErrorView | null | undefined) ?? null,
+    existing: (v.existing as ExistingStack | null | undefined) ?? null,
   }
 }
 

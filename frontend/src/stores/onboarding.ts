@@ -8,7 +8,7 @@ import * as backend from '@/api/backend'
 import type { ChangePreview, LaunchForm, Phase, StackEvent, StackRecord, StackView } from '@/api/backend'
 import { onOnboardingChanged } from '@/api/events'
 
-export type StackAction = 'launch' | 'retry' | 'delete' | 'preview' | 'update' | 'recheck'
+export type StackAction = 'launch' | 'follow' | 'retry' | 'delete' | 'preview' | 'update' | 'recheck'
 
 /** What the drawer shows: the launch form or the stack's progress and result. */
 export type Panel = 'closed' | 'launch' | 'details'
@@ -95,7 +95,7 @@ export function isFailedStatus(status: string): boolean {
 export const useOnboardingStore = defineStore('onboarding', () => {
   const view = ref<StackView | null>(null)
   const loadError = ref<string | null>(null)
-  const busy = reactive<Record<StackAction, boolean>>({ launch: false, retry: false, delete: false, preview: false, update: false, recheck: false })
+  const busy = reactive<Record<StackAction, boolean>>({ launch: false, follow: false, retry: false, delete: false, preview: false, update: false, recheck: false })
   /** The last call that failed, with the Go error text as-is. */
   const actionError = ref<{ action: StackAction; message: string } | null>(null)
 
@@ -131,6 +131,8 @@ export const useOnboardingStore = defineStore('onboarding', () => {
   const roleArn = computed(() => record.value?.outputs.PartnerRoleArn ?? '')
   const needsUpdate = computed(() => Boolean(view.value?.needsUpdate))
   const canDelete = computed(() => record.value !== null && phase.value !== 'not-connected' && phase.value !== 'deleting')
+  /** A launch was refused because the stack is already in progress: it can be followed instead. */
+  const followable = computed(() => (view.value?.existing?.inProgress ? view.value.existing : null))
 
   // --- state from the Go side ---
 
@@ -198,6 +200,15 @@ export const useOnboardingStore = defineStore('onboarding', () => {
   async function launch(f: LaunchForm = form.value): Promise<boolean> {
     const v = await run('launch', () => applyResult(backend.launchStack(trimForm(f))))
     if (!v) return false
+    panel.value = 'details'
+    return true
+  }
+
+  /** Follows the stack a launch was refused for; true when the watch started. */
+  async function follow(): Promise<boolean> {
+    const v = await run('follow', () => applyResult(backend.followStack(followable.value?.stackName ?? '')))
+    if (!v) return false
+    if (actionError.value?.action === 'launch') actionError.value = null
     panel.value = 'details'
     return true
   }
@@ -270,9 +281,9 @@ export const useOnboardingStore = defineStore('onboarding', () => {
 
   return {
     view, loadError, busy, actionError, panel, form, confirmingDelete, preview,
-    loaded, record, phase, phaseLabel, phaseTag, running, calling, progress, events, latestEvent, roleArn, needsUpdate, canDelete,
+    loaded, record, phase, phaseLabel, phaseTag, running, calling, progress, events, latestEvent, roleArn, needsUpdate, canDelete, followable,
     applyEvent, applyResult, subscribe, unsubscribeAll, init,
-    launch, retry, askDelete, cancelDelete, confirmDelete, previewUpdate, closePreview, runUpdate, recheck, dismissError,
+    launch, follow, retry, askDelete, cancelDelete, confirmDelete, previewUpdate, closePreview, runUpdate, recheck, dismissError,
     openLaunch, openDetails, closePanel, resetForm,
   }
 })

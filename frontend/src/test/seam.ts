@@ -82,6 +82,7 @@ export const backend = {
   launchStack: vi.fn<(form: LaunchForm) => Promise<StackView>>(),
   retryStack: vi.fn<() => Promise<StackView>>(),
   deleteStack: vi.fn<() => Promise<StackView>>(),
+  followStack: vi.fn<(stackName?: string) => Promise<StackView>>(),
   previewUpdate: vi.fn<() => Promise<ChangePreview>>(),
   executeUpdate: vi.fn<(changeSetId: string) => Promise<StackView>>(),
   recheckStack: vi.fn<() => Promise<StackView>>(),
@@ -251,6 +252,7 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.launchStack.mockImplementation(async (form) => stackView(record('launching', { stackName: form.stackName })))
   backend.retryStack.mockImplementation(async () => stackView(record('error')))
   backend.deleteStack.mockImplementation(async () => stackView(record('deleting')))
+  backend.followStack.mockImplementation(async (name) => stackView(record('launching', { stackName: name || 'SellerDesk-Onboarding' })))
   backend.previewUpdate.mockResolvedValue(changePreview())
   backend.executeUpdate.mockImplementation(async () => stackView(record('launching', { operation: 'update' })))
   backend.recheckStack.mockImplementation(async () => stackView(record('connected')))
@@ -495,7 +497,7 @@ export function record(phase: StackRecord['phase'], over: Partial<StackRecord> =
 }
 
 export function stackView(rec: StackRecord | null, over: Partial<StackView> = {}): StackView {
-  return { record: rec, needsUpdate: false, appTemplate: '2026-11-22.1', watching: rec !== null && ['launching', 'verifying', 'deleting'].includes(rec.phase), error: null, ...over }
+  return { record: rec, needsUpdate: false, appTemplate: '2026-11-22.1', watching: rec !== null && ['launching', 'verifying', 'deleting'].includes(rec.phase), error: null, existing: null, ...over }
 }
 
 export function changePreview(over: Partial<ChangePreview> = {}): ChangePreview {

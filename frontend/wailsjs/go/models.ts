@@ -296,6 +296,43 @@ export namespace app {
 	        this.next = source["next"];
 	    }
 	}
+	export class ExistingStack {
+	    stackName: string;
+	    status: string;
+	    // Go type: time
+	    since: any;
+	    inProgress: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExistingStack(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stackName = source["stackName"];
+	        this.status = source["status"];
+	        this.since = this.convertValues(source["since"], null);
+	        this.inProgress = source["inProgress"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class BulkView {
 	    phase: string;
 	    jobId: string;
@@ -953,6 +990,7 @@ export namespace app {
 	    appTemplate: string;
 	    watching: boolean;
 	    error?: ErrorView;
+	    existing?: ExistingStack;
 	
 	    static createFrom(source: any = {}) {
 	        return new StackView(source);
@@ -965,6 +1003,7 @@ export namespace app {
 	        this.appTemplate = source["appTemplate"];
 	        this.watching = source["watching"];
 	        this.error = this.convertValues(source["error"], ErrorView);
+	        this.existing = this.convertValues(source["existing"], ExistingStack);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1189,6 +1228,7 @@ export namespace onboarding {
 	    ok: boolean;
 	    detail: string;
 	    unknown?: boolean;
+	    code?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Check(source);
@@ -1200,6 +1240,7 @@ export namespace onboarding {
 	        this.ok = source["ok"];
 	        this.detail = source["detail"];
 	        this.unknown = source["unknown"];
+	        this.code = source["code"];
 	    }
 	}
 	export class Event {

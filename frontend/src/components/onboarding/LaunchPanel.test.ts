@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useOnboardingStore } from '@/stores/onboarding'
 import { useSessionStore } from '@/stores/session'
-import { backend, resetSeam, sandboxState } from '@/test/seam'
+import { backend, resetSeam, sandboxState, stackView } from '@/test/seam'
 import LaunchPanel from './LaunchPanel.vue'
 import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_EXTERNAL_ID } from './stackWords'
 
@@ -153,6 +153,43 @@ describe('launch form', () => {
     expect(q('[data-testid="launch-error"]').text()).toContain(msg)
     expect(store.panel).toBe('launch')
     expect(createButton().attributes('disabled')).toBeUndefined() // can try again
+  })
+
+  it('offers Follow when the stack is already being created, and follows it', async () => {
+    const msg = 'stack SellerDesk-Onboarding is already being created (CREATE_IN_PROGRESS since 10:04:05): nothing was launched; follow it instead of launching again. Choose Follow to watch it here.'
+    const { store } = await open()
+    // As the Go side does: the refusal's state arrives as an event, then the call rejects.
+    backend.launchStack.mockImplementation(async () => {
+      store.applyEvent(stackView(null, { existing: { stackName: 'SellerDesk-Onboarding', status: 'CREATE_IN_PROGRESS', since: '2026-12-03T10:04:05Z', inProgress: true } }))
+      throw msg
+    })
+    await fillValid()
+    await tick()
+    await createButton().trigger('click')
+    await flushPromises()
+    expect(q('[data-testid="launch-error"]').text()).toContain('already being created')
+    const follow = q('[data-testid="follow-stack"]')
+    expect(follow.text()).toContain('Follow SellerDesk-Onboarding')
+    await follow.trigger('click')
+    await flushPromises()
+    expect(backend.followStack).toHaveBeenCalledWith('SellerDesk-Onboarding')
+    expect(store.panel).toBe('details')
+    expect(store.record?.phase).toBe('launching')
+    expect(store.actionError).toBeNull()
+  })
+
+  it('offers no Follow for a stack that is not in progress', async () => {
+    const { store } = await open()
+    backend.launchStack.mockImplementation(async () => {
+      store.applyEvent(stackView(null, { existing: { stackName: 'SellerDesk-Onboarding', status: 'ROLLBACK_COMPLETE', since: '2026-12-03T10:04:05Z', inProgress: false } }))
+      throw 'a stack named "SellerDesk-Onboarding" already exists (status ROLLBACK_COMPLETE)'
+    })
+    await fillValid()
+    await tick()
+    await createButton().trigger('click')
+    await flushPromises()
+    expect(q('[data-testid="launch-error"]').exists()).toBe(true)
+    expect(q('[data-testid="follow-stack"]').exists()).toBe(false)
   })
 
   it('does not launch from a form that changed after it was checked', async () => {

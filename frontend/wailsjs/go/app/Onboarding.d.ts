@@ -6,6 +6,8 @@ export function Delete():Promise<app.StackView>;
 
 export function ExecuteUpdate(arg1:string):Promise<app.StackView>;
 
+export function Follow(arg1:string):Promise<app.StackView>;
+
 export function Launch(arg1:app.LaunchForm):Promise<app.StackView>;
 
 export function PreviewUpdate():Promise<app.ChangePreview>;

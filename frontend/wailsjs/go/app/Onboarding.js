@@ -10,6 +10,10 @@ export function ExecuteUpdate(arg1) {
   return window['go']['app']['Onboarding']['ExecuteUpdate'](arg1);
 }
 
+export function Follow(arg1) {
+  return window['go']['app']['Onboarding']['Follow'](arg1);
+}
+
 export function Launch(arg1) {
   return window['go']['app']['Onboarding']['Launch'](arg1);
 }
