@@ -108,12 +108,12 @@ func (f *fakeSTS) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.identities = append(f.identities, akid)
 		f.mu.Unlock()
-		switch {
-		case akid == "AKIDEXPIRED":
+		switch akid {
+		case "AKIDEXPIRED":
 			w.WriteHeader(403)
 			fmt.Fprint(w, stsError("Sender", "ExpiredToken", "The security token included in the request is expired"))
 			return
-		case akid == "":
+		case "":
 			w.WriteHeader(403)
 			fmt.Fprint(w, stsError("Sender", "MissingAuthenticationToken", "unsigned"))
 			return

@@ -29,7 +29,7 @@ func runServeWeb(ctx context.Context, e *env, args []string) error {
 	if e.Assets == nil {
 		return errors.New("this build has no web UI")
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
 	}

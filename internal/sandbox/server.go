@@ -106,7 +106,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if _, err := LookupScenario(o.Scenario); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	ln, err := net.Listen("tcp", o.Addr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: listen on %s: %w", o.Addr, err)
 	}
@@ -251,7 +251,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	defer func() {
 		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
+			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 				panic(v)
 			}
 			s.logf("sandbox: %s %s panic (request %s): %v", c.service, c.action, c.requestID, v)

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,7 +40,7 @@ func TestSandboxTargetLifecycle(t *testing.T) {
 	m := New(Options{Store: st, Files: awsconn.Files{Config: filepath.Join(t.TempDir(), "c"), Credentials: filepath.Join(t.TempDir(), "k")}})
 	defer m.Close()
 
-	if _, _, err := m.Current(); err != ErrNoTarget {
+	if _, _, err := m.Current(); !errors.Is(err, ErrNoTarget) {
 		t.Fatalf("before Use: %v", err)
 	}
 	if err := m.Use(ctx, Target{Kind: KindSandbox}); err != nil {
