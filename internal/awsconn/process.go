@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"strings"
 	"sync"
 	"time"
 
@@ -185,7 +186,7 @@ func classifyProcessError(profile string, timeout time.Duration, pe *processcred
 		e.Reason = fmt.Sprintf("did not finish within %s and was stopped; check that it does not wait for input", timeout)
 		e.Err = context.DeadlineExceeded
 	case errors.As(pe, &syntaxErr):
-		e.Reason = fmt.Sprintf("printed output that is not valid credential JSON (%s at offset %d)"+notShown, syntaxErr.Error(), syntaxErr.Offset)
+		e.Reason = fmt.Sprintf("printed output that is not valid credential JSON (%s at offset %d)"+notShown, syntaxProblem(syntaxErr), syntaxErr.Offset)
 		e.Err = syntaxErr // its text is the parser's message alone
 	case errors.As(pe, &typeErr):
 		e.Reason = fmt.Sprintf("printed credential JSON whose field %q is a JSON %s, not a %s"+notShown, typeErr.Field, typeErr.Value, typeErr.Type)
@@ -226,4 +227,21 @@ func guardCredentialProcess(cfg *aws.Config, profile, command, chainBase string,
 	if chained {
 		cfg.Credentials = aws.NewCredentialsCache(processErrorProvider{profile: chainBase, timeout: credentialProcessTimeout, inner: cfg.Credentials})
 	}
+}
+
+// syntaxProblem words a JSON syntax error without the character it stopped
+// at unless that is JSON punctuation: in `"SecretAccessKey": abc…` the
+// parser's "invalid character 'a'" is the secret's first byte. The
+// character is only in the parser's text, so that is where it is removed.
+func syntaxProblem(e *json.SyntaxError) string {
+	const prefix = "invalid character '"
+	msg := e.Error()
+	if !strings.HasPrefix(msg, prefix) {
+		return msg
+	}
+	rest := msg[len(prefix):]
+	if len(rest) >= 2 && rest[1] == '\'' && strings.IndexByte("{}[],:\"", rest[0]) >= 0 {
+		return msg
+	}
+	return "unexpected character"
 }

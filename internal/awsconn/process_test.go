@@ -133,3 +133,27 @@ func TestCredentialProcessErrorsNeverQuoteTheOutput(t *testing.T) {
 }
 
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestSyntaxProblemNamesNoSecretByte: the JSON parser names the character it
+// stopped at, which for an unquoted value is the secret's first byte.
+func TestSyntaxProblemNamesNoSecretByte(t *testing.T) {
+	tests := []struct {
+		name, doc, want, never string
+	}{
+		{"unquoted secret", `{"SecretAccessKey": zSECRET}`, "unexpected character", "'z'"},
+		{"missing colon", `{"SessionToken" "x"}`, "invalid character '\"' after object key", ""},
+		{"stray brace", `{"Version": 1}}`, "invalid character '}' after top-level value", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var syn *json.SyntaxError
+			if !errors.As(json.Unmarshal([]byte(tt.doc), &struct{}{}), &syn) {
+				t.Fatal("not a syntax error")
+			}
+			got := syntaxProblem(syn)
+			if got != tt.want || (tt.never != "" && strings.Contains(got, tt.never)) {
+				t.Errorf("syntaxProblem = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
