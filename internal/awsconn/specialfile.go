@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"github.com/sellerdesk/sellerdesk/internal/filekind"
 )
 
 // NotRegularFileError means an AWS config or credentials file names
@@ -19,25 +21,6 @@ type NotRegularFileError struct {
 
 func (e *NotRegularFileError) Error() string {
 	return fmt.Sprintf("%s is %s, not a file: %s must name a regular file", e.Path, e.Type, e.Var)
-}
-
-// describeFileType names a non-regular file type in plain words.
-func describeFileType(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m.IsDir():
-		return "a folder"
-	case m&fs.ModeIrregular != 0:
-		return "an irregular file"
-	}
-	return "not a regular file"
 }
 
 // checkRegularFile returns *NotRegularFileError when path exists and is not
@@ -59,5 +42,5 @@ func checkRegularFile(path, envVar string) (exists, devNull bool, err error) {
 	if path == os.DevNull && fi.Mode()&fs.ModeCharDevice != 0 {
 		return true, true, nil
 	}
-	return true, false, &NotRegularFileError{Path: path, Type: describeFileType(fi.Mode()), Mode: fi.Mode().Type(), Var: envVar}
+	return true, false, &NotRegularFileError{Path: path, Type: filekind.Describe(fi.Mode()), Mode: fi.Mode().Type(), Var: envVar}
 }

@@ -18,6 +18,8 @@ import (
 
 	"go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/sellerdesk/sellerdesk/internal/filekind"
 )
 
 // FileName is the name of the cache file inside the store folder.
@@ -159,21 +161,7 @@ func checkRegular(path string) error {
 	if fi.Mode().IsRegular() {
 		return nil
 	}
-	m := fi.Mode()
-	typ := "not a regular file"
-	switch {
-	case m&os.ModeNamedPipe != 0:
-		typ = "a named pipe (FIFO)"
-	case m&os.ModeSocket != 0:
-		typ = "a socket"
-	case m&os.ModeCharDevice != 0:
-		typ = "a character device"
-	case m&os.ModeDevice != 0:
-		typ = "a device"
-	case m.IsDir():
-		typ = "a folder"
-	}
-	return &NotRegularFileError{Path: path, Type: typ, Mode: m.Type()}
+	return &NotRegularFileError{Path: path, Type: filekind.Describe(fi.Mode()), Mode: fi.Mode().Type()}
 }
 
 // openVerified opens path and checks it, moving a damaged file aside and
