@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/httplimits"
 )
 
 // Options configure Start.
@@ -39,37 +41,12 @@ type Options struct {
 	Timeouts Timeouts
 }
 
-// Timeouts are the HTTP server's limits on slow clients.
-type Timeouts struct {
-	// ReadHeader bounds reading the request line and headers.
-	ReadHeader time.Duration
-	// Read bounds reading the whole request, body included, so a client
-	// trickling a body cannot hold a connection (and a goroutine) forever.
-	Read time.Duration
-	// Write bounds the time from the end of the headers to the end of the
-	// response. The longest a handler waits is an SQS long poll (sqsMaxWait).
-	Write time.Duration
-	// Idle bounds how long a keep-alive connection waits for the next request.
-	Idle time.Duration
-}
+// Timeouts are the server's limits on slow clients. The longest a handler
+// waits is an SQS long poll (sqsMaxWait), well within Write.
+type Timeouts = httplimits.Timeouts
 
 // DefaultTimeouts are generous for loopback clients and the SDKs' retries.
 var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Write: 60 * time.Second, Idle: 120 * time.Second}
-
-func (t Timeouts) withDefaults() Timeouts {
-	pick := func(v, d time.Duration) time.Duration {
-		if v > 0 {
-			return v
-		}
-		return d
-	}
-	return Timeouts{pick(t.ReadHeader, DefaultTimeouts.ReadHeader), pick(t.Read, DefaultTimeouts.Read),
-		pick(t.Write, DefaultTimeouts.Write), pick(t.Idle, DefaultTimeouts.Idle)}
-}
-
-// maxHeaderBytes bounds the request headers (S3 allows 8 KB of them; the SDKs
-// send well under that).
-const maxHeaderBytes = 64 << 10
 
 // Server is a running sandbox.
 type Server struct {
@@ -117,9 +94,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	s.acct = acct
-	t := o.Timeouts.withDefaults()
-	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write,
-		IdleTimeout: t.Idle, MaxHeaderBytes: maxHeaderBytes}
+	s.hs = o.Timeouts.Or(DefaultTimeouts).Server(s)
 	go func() {
 		if err := s.hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logf("sandbox: server stopped: %v", err)

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/httplimits"
 )
 
 // The bridge drives the real services with the user's real credentials, so
@@ -184,36 +186,15 @@ func (b *Bridge) setTokenCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: b.cookieName(), Value: b.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
 }
 
-// Timeouts are the HTTP server's limits on slow clients.
-type Timeouts struct {
-	// ReadHeader bounds reading the request line and headers.
-	ReadHeader time.Duration
-	// Read bounds reading the whole request, body included.
-	Read time.Duration
-	// Write bounds writing a response (the event stream is exempt).
-	Write time.Duration
-	// Idle bounds a keep-alive connection's wait for the next request.
-	Idle time.Duration
-}
+// Timeouts are the server's limits on slow clients (the event stream is
+// exempt from Read and Write).
+type Timeouts = httplimits.Timeouts
 
 // DefaultTimeouts suit a browser on loopback. Write is generous: a bound
 // method may call AWS (with the SDK's retries) before it answers.
 var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Write: 5 * time.Minute, Idle: 2 * time.Minute}
 
-func (t Timeouts) withDefaults() Timeouts {
-	pick := func(v, d time.Duration) time.Duration {
-		if v > 0 {
-			return v
-		}
-		return d
-	}
-	return Timeouts{pick(t.ReadHeader, DefaultTimeouts.ReadHeader), pick(t.Read, DefaultTimeouts.Read),
-		pick(t.Write, DefaultTimeouts.Write), pick(t.Idle, DefaultTimeouts.Idle)}
-}
-
 const (
-	// maxHeaderBytes bounds request headers.
-	maxHeaderBytes = 64 << 10
 	// maxCallBytes bounds a call's body (a template is the biggest argument;
 	// CloudFormation's own limit for one is 1 MB).
 	maxCallBytes = 8 << 20
@@ -223,9 +204,7 @@ const (
 // ln, and zero Timeouts fields get DefaultTimeouts' values.
 func (b *Bridge) Server(ln net.Listener, t Timeouts) *http.Server {
 	b.SetAddr(ln.Addr().String())
-	t = t.withDefaults()
-	return &http.Server{Handler: b, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write,
-		IdleTimeout: t.Idle, MaxHeaderBytes: maxHeaderBytes}
+	return t.Or(DefaultTimeouts).Server(b)
 }
 
 // isTooLarge tells a call over maxCallBytes apart from a malformed one.
