@@ -882,7 +882,7 @@ func execute(ctx context.Context, client *Client, st *store.Store, jobID string,
 	if err := context.Cause(runCtx); err != nil {
 		return res, err
 	}
-	if err := compact(ctx, st, jobID, rec, recs, clock.Now()); err != nil {
+	if err := compact(ctx, st, jobID, rec, recs, recheckSpan(c.workers), clock.Now()); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -904,12 +904,20 @@ func finishResult(res Result, rec jobRecord, recs []arnRecord) Result {
 }
 
 // compact ends a job whose every ARN is done or failed: the done ARN
-// records are deleted (their count kept), the failed ones stay.
-func compact(ctx context.Context, st *store.Store, jobID string, rec jobRecord, recs []arnRecord, now time.Time) error {
+// records are deleted (their count kept), except, when some ARNs failed,
+// those around errors a resume (retrying the failures) must re-check; the
+// failed ones stay.
+func compact(ctx context.Context, st *store.Store, jobID string, rec jobRecord, recs []arnRecord, span int, now time.Time) error {
+	keep := map[int]bool{}
+	if slices.ContainsFunc(recs, func(r arnRecord) bool { return r.Status == StatusFailed }) {
+		for _, i := range suspectsOf(recs, rec.Checked, span) {
+			keep[i] = true
+		}
+	}
 	err := st.Update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(store.BucketJobs))
-		for _, r := range recs {
-			if r.Status == StatusDone {
+		for i, r := range recs {
+			if r.Status == StatusDone && !keep[i] {
 				if err := b.Delete([]byte(r.key(jobID))); err != nil {
 					return err
 				}
@@ -930,31 +938,17 @@ func compact(ctx context.Context, st *store.Store, jobID string, rec jobRecord, 
 // checked, and sets those no longer as the job asks back to pending. ARNs
 // left in_flight by the last run count as errors of it.
 func recheck(ctx context.Context, client *Client, job Job, recs []arnRecord, checked, run int, c runConfig, journal func(*arnRecord) error) (n, again int, err error) {
-	span := recheckSpan(c.workers)
-	var errAt []int
 	for i := range recs {
 		if recs[i].Status == StatusInFlight {
 			recs[i].ErrRun = run - 1
 		}
-		if recs[i].ErrRun > checked {
-			errAt = append(errAt, recs[i].Index)
-		}
-	}
-	if len(errAt) == 0 {
-		return 0, 0, nil
 	}
 	var suspects []*arnRecord
-	for i := range recs {
-		r := &recs[i]
-		if r.Status != StatusDone {
-			continue
-		}
-		for _, e := range errAt {
-			if e-span <= r.Index && r.Index <= e+span {
-				suspects = append(suspects, r)
-				break
-			}
-		}
+	for _, i := range suspectsOf(recs, checked, recheckSpan(c.workers)) {
+		suspects = append(suspects, &recs[i])
+	}
+	if len(suspects) == 0 {
+		return 0, 0, nil
 	}
 	var mu sync.Mutex
 	work := make(chan *arnRecord)
@@ -998,6 +992,32 @@ func recheck(ctx context.Context, client *Client, job Job, recs []arnRecord, che
 		return n, again, fmt.Errorf("re-checking the done entities around earlier errors: %w", err)
 	}
 	return n, again, nil
+}
+
+// suspectsOf returns the positions in recs of the done ARNs within span
+// (in job order) of an ARN that met an error in a run after checked.
+func suspectsOf(recs []arnRecord, checked, span int) []int {
+	var errAt []int
+	for _, r := range recs {
+		if r.ErrRun > checked {
+			errAt = append(errAt, r.Index)
+		}
+	}
+	var out []int
+	if len(errAt) == 0 {
+		return out
+	}
+	for i, r := range recs {
+		if r.Status != StatusDone {
+			continue
+		}
+		// errAt is in job order: find the first error not before r - span.
+		k, _ := slices.BinarySearch(errAt, r.Index-span)
+		if k < len(errAt) && errAt[k] <= r.Index+span {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // sawError reports whether any attempt of a call that finally succeeded met

@@ -380,10 +380,11 @@ func TestBulkKilledAndResumed(t *testing.T) {
 				t.Fatalf("journal violations: %v", violations)
 			}
 			// The first run of the deny case finished, so its done ARNs were
-			// compacted to a count: Succeeded names what the journal still held.
+			// compacted to a count, but for those around the failures:
+			// Succeeded names what the journal still held.
 			wantNamed := arns
 			if tc.kill == "deny" {
-				wantNamed = arns[tc.n-1:]
+				wantNamed = arns[max(0, tc.n-1-recheckSpan(tc.workers)):]
 			}
 			if res.Done != len(arns) || len(res.Failed) != 0 || !slices.Equal(res.Succeeded, wantNamed) {
 				t.Fatalf("resume result: %d ok, failures %+v", res.Done, res.Failed)
@@ -542,13 +543,23 @@ func TestFinishedJobsCompactedAndPruned(t *testing.T) {
 	if _, err := Run(ctx, c, st, Job{ID: "done", Kind: KindAdd, Tags: []Tag{{"k", "v"}}, ARNs: arns}, nil); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := Run(ctx, c, st, Job{ID: "clean", Kind: KindAdd, Tags: []Tag{{"k", "v"}}, ARNs: arns[10:]}, nil); err != nil {
+		t.Fatal(err)
+	}
+	clean := 0
+	_ = st.List(ctx, store.BucketJobs, arnPrefix("clean"), func(string, []byte) error { clean++; return nil })
+	if clean != 0 {
+		t.Fatalf("%d ARN records kept after a job finished without failures, want none", clean)
+	}
 	keys := 0
 	_ = st.List(ctx, store.BucketJobs, arnPrefix("done"), func(string, []byte) error { keys++; return nil })
-	if keys != 1 {
-		t.Fatalf("%d ARN records kept after the job finished, want 1 (its failure)", keys)
+	// Kept: the failure (index 4) and the done ARNs within the re-check
+	// span of it, for a resume that retries the failure to check.
+	if want := 1 + 4 + recheckSpan(4); keys != want {
+		t.Fatalf("%d ARN records kept after the job finished, want %d (its failure and the ARNs around it)", keys, want)
 	}
 	jobs, _ := Jobs(ctx, st)
-	if len(jobs) != 1 || !jobs[0].Finished || jobs[0].Done != 29 || jobs[0].FailedARNs != 1 || jobs[0].Total != 30 || jobs[0].FinishedAt.IsZero() {
+	if len(jobs) != 2 || !jobs[1].Finished || jobs[1].Done != 29 || jobs[1].FailedARNs != 1 || jobs[1].Total != 30 || jobs[1].FinishedAt.IsZero() {
 		t.Fatalf("compacted job: %+v", jobs)
 	}
 	// An unfinished job, started long before.
@@ -561,8 +572,8 @@ func TestFinishedJobsCompactedAndPruned(t *testing.T) {
 		wantPruned int
 		wantLeft   []string
 	}{
-		{Retention - time.Hour, 0, []string{"done", "open"}},
-		{Retention + time.Hour, 1, []string{"open"}},
+		{Retention - time.Hour, 0, []string{"clean", "done", "open"}},
+		{Retention + time.Hour, 2, []string{"open"}},
 		{10 * Retention, 0, []string{"open"}},
 	}
 	for _, tc := range tests {

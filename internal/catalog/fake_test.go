@@ -36,7 +36,7 @@ type fakeAPI struct {
 	throttleEach int // throttle every n-th write call (0: never), besides the quota
 	writes       int
 	throttled    int
-	applied      map[string]int // successful writes per ARN
+	applied      map[string]int // successful writes per ARN (first attempts: the SDK's own retries are not re-sends by the job)
 	// beforeWrite may refuse a write with an API error (nil: go on).
 	beforeWrite func(arn string) *apiErr
 	// afterWrite runs after a write took effect; true loses the answer
@@ -93,6 +93,10 @@ func (f *fakeAPI) admit(op string) *apiErr {
 
 func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op := strings.TrimPrefix(r.URL.Path, "/")
+	// Retries of a call (the SDK's amz-sdk-request header says which
+	// attempt this is) are not new calls: loopback connections under load
+	// sometimes fail mid-read, and the SDK rightly retries.
+	firstAttempt := !strings.HasPrefix(r.Header.Get("amz-sdk-request"), "attempt=") || strings.HasPrefix(r.Header.Get("amz-sdk-request"), "attempt=1;")
 	var in struct {
 		ResourceArn string
 		Tags        []struct{ Key, Value string }
@@ -112,14 +116,14 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case OpListTagsForResource:
 		out, e = f.listTags(in.ResourceArn)
 	case OpTagResource:
-		e = f.write(w, op, in.ResourceArn, func(m map[string]string) {
+		e = f.write(w, op, in.ResourceArn, firstAttempt, func(m map[string]string) {
 			for _, t := range in.Tags {
 				m[t.Key] = t.Value
 			}
 		})
 		out = struct{}{}
 	case OpUntagResource:
-		e = f.write(w, op, in.ResourceArn, func(m map[string]string) {
+		e = f.write(w, op, in.ResourceArn, firstAttempt, func(m map[string]string) {
 			for _, k := range in.TagKeys {
 				delete(m, k)
 			}
@@ -127,7 +131,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out = struct{}{}
 	case OpListEntities:
 		asc := in.Sort != nil && in.Sort.SortOrder == "ASCENDING"
-		out, e = f.listEntities(in.EntityType, in.NextToken, in.MaxResults, asc)
+		out, e = f.listEntities(in.EntityType, in.NextToken, in.MaxResults, asc, firstAttempt)
 	default:
 		e = &apiErr{404, "UnknownOperationException", op}
 	}
@@ -138,8 +142,10 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(w, e)
 		return
 	}
+	body, _ := json.Marshal(out)
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(out)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
 }
 
 // errLost marks a write whose answer the fake threw away.
@@ -174,7 +180,7 @@ func (f *fakeAPI) listTags(arn string) (any, *apiErr) {
 	return out, nil
 }
 
-func (f *fakeAPI) write(w http.ResponseWriter, op, arn string, apply func(map[string]string)) *apiErr {
+func (f *fakeAPI) write(w http.ResponseWriter, op, arn string, firstAttempt bool, apply func(map[string]string)) *apiErr {
 	f.mu.Lock()
 	if e := f.admit(op); e != nil {
 		f.mu.Unlock()
@@ -204,7 +210,9 @@ func (f *fakeAPI) write(w http.ResponseWriter, op, arn string, apply func(map[st
 		return &apiErr{404, "ResourceNotFoundException", "no such resource"}
 	}
 	apply(m)
-	f.applied[arn]++
+	if firstAttempt {
+		f.applied[arn]++
+	}
 	after := f.afterWrite
 	f.mu.Unlock()
 	if after != nil && after(arn) {
@@ -222,13 +230,15 @@ func (f *fakeAPI) write(w http.ResponseWriter, op, arn string, apply func(map[st
 // listEntities pages f.entities of the asked type, sorted by
 // LastModifiedDate (DESCENDING unless asked otherwise); NextToken is the
 // offset.
-func (f *fakeAPI) listEntities(typ string, token *string, n int, asc bool) (any, *apiErr) {
+func (f *fakeAPI) listEntities(typ string, token *string, n int, asc, firstAttempt bool) (any, *apiErr) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if e := f.admit(OpListEntities); e != nil {
 		return nil, e
 	}
-	f.listCalls++
+	if firstAttempt {
+		f.listCalls++
+	}
 	var sel []fakeEntity
 	for _, e := range f.entities {
 		if e.EntityType == typ {
