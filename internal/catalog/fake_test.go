@@ -36,7 +36,8 @@ type fakeAPI struct {
 	throttleEach int // throttle every n-th write call (0: never), besides the quota
 	writes       int
 	throttled    int
-	applied      map[string]int // successful writes per ARN (first attempts: the SDK's own retries are not re-sends by the job)
+	applied      map[string]int  // calls that took effect, per ARN (the SDK's retries of one call count once)
+	appliedBy    map[string]bool // invocation IDs of the calls that took effect
 	// beforeWrite may refuse a write with an API error (nil: go on).
 	beforeWrite func(arn string) *apiErr
 	// afterWrite runs after a write took effect; true loses the answer
@@ -57,7 +58,7 @@ type fakeEntity struct {
 
 func newFakeAPI(clock Clock, scale float64, arns ...string) *fakeAPI {
 	f := &fakeAPI{clock: clock, scale: scale, tags: map[string]map[string]string{},
-		buckets: map[string]*serverBucket{}, applied: map[string]int{}, validationOn: map[string]bool{}}
+		buckets: map[string]*serverBucket{}, applied: map[string]int{}, appliedBy: map[string]bool{}, validationOn: map[string]bool{}}
 	for _, a := range arns {
 		f.tags[a] = map[string]string{}
 	}
@@ -97,6 +98,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// attempt this is) are not new calls: loopback connections under load
 	// sometimes fail mid-read, and the SDK rightly retries.
 	firstAttempt := !strings.HasPrefix(r.Header.Get("amz-sdk-request"), "attempt=") || strings.HasPrefix(r.Header.Get("amz-sdk-request"), "attempt=1;")
+	call := r.Header.Get("amz-sdk-invocation-id") // one per call, the same for its retries
 	var in struct {
 		ResourceArn string
 		Tags        []struct{ Key, Value string }
@@ -116,14 +118,14 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case OpListTagsForResource:
 		out, e = f.listTags(in.ResourceArn)
 	case OpTagResource:
-		e = f.write(w, op, in.ResourceArn, firstAttempt, func(m map[string]string) {
+		e = f.write(w, op, in.ResourceArn, call, func(m map[string]string) {
 			for _, t := range in.Tags {
 				m[t.Key] = t.Value
 			}
 		})
 		out = struct{}{}
 	case OpUntagResource:
-		e = f.write(w, op, in.ResourceArn, firstAttempt, func(m map[string]string) {
+		e = f.write(w, op, in.ResourceArn, call, func(m map[string]string) {
 			for _, k := range in.TagKeys {
 				delete(m, k)
 			}
@@ -180,7 +182,7 @@ func (f *fakeAPI) listTags(arn string) (any, *apiErr) {
 	return out, nil
 }
 
-func (f *fakeAPI) write(w http.ResponseWriter, op, arn string, firstAttempt bool, apply func(map[string]string)) *apiErr {
+func (f *fakeAPI) write(w http.ResponseWriter, op, arn, call string, apply func(map[string]string)) *apiErr {
 	f.mu.Lock()
 	if e := f.admit(op); e != nil {
 		f.mu.Unlock()
@@ -210,7 +212,8 @@ func (f *fakeAPI) write(w http.ResponseWriter, op, arn string, firstAttempt bool
 		return &apiErr{404, "ResourceNotFoundException", "no such resource"}
 	}
 	apply(m)
-	if firstAttempt {
+	if !f.appliedBy[call] {
+		f.appliedBy[call] = true
 		f.applied[arn]++
 	}
 	after := f.afterWrite
