@@ -107,20 +107,21 @@ var RealClock Clock = realClock{}
 // probing higher only after a quiet spell, never above the documented quota.
 // Safe for concurrent use.
 type Limiter struct {
-	mu     sync.Mutex
-	quota  float64 // documented rate, time scale applied: the ceiling
-	rate   float64 // current rate
-	ceil   float64 // rate last throttled at; 0 = never throttled
-	burst  float64
-	tokens float64
-	last   time.Time // of the token count
-	grown  time.Time // last rate growth
-	cut    time.Time // last decrease: attempts sent before it were paced by the old rate
-	quiet  time.Time // start of the spell without throttling (last cut or probe)
-	probe  time.Duration
-	probed bool // a probe raised ceil since the last cut
-	scale  float64
-	clock  Clock
+	mu       sync.Mutex
+	quota    float64 // documented rate, time scale applied: the ceiling
+	rate     float64 // current rate
+	ceil     float64 // rate last throttled at; 0 = never throttled
+	burst    float64
+	tokens   float64
+	last     time.Time // of the token count
+	grown    time.Time // last rate growth
+	lastSend time.Time // when the last Wait returned
+	cut      time.Time // last decrease: attempts sent before it were paced by the old rate
+	quiet    time.Time // start of the spell without throttling (last cut or probe)
+	probe    time.Duration
+	probed   bool // a probe raised ceil since the last cut
+	scale    float64
+	clock    Clock
 
 	throttles int
 }
@@ -197,6 +198,11 @@ func (l *Limiter) Throttles() int {
 // Wait blocks until the caller may send one request, or returns ctx's
 // error, and returns when the request may go (the time Observe wants). A
 // cancelled wait gives its reservation back.
+//
+// With a bucket of one request (the default), it also keeps sends at least
+// 1/rate apart as they actually happen, not only as scheduled: several
+// callers woken late and early together would otherwise arrive closer
+// than the account's one-request bucket allows, and be throttled.
 func (l *Limiter) Wait(ctx context.Context) (time.Time, error) {
 	if err := ctx.Err(); err != nil {
 		return time.Time{}, err
@@ -205,19 +211,31 @@ func (l *Limiter) Wait(ctx context.Context) (time.Time, error) {
 	now := l.clock.Now()
 	l.refillLocked(now)
 	l.tokens--
-	if l.tokens >= 0 {
+	deadline := now
+	if l.tokens < 0 {
+		deadline = now.Add(time.Duration(-l.tokens / l.rate * float64(time.Second)))
+	}
+	l.mu.Unlock()
+	for {
+		if err := l.clock.SleepUntil(ctx, deadline); err != nil {
+			l.mu.Lock()
+			l.tokens++
+			l.mu.Unlock()
+			return time.Time{}, err
+		}
+		l.mu.Lock()
+		now = l.clock.Now()
+		if l.burst <= 1 && !l.lastSend.IsZero() {
+			if next := l.lastSend.Add(time.Duration(float64(time.Second) / l.rate)); now.Before(next) {
+				deadline = next
+				l.mu.Unlock()
+				continue
+			}
+		}
+		l.lastSend = now
 		l.mu.Unlock()
 		return now, nil
 	}
-	deadline := now.Add(time.Duration(-l.tokens / l.rate * float64(time.Second)))
-	l.mu.Unlock()
-	if err := l.clock.SleepUntil(ctx, deadline); err != nil {
-		l.mu.Lock()
-		l.tokens++
-		l.mu.Unlock()
-		return time.Time{}, err
-	}
-	return deadline, nil
 }
 
 func (l *Limiter) refillLocked(now time.Time) {
@@ -245,6 +263,8 @@ func (l *Limiter) Observe(sent time.Time, throttled bool) {
 			l.probe = min(2*l.probe, probeMax)
 			l.probed = false
 		}
+		// The rate that was too fast bounds the account's rate from above;
+		// probes (below) raise it again when it was a stray 429.
 		l.ceil = l.rate
 		l.rate = max(l.quota*minFraction, l.rate*cutFactor)
 		l.tokens = min(l.tokens, 0) // no burst right after a throttle

@@ -127,20 +127,23 @@ func TestBulkUnderThrottlingNoEntityFails(t *testing.T) {
 		name       string
 		quotaScale float64 // sandbox quotas, times the documented ones (0: the scenario's fifth)
 		timeScale  float64 // client pacing, times real time
+		n          int
 		long       bool
 	}{
 		// The sandbox grants 10 req/s, the client believes 50: the same
-		// fifth, ten times faster.
-		{"a fifth of the quota, ten times faster", 2, 10, false},
-		// The issue's own numbers: 1 req/s granted, 5 assumed; about 100 s.
-		{"throttled scenario at AWS's pace", 0, 1, true},
+		// fifth, ten times faster. Its bucket holds a second (10 calls), so
+		// the client's first estimate overshoots; 200 entities show the
+		// steady state past the descent's few 429s.
+		{"a fifth of the quota, ten times faster", 2, 10, 200, false},
+		// The issue's own numbers: 1 req/s granted, 5 assumed; about 2 min.
+		{"throttled scenario at AWS's pace", 0, 1, 100, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.long && testing.Short() {
-				t.Skip("takes about 100 s (1 req/s); run without -short")
+				t.Skip("takes about 2 minutes (1 req/s); run without -short")
 			}
-			srv, arns := ownEntities(t, "throttled", 100)
+			srv, arns := ownEntities(t, "throttled", tc.n)
 			if tc.quotaScale > 0 {
 				srv.Account().SetCatalogQuotaScale(tc.quotaScale)
 			}
