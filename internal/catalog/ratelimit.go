@@ -199,10 +199,12 @@ func (l *Limiter) Throttles() int {
 // error, and returns when the request may go (the time Observe wants). A
 // cancelled wait gives its reservation back.
 //
-// With a bucket of one request (the default), it also keeps sends at least
-// 1/rate apart as they actually happen, not only as scheduled: several
-// callers woken late and early together would otherwise arrive closer
-// than the account's one-request bucket allows, and be throttled.
+// Once throttled, with a bucket of one request (the default), it also keeps
+// sends at least 1/rate apart as they actually happen, not only as
+// scheduled: callers woken late and early together would otherwise arrive
+// closer than an account bucket of one request allows, and be throttled
+// again. (At the documented quota, AWS's bucket holds about a second of
+// requests, so such jitter does no harm there.)
 func (l *Limiter) Wait(ctx context.Context) (time.Time, error) {
 	if err := ctx.Err(); err != nil {
 		return time.Time{}, err
@@ -225,7 +227,7 @@ func (l *Limiter) Wait(ctx context.Context) (time.Time, error) {
 		}
 		l.mu.Lock()
 		now = l.clock.Now()
-		if l.burst <= 1 && !l.lastSend.IsZero() {
+		if l.burst <= 1 && l.ceil > 0 && !l.lastSend.IsZero() {
 			if next := l.lastSend.Add(time.Duration(float64(time.Second) / l.rate)); now.Before(next) {
 				deadline = next
 				l.mu.Unlock()
