@@ -202,8 +202,6 @@ func TestClientPacesEveryAttempt(t *testing.T) {
 	arn := arnsN(1)[0]
 	f := newFakeAPI(clk, 1, arn)
 	f.throttleEach = 2 // every other write is throttled: each call retries once
-	var at []time.Time
-	f.beforeWrite = func(string) *apiErr { at = append(at, clk.Now()); return nil }
 	c := fakeClient(t, f, clk)
 	for i := range 10 {
 		if err := c.AddTags(context.Background(), arn, []Tag{{"n", fmt.Sprint(i)}}); err != nil {
@@ -213,8 +211,10 @@ func TestClientPacesEveryAttempt(t *testing.T) {
 	if f.writes < 15 {
 		t.Fatalf("%d attempts for 10 calls, want retries", f.writes)
 	}
-	// beforeWrite sees only admitted, unthrottled attempts; their spacing
-	// shows the limiter slowed down on the throttles, never sped past 5/s.
+	// Every attempt, retries included, waited its turn: none came sooner
+	// than 1/5 s after the one before (a pacer outside the retry loop would
+	// send each retry at once).
+	at := f.writeAt
 	for i := 1; i < len(at); i++ {
 		if d := at[i].Sub(at[i-1]); d < 200*time.Millisecond-time.Microsecond {
 			t.Fatalf("attempts %d and %d %v apart, quota allows 200ms", i-1, i, d)

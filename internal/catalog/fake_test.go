@@ -35,6 +35,7 @@ type fakeAPI struct {
 	reads        int // ListTagsForResource calls answered
 	throttleEach int // throttle every n-th write call (0: never), besides the quota
 	writes       int
+	writeAt      []time.Time // when each write attempt arrived (past the quota)
 	throttled    int
 	applied      map[string]int  // calls that took effect, per ARN (the SDK's retries of one call count once)
 	appliedBy    map[string]bool // invocation IDs of the calls that took effect
@@ -189,6 +190,7 @@ func (f *fakeAPI) write(w http.ResponseWriter, op, arn, call string, apply func(
 		return e
 	}
 	f.writes++
+	f.writeAt = append(f.writeAt, f.clock.Now())
 	if f.throttleEach > 0 && f.writes%f.throttleEach == 0 {
 		f.throttled++
 		f.mu.Unlock()
