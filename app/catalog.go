@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
-
 	"github.com/sellerdesk/sellerdesk/internal/catalog"
 	"github.com/sellerdesk/sellerdesk/internal/policy"
 	"github.com/sellerdesk/sellerdesk/internal/redact"
@@ -90,6 +88,11 @@ type Catalog struct {
 
 	csMu     sync.Mutex
 	watching map[string]context.CancelFunc
+
+	// limiters pace the Catalog calls of each target: its quotas are per
+	// account, and every call of this window to it shares them.
+	limMu    sync.Mutex
+	limiters map[string]*catalog.Limiters
 }
 
 // NewCatalog wires the service.
@@ -99,17 +102,25 @@ func NewCatalog(mgr *session.Manager, st *store.Store, p Platform, log *slog.Log
 		poll = max(time.Duration(float64(poll)/timeScale), 100*time.Millisecond)
 	}
 	return &Catalog{mgr: mgr, st: st, p: p, log: log, csPoll: poll, tags: map[string]cachedTags{},
-		tagQueued: map[string]bool{}, tagsFresh: map[string]bool{}, watching: map[string]context.CancelFunc{}}
+		tagQueued: map[string]bool{}, tagsFresh: map[string]bool{}, watching: map[string]context.CancelFunc{},
+		limiters: map[string]*catalog.Limiters{}}
 }
 
-// client returns a Catalog API client for the current target (us-east-1,
-// the only Region of the API) whose throttling the catalog package retries.
-func (c *Catalog) client() (session.Target, *marketplacecatalog.Client, error) {
+// client returns the Catalog API client for the current target, paced by
+// the target's limiters and retried by the SDK (catalog.NewClient).
+func (c *Catalog) client() (session.Target, *catalog.Client, error) {
 	tgt, cfg, err := c.mgr.Current()
 	if err != nil {
 		return tgt, nil, err
 	}
-	return tgt, catalog.NewClient(cfg), nil
+	c.limMu.Lock()
+	ls, ok := c.limiters[tgt.CacheScope()]
+	if !ok {
+		ls = catalog.NewLimiters()
+		c.limiters[tgt.CacheScope()] = ls
+	}
+	c.limMu.Unlock()
+	return tgt, catalog.NewClient(cfg, catalog.WithLimiters(ls)), nil
 }
 
 func metaKey(scope string) string { return scope + "/meta/refreshedAt" }
@@ -230,7 +241,7 @@ func (c *Catalog) RefreshEntities(full bool) (EntitiesView, error) {
 	}
 	c.mu.Lock()
 	c.refreshing, c.entErr = true, nil
-	if !c.refreshed && tgt.Kind == session.KindSandbox {
+	if !c.refreshed && tgt.StartsEmpty() {
 		full = true
 	}
 	c.mu.Unlock()
@@ -312,7 +323,7 @@ func (c *Catalog) Tags(arn string) (TagsUpdate, error) {
 	}
 	ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
 	defer cancel()
-	tags, err := catalog.ListTags(ctx, api, arn) // its error names the ARN
+	tags, err := api.ListTags(ctx, arn) // its error names the ARN
 	if err != nil {
 		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
 	}
@@ -393,7 +404,7 @@ func (c *Catalog) tagLoader(scope string) {
 		delete(c.tagQueued, arn)
 		c.mu.Unlock()
 		ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
-		tags, err := catalog.ListTags(ctx, api, arn)
+		tags, err := api.ListTags(ctx, arn)
 		if err == nil {
 			c.rememberTags(ctx, scope, arn, tags)
 		} else {
@@ -447,10 +458,10 @@ func (c *Catalog) SaveTags(arn string, want []catalog.Tag) (TagsUpdate, error) {
 	}
 	ctx, cancel := context.WithTimeout(c.life.context(), 2*time.Minute)
 	defer cancel()
-	got, err := catalog.SetTags(ctx, api, arn, want)
+	got, err := api.SetTags(ctx, arn, want)
 	if err != nil {
 		// Show what is there now, whatever happened.
-		if now, lerr := catalog.ListTags(ctx, api, arn); lerr == nil {
+		if now, lerr := api.ListTags(ctx, arn); lerr == nil {
 			c.rememberTags(ctx, scope, arn, now)
 		}
 		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
@@ -464,7 +475,7 @@ func explainCatalog(err error) *ErrorView {
 	switch {
 	case catalog.IsThrottle(err):
 		return &ErrorView{Kind: "throttled", Message: msg, Next: "AWS is throttling the Catalog API for this account; wait a minute and try again."}
-	case strings.Contains(msg, "AccessDenied"):
+	case catalog.IsAccessDenied(err):
 		return &ErrorView{Kind: "denied", Message: msg, Next: "The identity in use lacks the Catalog API permission named above; the Policies tab builds a policy that grants it."}
 	}
 	return explain(err)

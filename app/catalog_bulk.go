@@ -162,7 +162,8 @@ func (c *Catalog) PreviewBulk(req BulkRequest) (BulkPreviewView, error) {
 }
 
 // StartBulk journals the job and runs it in the background, paced under the
-// 5 req/s quota with throttling retried; progress arrives as catalog:bulk.
+// 5 req/s quota (slower when AWS throttles), with throttled entities kept
+// pending until they succeed; progress arrives as catalog:bulk.
 // Pass the preview's changed ARNs. A quit or crash leaves it resumable.
 func (c *Catalog) StartBulk(req BulkRequest) (BulkView, error) {
 	for _, a := range req.ARNs {
@@ -175,8 +176,9 @@ func (c *Catalog) StartBulk(req BulkRequest) (BulkView, error) {
 	return c.runBulk(job, "")
 }
 
-// ResumeBulk carries on a journalled job: what was done is not redone, what
-// was in flight is checked before it is retried.
+// ResumeBulk carries on a journalled job: what was done is not redone
+// (except done entities around an earlier error that are no longer as
+// asked), what was in flight is sent again.
 func (c *Catalog) ResumeBulk(jobID string) (BulkView, error) {
 	if jobID == "" {
 		return c.bulkView(), errors.New("no job ID given to resume")
@@ -232,7 +234,10 @@ func (c *Catalog) runBulk(job catalog.Job, resumeID string) (BulkView, error) {
 		c.mu.Unlock()
 		c.setBulk(func(v *BulkView) {
 			v.JobID, v.Succeeded, v.Failures = res.JobID, res.Succeeded, res.Failed
-			v.Done, v.Failed = len(res.Succeeded), len(res.Failed)
+			v.Done, v.Failed = res.Done, len(res.Failed)
+			if res.Total > 0 {
+				v.Total = res.Total
+			}
 			switch {
 			case errors.Is(err, context.Canceled):
 				v.Phase = "stopped"
@@ -321,7 +326,7 @@ func (c *Catalog) BulkJobs() ([]BulkJobView, error) {
 	for i := len(jobs) - 1; i >= 0; i-- {
 		j := jobs[i]
 		v := BulkJobView{JobID: j.Job.ID, Kind: j.Job.Kind, Created: j.Job.Created.UTC().Format(time.RFC3339), Finished: j.Finished,
-			Total: len(j.Job.ARNs), Done: j.Done, Failed: j.FailedARNs, Pending: j.Pending + j.InFlight}
+			Total: j.Total, Done: j.Done, Failed: j.FailedARNs, Pending: j.Pending + j.InFlight}
 		switch j.Job.Kind {
 		case catalog.KindAdd:
 			v.Summary = "add"

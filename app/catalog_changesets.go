@@ -7,10 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
-	mctypes "github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
-
 	"github.com/sellerdesk/sellerdesk/internal/catalog"
 )
 
@@ -128,7 +124,7 @@ func (c *Catalog) StartChangeSet(req ChangeSetRequest) (ChangeSetView, error) {
 	}
 	ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
 	defer cancel()
-	id, _, err := catalog.Start(ctx, api, sr)
+	id, _, err := api.Start(ctx, sr)
 	if err != nil {
 		return ChangeSetView{Changes: []ChangeResultView{}}, explainStart(err)
 	}
@@ -143,11 +139,10 @@ func (c *Catalog) StartChangeSet(req ChangeSetRequest) (ChangeSetView, error) {
 
 // explainStart adds the next step to the Catalog's refusals of a start.
 func explainStart(err error) error {
-	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "ResourceInUseException"):
+	case catalog.IsResourceInUse(err):
 		return fmt.Errorf("%w: another change set is PREPARING or APPLYING on this entity; wait for it to end (Change sets list), then start again", err)
-	case strings.Contains(msg, "ServiceQuotaExceededException"):
+	case catalog.IsQuotaExceeded(err):
 		return fmt.Errorf("%w: too many change sets are running at once; wait for one to end", err)
 	}
 	return err
@@ -178,11 +173,10 @@ func (c *Catalog) watch(id string) {
 		if err != nil {
 			return
 		}
-		_, err = catalog.Watch(ctx, api, id, c.csPoll, func(catalog.ChangeSetState) {
-			if v, derr := c.describe(ctx, api, id); derr == nil {
-				v.Watching = !isTerminal(v.Status)
-				c.p.Emit(EventCatalogChangeSet, v)
-			}
+		_, err = api.Watch(ctx, id, c.csPoll, func(cs catalog.ChangeSet) {
+			v := changeSetView(cs)
+			v.Watching = !cs.Terminal()
+			c.p.Emit(EventCatalogChangeSet, v)
 		})
 		if err != nil && !errors.Is(err, context.Canceled) {
 			c.log.Warn("change set watch ended", "id", id, "err", err)
@@ -199,30 +193,26 @@ func (c *Catalog) stopWatches() {
 	}
 }
 
-func (c *Catalog) describe(ctx context.Context, api *marketplacecatalog.Client, id string) (ChangeSetView, error) {
-	var out *marketplacecatalog.DescribeChangeSetOutput
-	err := catalog.Retry(ctx, func(ctx context.Context) error {
-		var err error
-		out, err = api.DescribeChangeSet(ctx, &marketplacecatalog.DescribeChangeSetInput{Catalog: aws.String("AWSMarketplace"), ChangeSetId: aws.String(id)})
-		return err
-	})
+func (c *Catalog) describe(ctx context.Context, api *catalog.Client, id string) (ChangeSetView, error) {
+	cs, err := api.DescribeChangeSet(ctx, id)
 	if err != nil {
-		return ChangeSetView{ID: id, Changes: []ChangeResultView{}}, fmt.Errorf("reading change set %s: %w", id, err)
+		return ChangeSetView{ID: id, Changes: []ChangeResultView{}}, err
 	}
-	v := ChangeSetView{ID: id, ARN: aws.ToString(out.ChangeSetArn), Name: aws.ToString(out.ChangeSetName), Status: string(out.Status),
-		FailureCode: string(out.FailureCode), FailureDescription: aws.ToString(out.FailureDescription),
-		StartTime: aws.ToString(out.StartTime), EndTime: aws.ToString(out.EndTime), Changes: []ChangeResultView{}}
-	for _, ch := range out.ChangeSet {
-		r := ChangeResultView{ChangeType: aws.ToString(ch.ChangeType), Errors: []string{}}
-		if ch.Entity != nil {
-			r.EntityType, r.EntityID = aws.ToString(ch.Entity.Type), aws.ToString(ch.Entity.Identifier)
-		}
-		for _, e := range ch.ErrorDetailList {
-			r.Errors = append(r.Errors, aws.ToString(e.ErrorCode)+": "+aws.ToString(e.ErrorMessage))
+	return changeSetView(cs), nil
+}
+
+func changeSetView(cs catalog.ChangeSet) ChangeSetView {
+	v := ChangeSetView{ID: cs.ID, ARN: cs.ARN, Name: cs.Name, Status: cs.Status,
+		FailureCode: cs.FailureCode, FailureDescription: cs.FailureDescription,
+		StartTime: cs.StartTime, EndTime: cs.EndTime, Changes: []ChangeResultView{}}
+	for _, ch := range cs.Changes {
+		r := ChangeResultView{ChangeType: ch.ChangeType, EntityType: ch.EntityType, EntityID: ch.EntityID, Errors: []string{}}
+		for _, e := range ch.Errors {
+			r.Errors = append(r.Errors, e.Code+": "+e.Message)
 		}
 		v.Changes = append(v.Changes, r)
 	}
-	return v, nil
+	return v
 }
 
 // DescribeChangeSet reads one change set (and follows it if it runs).
@@ -252,8 +242,8 @@ func (c *Catalog) CancelChangeSet(id string) (ChangeSetView, error) {
 	}
 	ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
 	defer cancel()
-	if _, err := api.CancelChangeSet(ctx, &marketplacecatalog.CancelChangeSetInput{Catalog: aws.String("AWSMarketplace"), ChangeSetId: aws.String(id)}); err != nil {
-		return ChangeSetView{ID: id, Changes: []ChangeResultView{}}, fmt.Errorf("cancelling change set %s (only a PREPARING change set can be cancelled): %w", id, err)
+	if err := api.CancelChangeSet(ctx, id); err != nil {
+		return ChangeSetView{ID: id, Changes: []ChangeResultView{}}, err
 	}
 	v, err := c.describe(ctx, api, id)
 	if err == nil {
@@ -269,30 +259,16 @@ func (c *Catalog) ChangeSets(f ChangeSetFilter) ([]ChangeSetSummaryView, error) 
 	if err != nil {
 		return out, err
 	}
-	in := &marketplacecatalog.ListChangeSetsInput{Catalog: aws.String("AWSMarketplace"), MaxResults: aws.Int32(20),
-		Sort: &mctypes.Sort{SortBy: aws.String("StartTime"), SortOrder: mctypes.SortOrderDescending}}
-	add := func(name, value string) {
-		if strings.TrimSpace(value) != "" {
-			in.FilterList = append(in.FilterList, mctypes.Filter{Name: aws.String(name), ValueList: []string{strings.TrimSpace(value)}})
-		}
-	}
-	add("Status", f.Status)
-	add("ChangeSetName", f.Name)
-	add("EntityId", f.EntityID)
 	ctx, cancel := context.WithTimeout(c.life.context(), time.Minute)
 	defer cancel()
-	var res *marketplacecatalog.ListChangeSetsOutput
-	err = catalog.Retry(ctx, func(ctx context.Context) error {
-		var err error
-		res, err = api.ListChangeSets(ctx, in)
-		return err
-	})
+	list, err := api.ListChangeSets(ctx, catalog.ChangeSetFilter{Status: strings.TrimSpace(f.Status),
+		Name: strings.TrimSpace(f.Name), EntityID: strings.TrimSpace(f.EntityID)})
 	if err != nil {
-		return out, fmt.Errorf("listing change sets: %w", err)
+		return out, err
 	}
-	for _, s := range res.ChangeSetSummaryList {
-		out = append(out, ChangeSetSummaryView{ID: aws.ToString(s.ChangeSetId), ARN: aws.ToString(s.ChangeSetArn), Name: aws.ToString(s.ChangeSetName),
-			Status: string(s.Status), StartTime: aws.ToString(s.StartTime), EndTime: aws.ToString(s.EndTime), EntityIDs: append([]string{}, s.EntityIdList...)})
+	for _, s := range list {
+		out = append(out, ChangeSetSummaryView{ID: s.ID, ARN: s.ARN, Name: s.Name, Status: s.Status,
+			StartTime: s.StartTime, EndTime: s.EndTime, EntityIDs: s.EntityIDs})
 	}
 	return out, nil
 }

@@ -203,7 +203,8 @@ func TestCatalogChangeSetTaggedToSucceeded(t *testing.T) {
 		t.Errorf("validation: %q", msg)
 	}
 	v, err := c.StartChangeSet(create)
-	if err != nil || v.ID == "" || !v.Watching {
+	// At the sandbox's pace the change set may have ended by the first read.
+	if err != nil || v.ID == "" || v.Watching == isTerminal(v.Status) {
 		t.Fatalf("start: %+v %v", v, err)
 	}
 	deadline := time.Now().Add(30 * time.Second)
@@ -237,7 +238,10 @@ func TestCatalogChangeSetTaggedToSucceeded(t *testing.T) {
 }
 
 // Quitting mid-job leaves it journalled; the next start offers it and
-// resuming finishes it with nothing applied twice.
+// resuming finishes it. The sandbox starts afresh, so the entities tagged
+// before the quit are untagged again behind the journal's back: the resume
+// re-checks the done entities around the interruption and tags them again,
+// so every entity ends as asked.
 func TestCatalogBulkQuitMidJobResumesAfterRestart(t *testing.T) {
 	svc, home := catalogServices(t, "connected", &RecordingPlatform{})
 	v, err := svc.Catalog.RefreshEntities(false)
@@ -259,9 +263,7 @@ func TestCatalogBulkQuitMidJobResumesAfterRestart(t *testing.T) {
 	svc.Close() // the window closes mid-job
 	waitBulk(t, svc.Catalog, 10*time.Second)
 
-	// Next start, on the same cache (the sandbox starts afresh, so the
-	// entities tagged before the quit are untagged again: the resume must
-	// not redo them, which is how "nothing applied twice" shows here).
+	// Next start, on the same cache, on a fresh sandbox.
 	svc2, err := Build(context.Background(), Options{DataDir: home, Platform: &RecordingPlatform{}, Started: time.Now(), TimeScale: 1000, Polling: testPolling})
 	if err != nil {
 		t.Fatal(err)
@@ -292,7 +294,7 @@ func TestCatalogBulkQuitMidJobResumesAfterRestart(t *testing.T) {
 			}
 		}
 	}
-	if tagged != len(arns)-doneBefore {
-		t.Fatalf("%d tagged on the fresh sandbox after resume, want %d (only what was left)", tagged, len(arns)-doneBefore)
+	if tagged != len(arns) {
+		t.Fatalf("%d of %d tagged on the fresh sandbox after resume (%d were done before the quit)", tagged, len(arns), doneBefore)
 	}
 }

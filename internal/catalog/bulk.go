@@ -1,42 +1,56 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 	"go.etcd.io/bbolt"
 
 	"github.com/sellerdesk/sellerdesk/internal/store"
 )
 
-// API is the part of the Catalog API this package uses; the SDK's
-// *marketplacecatalog.Client satisfies it, tests use fakes.
-type API interface {
-	ListTagsForResource(ctx context.Context, in *marketplacecatalog.ListTagsForResourceInput, optFns ...func(*marketplacecatalog.Options)) (*marketplacecatalog.ListTagsForResourceOutput, error)
-	TagResource(ctx context.Context, in *marketplacecatalog.TagResourceInput, optFns ...func(*marketplacecatalog.Options)) (*marketplacecatalog.TagResourceOutput, error)
-	UntagResource(ctx context.Context, in *marketplacecatalog.UntagResourceInput, optFns ...func(*marketplacecatalog.Options)) (*marketplacecatalog.UntagResourceOutput, error)
-	ListEntities(ctx context.Context, in *marketplacecatalog.ListEntitiesInput, optFns ...func(*marketplacecatalog.Options)) (*marketplacecatalog.ListEntitiesOutput, error)
-	DescribeEntity(ctx context.Context, in *marketplacecatalog.DescribeEntityInput, optFns ...func(*marketplacecatalog.Options)) (*marketplacecatalog.DescribeEntityOutput, error)
-}
-
-var _ API = (*marketplacecatalog.Client)(nil)
-
 // Job kinds.
 const (
 	KindAdd    = "add"    // TagResource with Tags on every ARN (adds or overwrites)
 	KindRemove = "remove" // UntagResource with Keys on every ARN
+)
+
+// Limits and retention of bulk jobs.
+const (
+	// MaxJobARNs is the most entities one job may hold. At the TagResource
+	// quota of 5 req/s, 50,000 calls take 10,000 s (2 h 47 min) and their
+	// journal about 12 MB; a larger job is refused with its size, to be
+	// split, instead of growing state.db by hundreds of MB.
+	MaxJobARNs = 50_000
+	// Retention is how long a finished job's compacted result is kept;
+	// PruneJobs (run when a job starts or resumes) deletes older ones.
+	Retention = 30 * 24 * time.Hour
+	// transientRounds is how many times a job takes an entity up again
+	// after its call ran out of attempts on connection failures or 5xx
+	// (each call already made DefaultMaxAttempts attempts); then it fails.
+	// Throttling has no such bound: it keeps an entity pending until the
+	// call succeeds or the job is stopped.
+	transientRounds = 3
+	// callTimeout bounds one call, its retries and its waits for the
+	// quota included, so an endpoint that never answers cannot hang a job.
+	callTimeout = 2 * time.Minute
 )
 
 // Job is a bulk tagging request.
@@ -45,7 +59,7 @@ type Job struct {
 	Kind    string    `json:"kind"`
 	Tags    []Tag     `json:"tags,omitempty"` // KindAdd
 	Keys    []string  `json:"keys,omitempty"` // KindRemove
-	ARNs    []string  `json:"arns"`
+	ARNs    []string  `json:"arns,omitempty"`
 	Created time.Time `json:"created"`
 }
 
@@ -55,6 +69,123 @@ var ErrJobNotFound = errors.New("catalog: bulk job not found")
 // ErrJobConflict is returned by Run for an ID already journalled with a
 // different definition.
 var ErrJobConflict = errors.New("catalog: a different bulk job with this ID exists")
+
+// JobTooLargeError refuses a job of more than MaxJobARNs entities.
+type JobTooLargeError struct{ N, Max int }
+
+func (e *JobTooLargeError) Error() string {
+	return fmt.Sprintf("this job has %d entities; the most SellerDesk runs at once is %d — split the file into jobs of at most %d", e.N, e.Max, e.Max)
+}
+
+// Duplicates says how many ARNs a job was given and how many were distinct.
+type Duplicates struct {
+	Given, Distinct int
+	Examples        []string // up to three repeated ARNs
+}
+
+// Count is the number of repeated ARNs dropped.
+func (d Duplicates) Count() int { return d.Given - d.Distinct }
+
+func (d Duplicates) String() string {
+	if d.Count() == 0 {
+		return fmt.Sprintf("%d ARNs given, all distinct", d.Given)
+	}
+	return fmt.Sprintf("%d ARNs given, %d distinct (%d duplicates, e.g. %s)", d.Given, d.Distinct, d.Count(), strings.Join(d.Examples, ", "))
+}
+
+// DistinctARNs drops repeated ARNs, keeping each first occurrence in order.
+func DistinctARNs(arns []string) ([]string, Duplicates) {
+	seen := make(map[string]bool, len(arns))
+	out := make([]string, 0, len(arns))
+	d := Duplicates{Given: len(arns)}
+	for _, a := range arns {
+		if seen[a] {
+			if len(d.Examples) < 3 && !slices.Contains(d.Examples, a) {
+				d.Examples = append(d.Examples, a)
+			}
+			continue
+		}
+		seen[a] = true
+		out = append(out, a)
+	}
+	d.Distinct = len(out)
+	return out, d
+}
+
+// ParseJobFile reads a bulk job file ({"kind","tags":[{"key","value"}],
+// "keys","arns"}), drops repeated ARNs and says how many there were.
+// encoding/json matches keys without regard to case and keeps the last of
+// two, so a file with both "arns" and "ARNS" would silently lose one list:
+// such a file is refused, as is a key the format does not have.
+func ParseJobFile(raw []byte) (Job, Duplicates, error) {
+	if err := checkDuplicateKeys(raw); err != nil {
+		return Job{}, Duplicates{}, err
+	}
+	var file struct {
+		Kind string   `json:"kind"`
+		Tags []Tag    `json:"tags"`
+		Keys []string `json:"keys"`
+		ARNs []string `json:"arns"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&file); err != nil {
+		return Job{}, Duplicates{}, fmt.Errorf("reading the bulk job: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return Job{}, Duplicates{}, errors.New("reading the bulk job: more than one JSON value in the file")
+	}
+	arns, d := DistinctARNs(file.ARNs)
+	return Job{Kind: file.Kind, Tags: file.Tags, Keys: file.Keys, ARNs: arns}, d, nil
+}
+
+// checkDuplicateKeys walks every object of a JSON document and refuses one
+// that has a key twice, comparing keys without regard to case as
+// encoding/json does.
+func checkDuplicateKeys(raw []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var walk func(path string) error
+	walk = func(path string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("reading the bulk job: %w", err)
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]string{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return fmt.Errorf("reading the bulk job: %w", err)
+				}
+				k, _ := kt.(string)
+				if first, dup := seen[strings.ToLower(k)]; dup {
+					where := ""
+					if path != "" {
+						where = " in " + path
+					}
+					return fmt.Errorf("the bulk job has both %q and %q%s (JSON keys are matched without regard to case, and one would silently replace the other): keep one", first, k, where)
+				}
+				seen[strings.ToLower(k)] = k
+				if err := walk(strings.TrimPrefix(path+"."+k, ".")); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token() // '}'
+			return err
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token() // ']'
+			return err
+		}
+		return nil
+	}
+	return walk("")
+}
 
 // validate checks the job before anything is journalled or called, and
 // drops repeated ARNs (keeping the first).
@@ -86,19 +217,43 @@ func (j *Job) validate() error {
 	if len(j.ARNs) == 0 {
 		return errors.New("catalog: the job has no ARNs")
 	}
-	seen := make(map[string]bool, len(j.ARNs))
-	arns := j.ARNs[:0:0]
-	for _, a := range j.ARNs {
-		if a == "" {
-			return errors.New("catalog: empty ARN in job")
+	if slices.Contains(j.ARNs, "") {
+		return errors.New("catalog: empty ARN in job")
+	}
+	j.ARNs, _ = DistinctARNs(j.ARNs)
+	if len(j.ARNs) > MaxJobARNs {
+		return &JobTooLargeError{N: len(j.ARNs), Max: MaxJobARNs}
+	}
+	return nil
+}
+
+// hash identifies the job's definition (kind, tags, keys, ARNs), so a run of
+// the same ID can be told apart from a different job after the ARN list was
+// compacted away.
+func (j Job) hash() string {
+	h := sha256.New()
+	_ = json.NewEncoder(h).Encode([]any{j.Kind, j.Tags, j.Keys, j.ARNs})
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// asked reports whether tags (the resource's current ones) are as the job
+// asks.
+func (j Job) asked(current map[string]string) bool {
+	switch j.Kind {
+	case KindAdd:
+		for _, t := range j.Tags {
+			if v, ok := current[t.Key]; !ok || v != t.Value {
+				return false
+			}
 		}
-		if !seen[a] {
-			seen[a] = true
-			arns = append(arns, a)
+	case KindRemove:
+		for _, k := range j.Keys {
+			if _, ok := current[k]; ok {
+				return false
+			}
 		}
 	}
-	j.ARNs = arns
-	return nil
+	return true
 }
 
 // TagChange is one tag whose value changes.
@@ -139,9 +294,17 @@ type Failure struct {
 
 // Result is the outcome of a whole job (including earlier runs of it).
 type Result struct {
-	JobID     string
+	JobID string
+	Total int // distinct ARNs in the job
+	Done  int // succeeded, earlier runs included (also those compacted away)
+	// Succeeded lists the ARNs done that the journal still names: all of
+	// them at the end of the run that finished the job.
 	Succeeded []string
 	Failed    []Failure
+	// Rechecked counts the done ARNs a resume read again because an error
+	// was seen around them; Reapplied, those of them no longer as asked,
+	// which the resume applied again.
+	Rechecked, Reapplied int
 }
 
 // Progress is reported after each ARN.
@@ -150,27 +313,21 @@ type Progress struct {
 	Done      int // succeeded, including earlier runs of the job
 	Failed    int // failed in this run
 	Total     int
-	Throttled int     // throttled calls retried in this run
+	Throttled int     // throttled attempts in this run (retried, never final)
 	Rate      float64 // calls per second achieved in this run
 	ETA       time.Duration
 	ARN       string // the ARN just finished
 }
 
-// Option configures Plan, Run and Resume.
+// Option configures Plan, Run, Resume, List and Cached.
 type Option func(*runConfig)
 
 type runConfig struct {
-	limiters *Limiters
-	workers  int
-	retry    []RetryOption
-	full     bool
-	scope    string
-	onRead   func(done, total int)
+	workers int
+	full    bool
+	scope   string
+	onRead  func(done, total int)
 }
-
-// WithLimiters sets the per-operation limiters (default: one set shared by
-// the whole process).
-func WithLimiters(ls *Limiters) Option { return func(c *runConfig) { c.limiters = ls } }
 
 // WithWorkers sets how many calls may be in flight at once (default 4, so
 // network latency does not keep the job below the quota; the limiter
@@ -186,56 +343,36 @@ func WithWorkers(n int) Option {
 // WithReadProgress makes Plan report each tag list it has read.
 func WithReadProgress(f func(done, total int)) Option { return func(c *runConfig) { c.onRead = f } }
 
-// WithRetry passes options to Retry for each call.
-func WithRetry(opts ...RetryOption) Option {
-	return func(c *runConfig) { c.retry = append(c.retry, opts...) }
-}
-
 func runOptions(opts []Option) runConfig {
-	c := runConfig{limiters: sharedLimiters, workers: 4}
+	c := runConfig{workers: 4}
 	for _, o := range opts {
 		o(&c)
 	}
-	// Retries sleep on the limiters' clock unless told otherwise.
-	c.retry = append([]RetryOption{WithRetryClock(c.limiters.Clock())}, c.retry...)
 	return c
 }
 
 // Plan reads each ARN's tags (ListTagsForResource, paced at its quota and
-// retried when throttled) and computes what the job would add, change or
+// retried by the client) and computes what the job would add, change or
 // remove. ARNs the job would not change are listed in Unchanged.
-func Plan(ctx context.Context, api API, job Job, opts ...Option) (Preview, error) {
+func Plan(ctx context.Context, client *Client, job Job, opts ...Option) (Preview, error) {
 	if err := job.validate(); err != nil {
 		return Preview{}, err
 	}
 	c := runOptions(opts)
-	lim := c.limiters.For(OpListTagsForResource)
 	var p Preview
 	for i, arn := range job.ARNs {
 		if c.onRead != nil && i > 0 {
 			c.onRead(i, len(job.ARNs))
 		}
-		var out *marketplacecatalog.ListTagsForResourceOutput
-		err := Retry(ctx, func(ctx context.Context) error {
-			if err := lim.Wait(ctx); err != nil {
-				return err
-			}
-			var err error
-			out, err = api.ListTagsForResource(ctx, &marketplacecatalog.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
-			return err
-		}, c.retry...)
+		tags, err := client.ListTags(ctx, arn)
 		if err != nil {
 			if ctx.Err() != nil {
-				return p, ctx.Err()
+				return p, fmt.Errorf("previewing the bulk job: %w", ctx.Err())
 			}
 			p.Errors = append(p.Errors, failureOf(arn, err))
 			continue
 		}
-		current := map[string]string{}
-		for _, t := range out.Tags {
-			current[aws.ToString(t.Key)] = aws.ToString(t.Value)
-		}
-		d := diff(arn, job, current)
+		d := diff(arn, job, tagMap(tags))
 		if len(d.Added)+len(d.Changed)+len(d.Removed) == 0 {
 			p.Unchanged = append(p.Unchanged, arn)
 		} else {
@@ -246,6 +383,14 @@ func Plan(ctx context.Context, api API, job Job, opts ...Option) (Preview, error
 		c.onRead(len(job.ARNs), len(job.ARNs))
 	}
 	return p, nil
+}
+
+func tagMap(tags []Tag) map[string]string {
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
 }
 
 func diff(arn string, job Job, current map[string]string) ARNDiff {
@@ -273,7 +418,7 @@ func diff(arn string, job Job, current map[string]string) ARNDiff {
 
 // ARN states in the journal.
 const (
-	StatusPending  = "pending"   // not tried yet
+	StatusPending  = "pending"   // not tried yet, or throttled and to be tried again
 	StatusInFlight = "in_flight" // journalled before the call; outcome unknown
 	StatusDone     = "done"
 	StatusFailed   = "failed"
@@ -283,6 +428,10 @@ const (
 //
 //	catalog-bulk/<id>             jobRecord
 //	catalog-bulk/<id>/arn/<%06d>  arnRecord, one per ARN in job order
+//
+// When a job finishes, its done ARN records are deleted and their count
+// kept in the jobRecord (compaction); failed ones stay, for the result and
+// for a resume to try again.
 const journalPrefix = "catalog-bulk/"
 
 func jobKey(id string) string        { return journalPrefix + id }
@@ -290,25 +439,51 @@ func arnKey(id string, i int) string { return fmt.Sprintf("%s%s/arn/%06d", journ
 func arnPrefix(id string) string     { return journalPrefix + id + "/arn/" }
 func newJobID(now time.Time) string  { return now.UTC().Format("20060102T150405Z") + "-" + randHex(4) }
 func randHex(n int) string           { b := make([]byte, n); _, _ = rand.Read(b); return hex.EncodeToString(b) }
-func sameJob(a, b Job) bool {
-	return a.Kind == b.Kind && slices.Equal(a.Tags, b.Tags) && slices.Equal(a.Keys, b.Keys) && slices.Equal(a.ARNs, b.ARNs)
-}
+
 func (r *arnRecord) key(id string) string { return arnKey(id, r.Index) }
 
 type jobRecord struct {
-	Job      Job       `json:"job"`
-	Finished bool      `json:"finished"`
-	Updated  time.Time `json:"updated"`
+	// Job holds the definition without its ARNs (they are the arn
+	// records); journals written before compaction existed hold them here.
+	Job        Job       `json:"job"`
+	Total      int       `json:"total,omitempty"`
+	Hash       string    `json:"hash,omitempty"`
+	Compacted  int       `json:"compacted,omitempty"` // done ARNs whose records were deleted
+	Runs       int       `json:"runs,omitempty"`      // runs started
+	Checked    int       `json:"checked,omitempty"`   // errors of runs up to this one were re-checked
+	Finished   bool      `json:"finished"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
+	Updated    time.Time `json:"updated"`
+}
+
+// normalise fills what journals of older SellerDesk versions lack.
+func (r *jobRecord) normalise() {
+	if r.Total == 0 {
+		r.Total = len(r.Job.ARNs)
+	}
+	if r.Hash == "" {
+		r.Hash = r.Job.hash()
+	}
+	if r.Finished && r.FinishedAt.IsZero() {
+		r.FinishedAt = r.Updated
+	}
 }
 
 type arnRecord struct {
-	Index    int       `json:"index"`
-	ARN      string    `json:"arn"`
-	Status   string    `json:"status"`
-	Attempts int       `json:"attempts"` // calls started, across runs
-	Code     string    `json:"code,omitempty"`
-	Message  string    `json:"message,omitempty"`
-	Updated  time.Time `json:"updated"`
+	Index    int    `json:"index"`
+	ARN      string `json:"arn"`
+	Status   string `json:"status"`
+	Attempts int    `json:"attempts"` // calls started, across runs
+	Code     string `json:"code,omitempty"`
+	Message  string `json:"message,omitempty"`
+	// ErrRun is the run in which this ARN's call last met an error other
+	// than throttling (a connection failure, a 5xx, a refusal, or the job
+	// stopping with the call in flight), even if a retry then succeeded;
+	// 0 if none. A resume re-checks the done ARNs around such errors.
+	ErrRun  int       `json:"errRun,omitempty"`
+	Updated time.Time `json:"updated"`
+
+	transient int // rounds lost to connection failures in this run
 }
 
 // Run journals job in st (store.BucketJobs) and applies it to every ARN,
@@ -319,18 +494,22 @@ type arnRecord struct {
 // resumes it. progress (may be nil) is called after each ARN, from one
 // goroutine at a time. When ctx ends mid-way Run returns the partial
 // Result with ctx's error; the journal stays resumable.
-func Run(ctx context.Context, api API, st *store.Store, job Job, progress func(Progress), opts ...Option) (Result, error) {
+func Run(ctx context.Context, client *Client, st *store.Store, job Job, progress func(Progress), opts ...Option) (Result, error) {
 	if err := job.validate(); err != nil {
 		return Result{}, err
 	}
 	c := runOptions(opts)
-	now := c.limiters.Clock().Now()
+	now := client.limiters.Clock().Now()
 	if job.ID == "" {
 		job.ID = newJobID(now)
 	}
 	if job.Created.IsZero() {
 		job.Created = now
 	}
+	if _, err := PruneJobs(ctx, st, now); err != nil {
+		return Result{JobID: job.ID}, err
+	}
+	hash := job.hash()
 	err := st.Update(ctx, func(tx *bbolt.Tx) error {
 		var existing jobRecord
 		found, err := store.GetTx(tx, store.BucketJobs, jobKey(job.ID), &existing)
@@ -338,12 +517,15 @@ func Run(ctx context.Context, api API, st *store.Store, job Job, progress func(P
 			return err
 		}
 		if found {
-			if !sameJob(existing.Job, job) {
+			existing.normalise()
+			if existing.Hash != hash {
 				return fmt.Errorf("%w: %s", ErrJobConflict, job.ID)
 			}
 			return nil
 		}
-		if err := store.PutTx(tx, store.BucketJobs, jobKey(job.ID), jobRecord{Job: job, Updated: now}); err != nil {
+		def := job
+		def.ARNs = nil
+		if err := store.PutTx(tx, store.BucketJobs, jobKey(job.ID), jobRecord{Job: def, Total: len(job.ARNs), Hash: hash, Updated: now}); err != nil {
 			return err
 		}
 		for i, a := range job.ARNs {
@@ -357,31 +539,47 @@ func Run(ctx context.Context, api API, st *store.Store, job Job, progress func(P
 	if err != nil {
 		return Result{JobID: job.ID}, fmt.Errorf("catalog: journal job %s: %w", job.ID, err)
 	}
-	return execute(ctx, api, st, job, progress, c)
+	return execute(ctx, client, st, job.ID, progress, c)
 }
 
 // Resume continues a journalled job with the ARNs not done: pending ones,
 // failed ones (tried again) and in_flight ones, whose call may or may not
-// have reached AWS before the process stopped. Repeating those is safe:
-// TagResource and UntagResource are idempotent (setting a key to a value it
-// already has, or removing a key that is absent, leaves the resource as
-// asked), so nothing is applied twice in effect and no ARN is lost.
-func Resume(ctx context.Context, api API, st *store.Store, jobID string, progress func(Progress), opts ...Option) (Result, error) {
-	var rec jobRecord
-	found, err := st.Get(ctx, store.BucketJobs, jobKey(jobID), &rec)
+// have reached AWS before the process stopped; repeating those is safe, as
+// TagResource and UntagResource are idempotent, though such an ARN is sent
+// again on every resume until it is done.
+//
+// It does not trust the journal blindly: the done ARNs within
+// recheckSpan (in job order) of an ARN that met an error in an earlier run
+// are read again (ListTagsForResource) and applied again if they are no
+// longer as the job asks, since what made the error (a restarting endpoint,
+// a proxy losing answers, someone else's change) may have undone them.
+func Resume(ctx context.Context, client *Client, st *store.Store, jobID string, progress func(Progress), opts ...Option) (Result, error) {
+	if _, err := PruneJobs(ctx, st, client.limiters.Clock().Now()); err != nil {
+		return Result{JobID: jobID}, err
+	}
+	found, err := st.Get(ctx, store.BucketJobs, jobKey(jobID), &jobRecord{})
 	if err != nil {
 		return Result{JobID: jobID}, fmt.Errorf("catalog: read job %s: %w", jobID, err)
 	}
 	if !found {
-		return Result{JobID: jobID}, fmt.Errorf("%w: %s", ErrJobNotFound, jobID)
+		return Result{JobID: jobID}, explainNotFound(st, jobID, fmt.Errorf("%w: %s", ErrJobNotFound, jobID))
 	}
-	return execute(ctx, api, st, rec.Job, progress, runOptions(opts))
+	return execute(ctx, client, st, jobID, progress, runOptions(opts))
 }
+
+// recheckSpan is how far (in job order) from an ARN that met an error a
+// resume re-checks done ARNs. ARNs are sent in job order by `workers`
+// callers at once, so the calls in flight at the error are within a few
+// places of it; 16 (about 3 s of calls at the 5 req/s quota) also covers
+// the writes an endpoint may have lost just before its failure showed.
+func recheckSpan(workers int) int { return max(2*workers, 16) }
 
 // JobStatus summarises a journalled job.
 type JobStatus struct {
-	Job                                 Job
+	Job                                 Job // without its ARNs
+	Total                               int
 	Finished                            bool
+	FinishedAt                          time.Time
 	Pending, InFlight, Done, FailedARNs int
 }
 
@@ -398,8 +596,11 @@ func Jobs(ctx context.Context, st *store.Store) ([]JobStatus, error) {
 			if err := json.Unmarshal(raw, &rec); err != nil {
 				return fmt.Errorf("decode %s: %w", key, err)
 			}
+			rec.normalise()
+			def := rec.Job
+			def.ARNs = nil
 			idx[id] = len(out)
-			out = append(out, JobStatus{Job: rec.Job, Finished: rec.Finished})
+			out = append(out, JobStatus{Job: def, Total: rec.Total, Finished: rec.Finished, FinishedAt: rec.FinishedAt, Done: rec.Compacted})
 			return nil
 		}
 		i, ok := idx[id]
@@ -428,6 +629,60 @@ func Jobs(ctx context.Context, st *store.Store) ([]JobStatus, error) {
 	return out, nil
 }
 
+// PruneJobs deletes the journals of jobs that finished more than Retention
+// before now, and returns how many it deleted. Unfinished jobs are kept:
+// they can still be resumed.
+func PruneJobs(ctx context.Context, st *store.Store, now time.Time) (int, error) {
+	var old []string
+	err := st.List(ctx, store.BucketJobs, journalPrefix, func(key string, raw []byte) error {
+		if strings.Contains(strings.TrimPrefix(key, journalPrefix), "/") {
+			return nil
+		}
+		var rec jobRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return fmt.Errorf("decode %s: %w", key, err)
+		}
+		rec.normalise()
+		if rec.Finished && now.Sub(rec.FinishedAt) > Retention {
+			old = append(old, strings.TrimPrefix(key, journalPrefix))
+		}
+		return nil
+	})
+	if err != nil || len(old) == 0 {
+		if err != nil {
+			return 0, fmt.Errorf("catalog: look for bulk jobs past their retention: %w", err)
+		}
+		return 0, nil
+	}
+	err = st.Update(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte(store.BucketJobs))
+		for _, id := range old {
+			if err := deletePrefix(b, arnPrefix(id)); err != nil {
+				return err
+			}
+			if err := b.Delete([]byte(jobKey(id))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("catalog: delete %d bulk jobs past their retention: %w", len(old), err)
+	}
+	return len(old), nil
+}
+
+func deletePrefix(b *bbolt.Bucket, prefix string) error {
+	p := []byte(prefix)
+	c := b.Cursor()
+	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Seek(p) {
+		if err := c.Delete(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func loadARNs(ctx context.Context, st *store.Store, id string) ([]arnRecord, error) {
 	var recs []arnRecord
 	err := st.List(ctx, store.BucketJobs, arnPrefix(id), func(key string, raw []byte) error {
@@ -441,20 +696,68 @@ func loadARNs(ctx context.Context, st *store.Store, id string) ([]arnRecord, err
 	return recs, err
 }
 
-func execute(ctx context.Context, api API, st *store.Store, job Job, progress func(Progress), c runConfig) (Result, error) {
-	recs, err := loadARNs(ctx, st, job.ID)
+// outcome is what one call did to an ARN.
+type outcome int
+
+const (
+	outDone        outcome = iota
+	outFailed              // final: the API refused, or connection failures outlasted transientRounds
+	outAgain               // throttled or a connection failure: take it up again later
+	outInterrupted         // the job stopped with the call in flight
+)
+
+func execute(ctx context.Context, client *Client, st *store.Store, jobID string, progress func(Progress), c runConfig) (Result, error) {
+	clock := client.limiters.Clock()
+	res := Result{JobID: jobID}
+	var rec jobRecord
+	if _, err := st.Get(ctx, store.BucketJobs, jobKey(jobID), &rec); err != nil {
+		return res, fmt.Errorf("catalog: read job %s: %w", jobID, err)
+	}
+	rec.normalise()
+	job := rec.Job
+	res.Total = rec.Total
+	recs, err := loadARNs(ctx, st, jobID)
 	if err != nil {
-		return Result{JobID: job.ID}, fmt.Errorf("catalog: read journal of job %s: %w", job.ID, err)
+		return res, fmt.Errorf("catalog: read journal of job %s: %w", jobID, err)
+	}
+	rec.Runs++
+	run := rec.Runs
+	rec.Finished, rec.FinishedAt, rec.Updated = false, time.Time{}, clock.Now()
+	if err := st.Put(ctx, store.BucketJobs, jobKey(jobID), rec); err != nil {
+		return res, fmt.Errorf("catalog: journal the start of run %d of job %s: %w", run, jobID, err)
 	}
 	op := OpTagResource
 	if job.Kind == KindRemove {
 		op = OpUntagResource
 	}
-	lim := c.limiters.For(op)
-	clock := c.limiters.Clock()
+	lim := client.limiters.For(op)
+	throttlesBefore := lim.Throttles()
+	scale := client.limiters.TimeScale()
+
+	// A journal write failure stops the job: never call without a record.
+	runCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	journal := func(r *arnRecord) error {
+		r.Updated = clock.Now()
+		if err := st.Put(context.WithoutCancel(ctx), store.BucketJobs, r.key(jobID), r); err != nil {
+			err = fmt.Errorf("catalog: journal %s: %w", r.ARN, err)
+			stop(err)
+			return err
+		}
+		return nil
+	}
+
+	if run > 1 {
+		n, again, err := recheck(runCtx, client, job, recs, rec.Checked, run, c, journal)
+		res.Rechecked, res.Reapplied = n, again
+		if err != nil {
+			return finishResult(res, rec, recs), err
+		}
+		rec.Checked = run - 1
+	}
 
 	var todo []*arnRecord
-	done := 0
+	done := rec.Compacted
 	for i := range recs {
 		if recs[i].Status == StatusDone {
 			done++
@@ -463,17 +766,15 @@ func execute(ctx context.Context, api API, st *store.Store, job Job, progress fu
 		}
 	}
 
-	// A journal write failure stops the job: never call without a record.
-	runCtx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
-
 	var mu sync.Mutex // guards counters and progress calls
 	start := clock.Now()
-	calls, failed, throttled := 0, 0, 0
+	calls, failed := 0, 0
+	remaining := len(todo)
 	report := func(r *arnRecord) {
 		mu.Lock()
 		defer mu.Unlock()
 		calls++
+		remaining--
 		if r.Status == StatusDone {
 			done++
 		} else {
@@ -482,114 +783,271 @@ func execute(ctx context.Context, api API, st *store.Store, job Job, progress fu
 		if progress == nil {
 			return
 		}
-		p := Progress{JobID: job.ID, Done: done, Failed: failed, Total: len(recs), Throttled: throttled, ARN: r.ARN}
+		p := Progress{JobID: jobID, Done: done, Failed: failed, Total: rec.Total, Throttled: lim.Throttles() - throttlesBefore, ARN: r.ARN}
 		if el := clock.Now().Sub(start).Seconds(); el > 0 {
 			p.Rate = float64(calls) / el
 		}
-		remaining := len(todo) - calls
 		rate := p.Rate
-		if rate <= 0 || rate > lim.Rate() {
-			rate = lim.Rate()
+		if lr := lim.Rate(); rate <= 0 || rate > lr {
+			rate = lr
 		}
 		p.ETA = time.Duration(float64(remaining) / rate * float64(time.Second))
 		progress(p)
 	}
-	retry := append(slices.Clone(c.retry), WithOnRetry(func(_ int, err error, _ time.Duration) {
-		if IsThrottle(err) { // transient connection retries are not throttling
-			mu.Lock()
-			throttled++
-			mu.Unlock()
-		}
-	}))
 
-	journal := func(r *arnRecord) error {
-		r.Updated = clock.Now()
-		if err := st.Put(context.WithoutCancel(ctx), store.BucketJobs, r.key(job.ID), r); err != nil {
-			err = fmt.Errorf("catalog: journal %s: %w", r.ARN, err)
-			stop(err)
-			return err
+	call := func(r *arnRecord) outcome {
+		r.Status, r.Code, r.Message = StatusInFlight, "", ""
+		r.Attempts++
+		if journal(r) != nil {
+			return outInterrupted
 		}
-		return nil
-	}
-
-	work := make(chan *arnRecord)
-	var wg sync.WaitGroup
-	for range min(c.workers, max(len(todo), 1)) {
-		wg.Go(func() {
-			for r := range work {
-				if runCtx.Err() != nil {
-					continue
-				}
-				r.Status, r.Code, r.Message = StatusInFlight, "", ""
-				r.Attempts++
-				if journal(r) != nil {
-					continue
-				}
-				err := Retry(runCtx, func(ctx context.Context) error {
-					if err := lim.Wait(ctx); err != nil {
-						return err
-					}
-					return apply(ctx, api, job, r.ARN)
-				}, retry...)
-				if err != nil && runCtx.Err() != nil {
-					// Interrupted: the outcome is unknown, leave it
-					// in_flight for Resume to repeat.
-					continue
-				}
-				if err != nil {
-					f := failureOf(r.ARN, err)
-					r.Status, r.Code, r.Message = StatusFailed, f.Code, f.Message
-				} else {
-					r.Status = StatusDone
-				}
-				if journal(r) != nil {
-					continue
-				}
-				report(r)
+		callCtx, cancel := context.WithTimeout(runCtx, time.Duration(float64(callTimeout)/scale))
+		md, err := apply(callCtx, client, job, r.ARN)
+		timedOut := callCtx.Err() != nil
+		cancel()
+		if runCtx.Err() != nil && err != nil {
+			// Interrupted: the outcome is unknown; leave it in_flight for
+			// Resume to repeat, and count it as an error there.
+			return outInterrupted
+		}
+		if err == nil {
+			r.Status = StatusDone
+			if sawError(md) {
+				r.ErrRun = run
 			}
-		})
-	}
-feed:
-	for _, r := range todo {
-		select {
-		case work <- r:
-		case <-runCtx.Done():
-			break feed
+			return outDone
 		}
+		f := failureOf(r.ARN, err)
+		r.Code, r.Message = f.Code, f.Message
+		switch {
+		case IsThrottle(err):
+			r.Status = StatusPending // a 429 applied nothing
+			return outAgain
+		case timedOut || IsRetryable(err):
+			r.ErrRun = run
+			if r.transient++; r.transient <= transientRounds {
+				r.Status = StatusPending
+				return outAgain
+			}
+		default:
+			r.ErrRun = run
+		}
+		r.Status = StatusFailed
+		return outFailed
 	}
-	close(work)
-	wg.Wait()
 
-	res := Result{JobID: job.ID}
+	for len(todo) > 0 && runCtx.Err() == nil {
+		var again []*arnRecord
+		work := make(chan *arnRecord)
+		var wg sync.WaitGroup
+		for range min(c.workers, len(todo)) {
+			wg.Go(func() {
+				for r := range work {
+					if runCtx.Err() != nil {
+						continue
+					}
+					switch call(r) {
+					case outInterrupted:
+						continue
+					case outAgain:
+						if journal(r) == nil {
+							mu.Lock()
+							again = append(again, r)
+							mu.Unlock()
+						}
+						continue
+					}
+					if journal(r) == nil {
+						report(r)
+					}
+				}
+			})
+		}
+	feed:
+		for _, r := range todo {
+			select {
+			case work <- r:
+			case <-runCtx.Done():
+				break feed
+			}
+		}
+		close(work)
+		wg.Wait()
+		// Job order again, so re-checks by place stay meaningful.
+		slices.SortFunc(again, func(a, b *arnRecord) int { return a.Index - b.Index })
+		todo = again
+	}
+
+	res = finishResult(res, rec, recs)
+	if err := context.Cause(runCtx); err != nil {
+		return res, err
+	}
+	if err := compact(ctx, st, jobID, rec, recs, recheckSpan(c.workers), clock.Now()); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func finishResult(res Result, rec jobRecord, recs []arnRecord) Result {
+	res.Done = rec.Compacted
+	res.Succeeded, res.Failed = nil, nil
 	for _, r := range recs {
 		switch r.Status {
 		case StatusDone:
+			res.Done++
 			res.Succeeded = append(res.Succeeded, r.ARN)
 		case StatusFailed:
 			res.Failed = append(res.Failed, Failure{ARN: r.ARN, Code: r.Code, Message: r.Message})
 		}
 	}
-	if err := context.Cause(runCtx); err != nil {
-		return res, err
-	}
-	err = st.Put(ctx, store.BucketJobs, jobKey(job.ID), jobRecord{Job: job, Finished: true, Updated: clock.Now()})
-	if err != nil {
-		return res, fmt.Errorf("catalog: journal end of job %s: %w", job.ID, err)
-	}
-	return res, nil
+	return res
 }
 
-func apply(ctx context.Context, api API, job Job, arn string) error {
+// compact ends a job whose every ARN is done or failed: the done ARN
+// records are deleted (their count kept), except, when some ARNs failed,
+// those around errors a resume (retrying the failures) must re-check; the
+// failed ones stay.
+func compact(ctx context.Context, st *store.Store, jobID string, rec jobRecord, recs []arnRecord, span int, now time.Time) error {
+	keep := map[int]bool{}
+	if slices.ContainsFunc(recs, func(r arnRecord) bool { return r.Status == StatusFailed }) {
+		for _, i := range suspectsOf(recs, rec.Checked, span) {
+			keep[i] = true
+		}
+	}
+	err := st.Update(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte(store.BucketJobs))
+		for i, r := range recs {
+			if r.Status == StatusDone && !keep[i] {
+				if err := b.Delete([]byte(r.key(jobID))); err != nil {
+					return err
+				}
+				rec.Compacted++
+			}
+		}
+		rec.Job.ARNs = nil
+		rec.Finished, rec.FinishedAt, rec.Updated = true, now, now
+		return store.PutTx(tx, store.BucketJobs, jobKey(jobID), rec)
+	})
+	if err != nil {
+		return fmt.Errorf("catalog: journal the end of job %s: %w", jobID, err)
+	}
+	return nil
+}
+
+// recheck reads again the done ARNs around the errors of runs after
+// checked, and sets those no longer as the job asks back to pending. ARNs
+// left in_flight by the last run count as errors of it.
+func recheck(ctx context.Context, client *Client, job Job, recs []arnRecord, checked, run int, c runConfig, journal func(*arnRecord) error) (n, again int, err error) {
+	for i := range recs {
+		if recs[i].Status == StatusInFlight {
+			recs[i].ErrRun = run - 1
+		}
+	}
+	var suspects []*arnRecord
+	for _, i := range suspectsOf(recs, checked, recheckSpan(c.workers)) {
+		suspects = append(suspects, &recs[i])
+	}
+	if len(suspects) == 0 {
+		return 0, 0, nil
+	}
+	var mu sync.Mutex
+	work := make(chan *arnRecord)
+	var wg sync.WaitGroup
+	for range min(c.workers, max(len(suspects), 1)) {
+		wg.Go(func() {
+			for r := range work {
+				tags, lerr := client.ListTags(ctx, r.ARN)
+				if ctx.Err() != nil {
+					continue
+				}
+				mu.Lock()
+				n++
+				mu.Unlock()
+				if lerr == nil && job.asked(tagMap(tags)) {
+					continue
+				}
+				// Not as asked (or unreadable, where applying again is the
+				// safe side: the writes are idempotent).
+				r.Status = StatusPending
+				if r.ErrRun == 0 {
+					r.ErrRun = run
+				}
+				if journal(r) == nil {
+					mu.Lock()
+					again++
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, r := range suspects {
+		select {
+		case work <- r:
+		case <-ctx.Done():
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return n, again, fmt.Errorf("re-checking the done entities around earlier errors: %w", err)
+	}
+	return n, again, nil
+}
+
+// suspectsOf returns the positions in recs of the done ARNs within span
+// (in job order) of an ARN that met an error in a run after checked.
+func suspectsOf(recs []arnRecord, checked, span int) []int {
+	var errAt []int
+	for _, r := range recs {
+		if r.ErrRun > checked {
+			errAt = append(errAt, r.Index)
+		}
+	}
+	var out []int
+	if len(errAt) == 0 {
+		return out
+	}
+	for i, r := range recs {
+		if r.Status != StatusDone {
+			continue
+		}
+		// errAt is in job order: find the first error not before r - span.
+		k, _ := slices.BinarySearch(errAt, r.Index-span)
+		if k < len(errAt) && errAt[k] <= r.Index+span {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// sawError reports whether any attempt of a call that finally succeeded met
+// an error other than throttling (the SDK retried it).
+func sawError(md middleware.Metadata) bool {
+	results, ok := retry.GetAttemptResults(md)
+	if !ok {
+		return false
+	}
+	for _, a := range results.Results {
+		if a.Err != nil && !IsThrottle(a.Err) {
+			return true
+		}
+	}
+	return false
+}
+
+func apply(ctx context.Context, client *Client, job Job, arn string) (middleware.Metadata, error) {
 	if job.Kind == KindRemove {
-		_, err := api.UntagResource(ctx, &marketplacecatalog.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: job.Keys})
-		return err
+		out, err := client.api.UntagResource(ctx, &marketplacecatalog.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: job.Keys})
+		if err != nil {
+			return middleware.Metadata{}, fmt.Errorf("removing tags from %s: %w", arn, err)
+		}
+		return out.ResultMetadata, nil
 	}
-	tags := make([]types.Tag, len(job.Tags))
-	for i, t := range job.Tags {
-		tags[i] = types.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)}
+	out, err := client.api.TagResource(ctx, &marketplacecatalog.TagResourceInput{ResourceArn: aws.String(arn), Tags: sdkTags(job.Tags)})
+	if err != nil {
+		return middleware.Metadata{}, fmt.Errorf("tagging %s: %w", arn, err)
 	}
-	_, err := api.TagResource(ctx, &marketplacecatalog.TagResourceInput{ResourceArn: aws.String(arn), Tags: tags})
-	return err
+	return out.ResultMetadata, nil
 }
 
 func failureOf(arn string, err error) Failure {
@@ -598,4 +1056,29 @@ func failureOf(arn string, err error) Failure {
 		return Failure{ARN: arn, Code: ae.ErrorCode(), Message: ae.ErrorMessage()}
 	}
 	return Failure{ARN: arn, Code: "Error", Message: err.Error()}
+}
+
+// NotInCacheError is a job ID the journal does not have because the cache
+// that held it was damaged and moved aside (store.MovedAside). It unwraps
+// to ErrJobNotFound.
+type NotInCacheError struct {
+	JobID string
+	Moved store.MovedFile
+}
+
+func (e *NotInCacheError) Error() string {
+	return fmt.Sprintf("job %s is not in the cache: the cache was damaged and moved aside to %s on %s; its jobs cannot be resumed — run the job again (it is safe: tags already applied are only set to the same values again)",
+		e.JobID, e.Moved.Path, e.Moved.At.Local().Format("2 Jan 2006 15:04 MST"))
+}
+
+func (e *NotInCacheError) Unwrap() error { return ErrJobNotFound }
+
+// explainNotFound turns ErrJobNotFound into a NotInCacheError when a damaged
+// cache was moved aside next to st's file (the newest one is named).
+func explainNotFound(st *store.Store, jobID string, err error) error {
+	moved, lerr := store.MovedAside(filepath.Dir(st.Path()))
+	if lerr != nil || len(moved) == 0 {
+		return err
+	}
+	return &NotInCacheError{JobID: jobID, Moved: moved[len(moved)-1]}
 }

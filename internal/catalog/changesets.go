@@ -12,16 +12,6 @@ import (
 	mctypes "github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 )
 
-// ChangeSetAPI is the part of the Catalog client change sets use.
-type ChangeSetAPI interface {
-	StartChangeSet(ctx context.Context, in *marketplacecatalog.StartChangeSetInput, o ...func(*marketplacecatalog.Options)) (*marketplacecatalog.StartChangeSetOutput, error)
-	DescribeChangeSet(ctx context.Context, in *marketplacecatalog.DescribeChangeSetInput, o ...func(*marketplacecatalog.Options)) (*marketplacecatalog.DescribeChangeSetOutput, error)
-	CancelChangeSet(ctx context.Context, in *marketplacecatalog.CancelChangeSetInput, o ...func(*marketplacecatalog.Options)) (*marketplacecatalog.CancelChangeSetOutput, error)
-	ListChangeSets(ctx context.Context, in *marketplacecatalog.ListChangeSetsInput, o ...func(*marketplacecatalog.Options)) (*marketplacecatalog.ListChangeSetsOutput, error)
-}
-
-var _ ChangeSetAPI = (*marketplacecatalog.Client)(nil)
-
 // ChangeRequest is one change of a change set, as the guide's examples.
 type ChangeRequest struct {
 	ChangeType string // e.g. UpdateInformation, CreateExperience
@@ -82,79 +72,109 @@ func sdkTags(ts []Tag) []mctypes.Tag {
 }
 
 // Start validates and starts a change set; it returns its ID and ARN.
-func Start(ctx context.Context, api ChangeSetAPI, r StartRequest) (id, arn string, err error) {
+func (c *Client) Start(ctx context.Context, r StartRequest) (id, arn string, err error) {
 	if err := r.Validate(); err != nil {
 		return "", "", err
 	}
-	in := &marketplacecatalog.StartChangeSetInput{Catalog: aws.String("AWSMarketplace"), ChangeSetTags: sdkTags(r.ChangeSetTags)}
+	in := &marketplacecatalog.StartChangeSetInput{Catalog: aws.String(catalogName), ChangeSetTags: sdkTags(r.ChangeSetTags)}
 	if r.Name != "" {
 		in.ChangeSetName = aws.String(r.Name)
 	}
-	for _, c := range r.Changes {
-		ch := mctypes.Change{ChangeType: aws.String(c.ChangeType), Entity: &mctypes.Entity{Type: aws.String(c.EntityType)},
-			Details: aws.String(c.Details), EntityTags: sdkTags(c.EntityTags)}
-		if c.EntityID != "" {
-			ch.Entity.Identifier = aws.String(c.EntityID)
+	for _, ch := range r.Changes {
+		change := mctypes.Change{ChangeType: aws.String(ch.ChangeType), Entity: &mctypes.Entity{Type: aws.String(ch.EntityType)},
+			Details: aws.String(ch.Details), EntityTags: sdkTags(ch.EntityTags)}
+		if ch.EntityID != "" {
+			change.Entity.Identifier = aws.String(ch.EntityID)
 		}
-		in.ChangeSet = append(in.ChangeSet, ch)
+		in.ChangeSet = append(in.ChangeSet, change)
 	}
-	out, err := api.StartChangeSet(ctx, in)
+	out, err := c.api.StartChangeSet(ctx, in)
 	if err != nil {
 		return "", "", fmt.Errorf("starting the change set: %w", err)
 	}
 	return aws.ToString(out.ChangeSetId), aws.ToString(out.ChangeSetArn), nil
 }
 
-// ChangeSetState is what Watch reports.
-type ChangeSetState struct {
-	ID, Status, FailureCode, FailureDescription string
-	Errors                                      []string // "Entity: CODE message" per ErrorDetailList entry
+// ChangeSet is a change set as DescribeChangeSet tells it.
+type ChangeSet struct {
+	ID, ARN, Name                   string
+	Status                          string // PREPARING, APPLYING, SUCCEEDED, FAILED, CANCELLED
+	FailureCode, FailureDescription string
+	StartTime, EndTime              string // ISO 8601, as AWS sends them
+	Changes                         []ChangeResult
 }
 
+// ChangeResult is one change of a change set, with the errors AWS found.
+type ChangeResult struct {
+	ChangeType, EntityType, EntityID string
+	Errors                           []ErrorDetail
+}
+
+// ErrorDetail is one entry of a change's ErrorDetailList.
+type ErrorDetail struct{ Code, Message string }
+
 // Terminal reports whether the change set has ended.
-func (s ChangeSetState) Terminal() bool {
+func (s ChangeSet) Terminal() bool {
 	return s.Status == "SUCCEEDED" || s.Status == "FAILED" || s.Status == "CANCELLED"
 }
 
-// Watch follows a change set until it ends, calling onChange at each status
-// change, paced under the DescribeChangeSet quota with throttling retried.
-func Watch(ctx context.Context, api ChangeSetAPI, id string, every time.Duration, onChange func(ChangeSetState)) (ChangeSetState, error) {
-	lim := NewLimiters().For(OpDescribeChangeSet)
+// ErrorLines are the changes' errors, one "ENTITY: CODE message" each.
+func (s ChangeSet) ErrorLines() []string {
+	var out []string
+	for _, ch := range s.Changes {
+		for _, e := range ch.Errors {
+			out = append(out, fmt.Sprintf("%s: %s %s", ch.EntityID, e.Code, e.Message))
+		}
+	}
+	return out
+}
+
+// DescribeChangeSet reads one change set.
+func (c *Client) DescribeChangeSet(ctx context.Context, id string) (ChangeSet, error) {
+	out, err := c.api.DescribeChangeSet(ctx, &marketplacecatalog.DescribeChangeSetInput{Catalog: aws.String(catalogName), ChangeSetId: aws.String(id)})
+	if err != nil {
+		return ChangeSet{ID: id}, fmt.Errorf("reading change set %s: %w", id, err)
+	}
+	cs := ChangeSet{ID: id, ARN: aws.ToString(out.ChangeSetArn), Name: aws.ToString(out.ChangeSetName), Status: string(out.Status),
+		FailureCode: string(out.FailureCode), FailureDescription: aws.ToString(out.FailureDescription),
+		StartTime: aws.ToString(out.StartTime), EndTime: aws.ToString(out.EndTime)}
+	for _, ch := range out.ChangeSet {
+		r := ChangeResult{ChangeType: aws.ToString(ch.ChangeType)}
+		if ch.Entity != nil {
+			r.EntityType, r.EntityID = aws.ToString(ch.Entity.Type), aws.ToString(ch.Entity.Identifier)
+		}
+		for _, e := range ch.ErrorDetailList {
+			r.Errors = append(r.Errors, ErrorDetail{Code: aws.ToString(e.ErrorCode), Message: aws.ToString(e.ErrorMessage)})
+		}
+		cs.Changes = append(cs.Changes, r)
+	}
+	return cs, nil
+}
+
+// Watch follows a change set until it ends, reading it every `every` and
+// calling onChange (may be nil) at each status change; the reads are paced
+// under the DescribeChangeSet quota and retried by the client.
+func (c *Client) Watch(ctx context.Context, id string, every time.Duration, onChange func(ChangeSet)) (ChangeSet, error) {
 	last := ""
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 	for {
-		var out *marketplacecatalog.DescribeChangeSetOutput
-		err := Retry(ctx, func(ctx context.Context) error {
-			if err := lim.Wait(ctx); err != nil {
-				return err
-			}
-			var err error
-			out, err = api.DescribeChangeSet(ctx, &marketplacecatalog.DescribeChangeSetInput{Catalog: aws.String("AWSMarketplace"), ChangeSetId: aws.String(id)})
-			return err
-		})
-		if err != nil {
-			return ChangeSetState{ID: id}, fmt.Errorf("reading change set %s: %w", id, err)
-		}
-		st := ChangeSetState{ID: id, Status: string(out.Status), FailureCode: string(out.FailureCode), FailureDescription: aws.ToString(out.FailureDescription)}
-		for _, ch := range out.ChangeSet {
-			for _, e := range ch.ErrorDetailList {
-				ent := ""
-				if ch.Entity != nil {
-					ent = aws.ToString(ch.Entity.Identifier)
-				}
-				st.Errors = append(st.Errors, fmt.Sprintf("%s: %s %s", ent, aws.ToString(e.ErrorCode), aws.ToString(e.ErrorMessage)))
-			}
-		}
-		if st.Status != last && onChange != nil {
-			onChange(st)
-		}
-		last = st.Status
-		if st.Terminal() {
-			return st, nil
-		}
 		select {
 		case <-ctx.Done():
-			return st, ctx.Err()
-		case <-time.After(every):
+			return ChangeSet{ID: id}, fmt.Errorf("following change set %s: %w", id, ctx.Err())
+		case <-timer.C:
 		}
+		cs, err := c.DescribeChangeSet(ctx, id)
+		if err != nil {
+			return cs, err
+		}
+		if cs.Status != last && onChange != nil {
+			onChange(cs)
+		}
+		last = cs.Status
+		if cs.Terminal() {
+			return cs, nil
+		}
+		timer.Reset(every)
 	}
 }

@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
-
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 	"github.com/sellerdesk/sellerdesk/internal/testaws"
 )
@@ -46,7 +43,7 @@ func TestStartAndWatchOnSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	c := marketplacecatalog.NewFromConfig(testaws.Config(srv.URL()))
+	c := NewClient(testaws.Config(srv.URL()), WithLimiters(NewLimiters()))
 	ents := srv.Account().CatalogEntities()
 	var target string
 	for _, e := range ents {
@@ -56,37 +53,37 @@ func TestStartAndWatchOnSandbox(t *testing.T) {
 		}
 	}
 	team := []Tag{{Key: "product-team", Value: "team-xyz"}}
-	id, arn, err := Start(ctx, c, StartRequest{Changes: []ChangeRequest{{ChangeType: "UpdateInformation", EntityType: "SaaSProduct@1.0", EntityID: target,
+	id, arn, err := c.Start(ctx, StartRequest{Changes: []ChangeRequest{{ChangeType: "UpdateInformation", EntityType: "SaaSProduct@1.0", EntityID: target,
 		Details: `{"ProductTitle":"My updated title"}`}}, ChangeSetTags: team})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var seen []string
-	st, err := Watch(ctx, c, id, 10*time.Millisecond, func(s ChangeSetState) { seen = append(seen, s.Status) })
+	st, err := c.Watch(ctx, id, 10*time.Millisecond, func(s ChangeSet) { seen = append(seen, s.Status) })
 	if err != nil || st.Status != "SUCCEEDED" {
 		t.Fatalf("watch: %v %+v (seen %v)", err, st, seen)
 	}
-	tags, err := c.ListTagsForResource(ctx, &marketplacecatalog.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
-	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "product-team" {
+	tags, err := c.ListTags(ctx, arn)
+	if err != nil || len(tags) != 1 || tags[0].Key != "product-team" {
 		t.Fatalf("change set tags: %v %+v", err, tags)
 	}
 
-	id, _, err = Start(ctx, c, StartRequest{Changes: []ChangeRequest{{ChangeType: "CreateExperience", EntityType: "Experience@1.0",
+	id, _, err = c.Start(ctx, StartRequest{Changes: []ChangeRequest{{ChangeType: "CreateExperience", EntityType: "Experience@1.0",
 		Details: `{"Name":"ExamplePrivateMarketplace"}`, EntityTags: team}}, ChangeSetTags: team})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st, err := Watch(ctx, c, id, 10*time.Millisecond, nil); err != nil || st.Status != "SUCCEEDED" {
+	if st, err := c.Watch(ctx, id, 10*time.Millisecond, nil); err != nil || st.Status != "SUCCEEDED" {
 		t.Fatalf("create experience: %v %+v", err, st)
 	}
 
 	// A failing change reports its ErrorDetailList.
-	id, _, err = Start(ctx, c, StartRequest{Changes: []ChangeRequest{{ChangeType: "UpdateInformation", EntityType: "SaaSProduct@1.0", EntityID: target, Details: `{"ProductTitle":"FAIL"}`}}})
+	id, _, err = c.Start(ctx, StartRequest{Changes: []ChangeRequest{{ChangeType: "UpdateInformation", EntityType: "SaaSProduct@1.0", EntityID: target, Details: `{"ProductTitle":"FAIL"}`}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err = Watch(ctx, c, id, 10*time.Millisecond, nil)
-	if err != nil || st.Status != "FAILED" || len(st.Errors) == 0 {
+	st, err = c.Watch(ctx, id, 10*time.Millisecond, nil)
+	if err != nil || st.Status != "FAILED" || len(st.ErrorLines()) == 0 {
 		t.Fatalf("failing change: %v %+v", err, st)
 	}
 }

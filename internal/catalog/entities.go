@@ -49,22 +49,21 @@ func scoped(scope, key string) string {
 func WithScope(scope string) Option { return func(c *runConfig) { c.scope = scope } }
 
 // List returns the cached entities of types (EntityTypes when empty),
-// after refreshing the cache from ListEntities paced under its 10 req/s
-// quota. The first pass for a type reads every page; later passes sort by
+// after refreshing the cache from ListEntities (paced under its 10 req/s
+// quota by the client). The first pass for a type reads every page; later passes sort by
 // LastModifiedDate DESCENDING and stop at the first entity older than the
 // high-water mark of the last complete pass. Entities exactly at the mark
 // are read again: LastModifiedDate has one-second resolution, so another
 // change in that same second would otherwise be missed. The mark only moves
 // after a complete pass, so an interrupted refresh is redone, not lost.
 // Incremental passes cannot see deleted entities; use WithFullRefresh.
-func List(ctx context.Context, api API, entityTypes []string, cache *store.Store, opts ...Option) ([]EntitySummary, error) {
+func List(ctx context.Context, client *Client, entityTypes []string, cache *store.Store, opts ...Option) ([]EntitySummary, error) {
 	c := runOptions(opts)
 	if len(entityTypes) == 0 {
 		entityTypes = EntityTypes
 	}
-	lim := c.limiters.For(OpListEntities)
 	for _, typ := range entityTypes {
-		if err := refresh(ctx, api, typ, cache, lim, c); err != nil {
+		if err := refresh(ctx, client, typ, cache, c); err != nil {
 			return nil, err
 		}
 	}
@@ -99,7 +98,7 @@ func Cached(ctx context.Context, cache *store.Store, entityTypes []string, opts 
 // entities that AWS no longer lists.
 func WithFullRefresh() Option { return func(c *runConfig) { c.full = true } }
 
-func refresh(ctx context.Context, api API, typ string, cache *store.Store, lim *Limiter, c runConfig) error {
+func refresh(ctx context.Context, client *Client, typ string, cache *store.Store, c runConfig) error {
 	var hwm string
 	if !c.full {
 		if _, err := cache.Get(ctx, store.BucketCatalogEntities, hwmKey(c.scope, typ), &hwm); err != nil {
@@ -111,21 +110,13 @@ func refresh(ctx context.Context, api API, typ string, cache *store.Store, lim *
 	seen := map[string]bool{}
 	var token *string
 	for {
-		var out *marketplacecatalog.ListEntitiesOutput
-		err := Retry(ctx, func(ctx context.Context) error {
-			if err := lim.Wait(ctx); err != nil {
-				return err
-			}
-			var err error
-			out, err = api.ListEntities(ctx, &marketplacecatalog.ListEntitiesInput{
-				Catalog:    aws.String("AWSMarketplace"),
-				EntityType: aws.String(typ),
-				MaxResults: aws.Int32(50),
-				NextToken:  token,
-				Sort:       &types.Sort{SortBy: aws.String("LastModifiedDate"), SortOrder: types.SortOrderDescending},
-			})
-			return err
-		}, c.retry...)
+		out, err := client.api.ListEntities(ctx, &marketplacecatalog.ListEntitiesInput{
+			Catalog:    aws.String(catalogName),
+			EntityType: aws.String(typ),
+			MaxResults: aws.Int32(50),
+			NextToken:  token,
+			Sort:       &types.Sort{SortBy: aws.String("LastModifiedDate"), SortOrder: types.SortOrderDescending},
+		})
 		if err != nil {
 			return fmt.Errorf("catalog: list %s entities: %w", typ, err)
 		}

@@ -5,16 +5,13 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 )
 
-func entity(typ string, i int, mod time.Time) types.EntitySummary {
+func entity(typ string, i int, mod time.Time) fakeEntity {
 	id := fmt.Sprintf("%s-%04d", typ, i)
-	return types.EntitySummary{EntityType: aws.String(typ), EntityId: aws.String(id), Name: aws.String("name " + id),
-		EntityArn:        aws.String("arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/" + typ + "/" + id),
-		LastModifiedDate: aws.String(mod.UTC().Format(time.RFC3339)), Visibility: aws.String("Public")}
+	return fakeEntity{EntityType: typ, EntityId: id, Name: "name " + id,
+		EntityArn:        "arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/" + typ + "/" + id,
+		LastModifiedDate: mod.UTC().Format(time.RFC3339), Visibility: "Public"}
 }
 
 func TestListEntitiesIncremental(t *testing.T) {
@@ -28,10 +25,11 @@ func TestListEntitiesIncremental(t *testing.T) {
 		f.entities = append(f.entities, entity("Offer", i, base))
 	}
 	st := openStore(t)
-	opts := []Option{WithLimiters(NewLimiters(WithClock(clk))), fastRetry(clk)}
+	c := fakeClient(t, f, clk)
+	var opts []Option
 	types2 := []string{"SaaSProduct", "Offer"}
 
-	got, err := List(context.Background(), f, types2, st, opts...)
+	got, err := List(context.Background(), c, types2, st, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,13 +39,13 @@ func TestListEntitiesIncremental(t *testing.T) {
 
 	// Entity 3 changes (newer date), entity 119 is renamed within the
 	// high-water mark's second, entity 500 is added, an Offer is deleted.
-	f.entities[3].Name = aws.String("renamed")
-	f.entities[3].LastModifiedDate = aws.String(base.Add(3 * time.Hour).Format(time.RFC3339))
-	f.entities[119].Name = aws.String("same second")
+	f.entities[3].Name = "renamed"
+	f.entities[3].LastModifiedDate = base.Add(3 * time.Hour).Format(time.RFC3339)
+	f.entities[119].Name = "same second"
 	f.entities = f.entities[:len(f.entities)-1] // drop Offer-0006
 	f.entities = append(f.entities, entity("SaaSProduct", 500, base.Add(3*time.Hour)))
 	f.listCalls = 0
-	got, err = List(context.Background(), f, types2, st, opts...)
+	got, err = List(context.Background(), c, types2, st, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +66,7 @@ func TestListEntitiesIncremental(t *testing.T) {
 	}
 
 	// A full refresh drops what AWS no longer lists.
-	got, err = List(context.Background(), f, []string{"Offer"}, st, append(opts, WithFullRefresh())...)
+	got, err = List(context.Background(), c, []string{"Offer"}, st, append(opts, WithFullRefresh())...)
 	if err != nil {
 		t.Fatal(err)
 	}

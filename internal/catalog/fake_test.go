@@ -2,7 +2,9 @@ package catalog
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,16 +12,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
 	"github.com/sellerdesk/sellerdesk/internal/store"
+	"github.com/sellerdesk/sellerdesk/internal/testaws"
 )
 
-// fakeAPI is an in-memory Catalog: tags per ARN, a server-side token bucket
-// per operation at the documented quota (ThrottlingException when empty),
-// plus injectable failures.
+// fakeAPI is an in-memory Catalog behind a real HTTP server speaking the
+// API's rest-json, so calls go through the SDK client NewClient builds
+// (retryer and quota pacer included): tags per ARN, a server-side token
+// bucket per operation at the documented quota (ThrottlingException when
+// empty), plus injectable failures.
 type fakeAPI struct {
 	mu      sync.Mutex
 	clock   Clock
@@ -27,21 +30,36 @@ type fakeAPI struct {
 	tags    map[string]map[string]string
 	buckets map[string]*serverBucket
 
-	entities     []types.EntitySummary // for ListEntities
+	entities     []fakeEntity // for ListEntities
 	listCalls    int
+	reads        int // ListTagsForResource calls answered
 	throttleEach int // throttle every n-th write call (0: never), besides the quota
 	writes       int
+	writeAt      []time.Time // when each write attempt arrived (past the quota)
 	throttled    int
-	applied      map[string]int         // successful writes per ARN
-	beforeWrite  func(arn string) error // may fail or cancel; nil to go on
-	afterWrite   func(arn string)       // runs after a write took effect
-	validationOn map[string]bool        // ARNs the API refuses with ValidationException
-	lastLTFR     *marketplacecatalog.ListTagsForResourceInput
+	applied      map[string]int  // calls that took effect, per ARN (the SDK's retries of one call count once)
+	appliedBy    map[string]bool // invocation IDs of the calls that took effect
+	// beforeWrite may refuse a write with an API error (nil: go on).
+	beforeWrite func(arn string) *apiErr
+	// afterWrite runs after a write took effect; true loses the answer
+	// (the connection closes, as when the process dies mid-call).
+	afterWrite   func(arn string) bool
+	validationOn map[string]bool // ARNs the API refuses with ValidationException
+}
+
+type apiErr struct {
+	status int
+	code   string
+	msg    string
+}
+
+type fakeEntity struct {
+	Name, EntityType, EntityId, EntityArn, LastModifiedDate, Visibility string //nolint:revive // the API's names
 }
 
 func newFakeAPI(clock Clock, scale float64, arns ...string) *fakeAPI {
 	f := &fakeAPI{clock: clock, scale: scale, tags: map[string]map[string]string{},
-		buckets: map[string]*serverBucket{}, applied: map[string]int{}, validationOn: map[string]bool{}}
+		buckets: map[string]*serverBucket{}, applied: map[string]int{}, appliedBy: map[string]bool{}, validationOn: map[string]bool{}}
 	for _, a := range arns {
 		f.tags[a] = map[string]string{}
 	}
@@ -54,7 +72,7 @@ type serverBucket struct {
 	last         time.Time
 }
 
-func (f *fakeAPI) admit(op string) error {
+func (f *fakeAPI) admit(op string) *apiErr {
 	now := f.clock.Now()
 	b := f.buckets[op]
 	q := Quotas[op] * f.scale
@@ -69,95 +87,207 @@ func (f *fakeAPI) admit(op string) error {
 	// Small tolerance for float rounding at exact slot boundaries.
 	if b.tokens < 1-1e-6 {
 		f.throttled++
-		return &types.ThrottlingException{Message: aws.String("Rate exceeded")}
+		return &apiErr{429, "ThrottlingException", "Rate exceeded"}
 	}
 	b.tokens--
 	return nil
 }
 
-func (f *fakeAPI) ListTagsForResource(ctx context.Context, in *marketplacecatalog.ListTagsForResourceInput, _ ...func(*marketplacecatalog.Options)) (*marketplacecatalog.ListTagsForResourceOutput, error) {
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	op := strings.TrimPrefix(r.URL.Path, "/")
+	// Retries of a call (the SDK's amz-sdk-request header says which
+	// attempt this is) are not new calls: loopback connections under load
+	// sometimes fail mid-read, and the SDK rightly retries.
+	firstAttempt := !strings.HasPrefix(r.Header.Get("amz-sdk-request"), "attempt=") || strings.HasPrefix(r.Header.Get("amz-sdk-request"), "attempt=1;")
+	call := r.Header.Get("amz-sdk-invocation-id") // one per call, the same for its retries
+	var in struct {
+		ResourceArn string
+		Tags        []struct{ Key, Value string }
+		TagKeys     []string
+		EntityType  string
+		NextToken   *string
+		MaxResults  int
+		Sort        *struct{ SortBy, SortOrder string }
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		fail(w, &apiErr{400, "ValidationException", err.Error()})
+		return
+	}
+	var out any
+	var e *apiErr
+	switch op {
+	case OpListTagsForResource:
+		out, e = f.listTags(in.ResourceArn)
+	case OpTagResource:
+		e = f.write(w, op, in.ResourceArn, call, func(m map[string]string) {
+			for _, t := range in.Tags {
+				m[t.Key] = t.Value
+			}
+		})
+		out = struct{}{}
+	case OpUntagResource:
+		e = f.write(w, op, in.ResourceArn, call, func(m map[string]string) {
+			for _, k := range in.TagKeys {
+				delete(m, k)
+			}
+		})
+		out = struct{}{}
+	case OpListEntities:
+		asc := in.Sort != nil && in.Sort.SortOrder == "ASCENDING"
+		out, e = f.listEntities(in.EntityType, in.NextToken, in.MaxResults, asc, firstAttempt)
+	default:
+		e = &apiErr{404, "UnknownOperationException", op}
+	}
+	if e == errLost {
+		return
+	}
+	if e != nil {
+		fail(w, e)
+		return
+	}
+	body, _ := json.Marshal(out)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
+}
+
+// errLost marks a write whose answer the fake threw away.
+var errLost = &apiErr{}
+
+func fail(w http.ResponseWriter, e *apiErr) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Amzn-Errortype", e.code)
+	w.WriteHeader(e.status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"message": e.msg})
+}
+
+func (f *fakeAPI) listTags(arn string) (any, *apiErr) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.admit(OpListTagsForResource); err != nil {
-		return nil, err
+	if e := f.admit(OpListTagsForResource); e != nil {
+		return nil, e
 	}
-	f.lastLTFR = in
-	m, ok := f.tags[aws.ToString(in.ResourceArn)]
+	f.reads++
+	m, ok := f.tags[arn]
 	if !ok {
-		return nil, &types.ResourceNotFoundException{Message: aws.String("no such resource")}
+		return nil, &apiErr{404, "ResourceNotFoundException", "no such resource"}
 	}
-	out := &marketplacecatalog.ListTagsForResourceOutput{ResourceArn: in.ResourceArn}
+	type tag struct{ Key, Value string }
+	out := struct {
+		ResourceArn string
+		Tags        []tag
+	}{ResourceArn: arn, Tags: []tag{}}
 	for k, v := range m {
-		out.Tags = append(out.Tags, types.Tag{Key: aws.String(k), Value: aws.String(v)})
+		out.Tags = append(out.Tags, tag{k, v})
 	}
 	return out, nil
 }
 
-func (f *fakeAPI) write(ctx context.Context, op, arn string, apply func(map[string]string)) error {
+func (f *fakeAPI) write(w http.ResponseWriter, op, arn, call string, apply func(map[string]string)) *apiErr {
 	f.mu.Lock()
-	if err := f.admit(op); err != nil {
+	if e := f.admit(op); e != nil {
 		f.mu.Unlock()
-		return err
+		return e
 	}
 	f.writes++
+	f.writeAt = append(f.writeAt, f.clock.Now())
 	if f.throttleEach > 0 && f.writes%f.throttleEach == 0 {
 		f.throttled++
 		f.mu.Unlock()
-		return &types.ThrottlingException{Message: aws.String("Rate exceeded")}
+		return &apiErr{429, "ThrottlingException", "Rate exceeded"}
 	}
 	if f.validationOn[arn] {
 		f.mu.Unlock()
-		return &types.ValidationException{Message: aws.String("refused")}
+		return &apiErr{422, "ValidationException", "refused"}
 	}
 	before := f.beforeWrite
 	f.mu.Unlock()
 	if before != nil {
-		if err := before(arn); err != nil {
-			return err
+		if e := before(arn); e != nil {
+			return e
 		}
 	}
 	f.mu.Lock()
 	m, ok := f.tags[arn]
 	if !ok {
 		f.mu.Unlock()
-		return &types.ResourceNotFoundException{Message: aws.String("no such resource")}
+		return &apiErr{404, "ResourceNotFoundException", "no such resource"}
 	}
 	apply(m)
-	f.applied[arn]++
+	if !f.appliedBy[call] {
+		f.appliedBy[call] = true
+		f.applied[arn]++
+	}
 	after := f.afterWrite
 	f.mu.Unlock()
-	if after != nil {
-		after(arn)
-	}
-	return ctx.Err() // a cancelled caller never sees the answer
-}
-
-func (f *fakeAPI) TagResource(ctx context.Context, in *marketplacecatalog.TagResourceInput, _ ...func(*marketplacecatalog.Options)) (*marketplacecatalog.TagResourceOutput, error) {
-	err := f.write(ctx, OpTagResource, aws.ToString(in.ResourceArn), func(m map[string]string) {
-		for _, t := range in.Tags {
-			m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	if after != nil && after(arn) {
+		// The caller never hears the answer.
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+			}
 		}
-	})
-	if err != nil {
-		return nil, err
+		return errLost
 	}
-	return &marketplacecatalog.TagResourceOutput{}, nil
+	return nil
 }
 
-func (f *fakeAPI) UntagResource(ctx context.Context, in *marketplacecatalog.UntagResourceInput, _ ...func(*marketplacecatalog.Options)) (*marketplacecatalog.UntagResourceOutput, error) {
-	err := f.write(ctx, OpUntagResource, aws.ToString(in.ResourceArn), func(m map[string]string) {
-		for _, k := range in.TagKeys {
-			delete(m, k)
+// listEntities pages f.entities of the asked type, sorted by
+// LastModifiedDate (DESCENDING unless asked otherwise); NextToken is the
+// offset.
+func (f *fakeAPI) listEntities(typ string, token *string, n int, asc, firstAttempt bool) (any, *apiErr) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if e := f.admit(OpListEntities); e != nil {
+		return nil, e
+	}
+	if firstAttempt {
+		f.listCalls++
+	}
+	var sel []fakeEntity
+	for _, e := range f.entities {
+		if e.EntityType == typ {
+			sel = append(sel, e)
 		}
-	})
-	if err != nil {
-		return nil, err
 	}
-	return &marketplacecatalog.UntagResourceOutput{}, nil
+	slices.SortStableFunc(sel, func(a, b fakeEntity) int {
+		c := strings.Compare(a.LastModifiedDate, b.LastModifiedDate)
+		if asc {
+			return c
+		}
+		return -c
+	})
+	off := 0
+	if token != nil {
+		off, _ = strconv.Atoi(*token)
+	}
+	if n <= 0 {
+		n = 20
+	}
+	end := min(off+n, len(sel))
+	out := struct {
+		EntitySummaryList []fakeEntity
+		NextToken         *string `json:",omitempty"`
+	}{EntitySummaryList: sel[off:end]}
+	if end < len(sel) {
+		t := strconv.Itoa(end)
+		out.NextToken = &t
+	}
+	return out, nil
 }
 
-func (f *fakeAPI) DescribeEntity(context.Context, *marketplacecatalog.DescribeEntityInput, ...func(*marketplacecatalog.Options)) (*marketplacecatalog.DescribeEntityOutput, error) {
-	return nil, errors.New("not implemented")
+// noBackoff retries at once: the fake clock, not the SDK's sleeps, carries
+// the time in these tests.
+var noBackoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+
+// fakeClient serves f on loopback and returns the Catalog client for it,
+// with limiters on clk.
+func fakeClient(tb testing.TB, f *fakeAPI, clk Clock, opts ...LimiterOption) *Client {
+	tb.Helper()
+	srv := httptest.NewServer(f)
+	tb.Cleanup(srv.Close)
+	return NewClient(testaws.Config(srv.URL), WithLimiters(NewLimiters(append([]LimiterOption{WithClock(clk)}, opts...)...)),
+		func(c *clientConfig) { c.backoff = noBackoff })
 }
 
 func openStore(tb testing.TB) *store.Store {
@@ -168,44 +298,4 @@ func openStore(tb testing.TB) *store.Store {
 	}
 	tb.Cleanup(func() { _ = st.Close() })
 	return st
-}
-
-// ListEntities pages f.entities of the asked type, sorted by
-// LastModifiedDate (DESCENDING unless asked otherwise); NextToken is the
-// offset.
-func (f *fakeAPI) ListEntities(ctx context.Context, in *marketplacecatalog.ListEntitiesInput, _ ...func(*marketplacecatalog.Options)) (*marketplacecatalog.ListEntitiesOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.admit(OpListEntities); err != nil {
-		return nil, err
-	}
-	f.listCalls++
-	var sel []types.EntitySummary
-	for _, e := range f.entities {
-		if aws.ToString(e.EntityType) == aws.ToString(in.EntityType) {
-			sel = append(sel, e)
-		}
-	}
-	asc := in.Sort != nil && in.Sort.SortOrder == types.SortOrderAscending
-	slices.SortStableFunc(sel, func(a, b types.EntitySummary) int {
-		c := strings.Compare(aws.ToString(a.LastModifiedDate), aws.ToString(b.LastModifiedDate))
-		if asc {
-			return c
-		}
-		return -c
-	})
-	off := 0
-	if in.NextToken != nil {
-		off, _ = strconv.Atoi(*in.NextToken)
-	}
-	n := int(aws.ToInt32(in.MaxResults))
-	if n <= 0 {
-		n = 20
-	}
-	end := min(off+n, len(sel))
-	out := &marketplacecatalog.ListEntitiesOutput{EntitySummaryList: sel[off:end]}
-	if end < len(sel) {
-		out.NextToken = aws.String(strconv.Itoa(end))
-	}
-	return out, nil
 }

@@ -2,19 +2,13 @@ package catalog
 
 import (
 	"context"
-	"errors"
-	"io"
-	"math/rand/v2"
+	"math"
 	"sync"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
-	"github.com/aws/smithy-go"
 )
 
-// Operation names, as used in Quotas and Limiters.For.
+// Operation names, as the SDK reports them (middleware.GetOperationName)
+// and as used in Quotas and Limiters.For.
 const (
 	OpTagResource         = "TagResource"
 	OpUntagResource       = "UntagResource"
@@ -45,7 +39,35 @@ var Quotas = map[string]float64{
 // policy calls are 5/s too).
 const defaultQuota = 5
 
-// Clock is the time source of limiters and retries; tests inject a fake.
+// How a Limiter adapts to throttling. An account may grant less than the
+// documented quota (another tool shares it, or AWS lowered it: the sandbox's
+// "throttled" scenario grants a fifth), so the documented rate is only the
+// ceiling.
+const (
+	// cutFactor is the multiplicative decrease on a throttle. The SDK's
+	// adaptive mode uses 0.7; a half reaches a fifth of the quota in three
+	// steps instead of five, and each step costs a 429.
+	cutFactor = 0.5
+	// safeFactor keeps the rate this far below the rate last throttled
+	// at: the account's bucket refills continuously and holds about one
+	// request, so a client pacing at exactly its rate is throttled by every
+	// millisecond of jitter.
+	safeFactor = 0.95
+	// recoverTau is the time constant with which the rate climbs back
+	// toward the safe rate after a cut (real seconds, time scale applied).
+	recoverTau = 2 * time.Second
+	// probeAfter is how long the rate must go unthrottled before the
+	// limiter probes 5% above the last throttled rate (quotas can be
+	// raised, and the other client may have stopped). A probe that is
+	// throttled doubles the wait before the next one, up to probeMax.
+	probeAfter = 30 * time.Second
+	probeMax   = 10 * time.Minute
+	probeStep  = 1.05
+	// minFraction bounds the cut: never below this share of the quota.
+	minFraction = 0.05
+)
+
+// Clock is the time source of limiters; tests inject a fake.
 type Clock interface {
 	Now() time.Time
 	// SleepUntil returns when the clock reaches t, or early with ctx's
@@ -78,14 +100,30 @@ var RealClock Clock = realClock{}
 // Limiter is a token bucket pacing one operation. It starts empty and holds
 // at most Burst tokens, so a fresh limiter (say, a job resumed right after a
 // crash that had just spent the account's quota) never bursts above the
-// quota: n calls take at least n/rate seconds. Safe for concurrent use.
+// quota: n calls take at least n/rate seconds.
+//
+// Its rate adapts to the account's answers (Observe): a throttled attempt
+// halves it, and it climbs back toward 95% of the rate that was throttled,
+// probing higher only after a quiet spell, never above the documented quota.
+// Safe for concurrent use.
 type Limiter struct {
-	mu     sync.Mutex
-	rate   float64 // tokens per second, time scale applied
-	burst  float64
-	tokens float64
-	last   time.Time
-	clock  Clock
+	mu       sync.Mutex
+	quota    float64 // documented rate, time scale applied: the ceiling
+	rate     float64 // current rate
+	ceil     float64 // rate last throttled at; 0 = never throttled
+	burst    float64
+	tokens   float64
+	last     time.Time // of the token count
+	grown    time.Time // last rate growth
+	lastSend time.Time // when the last Wait returned
+	cut      time.Time // last decrease: attempts sent before it were paced by the old rate
+	quiet    time.Time // start of the spell without throttling (last cut or probe)
+	probe    time.Duration
+	probed   bool // a probe raised ceil since the last cut
+	scale    float64
+	clock    Clock
+
+	throttles int
 }
 
 // LimiterOption configures NewLimiter and NewLimiters.
@@ -134,38 +172,132 @@ func NewLimiter(perSecond float64, opts ...LimiterOption) *Limiter {
 	if perSecond <= 0 {
 		perSecond = defaultQuota
 	}
-	return &Limiter{rate: perSecond * o.scale, burst: o.burst, clock: o.clock, last: o.clock.Now()}
+	now := o.clock.Now()
+	q := perSecond * o.scale
+	return &Limiter{quota: q, rate: q, burst: o.burst, clock: o.clock, last: now, grown: now,
+		probe: probeAfter, scale: o.scale}
 }
 
-// Rate is the limiter's rate in requests per second of its clock.
-func (l *Limiter) Rate() float64 { return l.rate }
+// Rate is the limiter's current rate in requests per second of its clock.
+func (l *Limiter) Rate() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.rate
+}
+
+// Quota is the documented rate the limiter never exceeds.
+func (l *Limiter) Quota() float64 { return l.quota }
+
+// Throttles counts the throttled attempts Observe was told of.
+func (l *Limiter) Throttles() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.throttles
+}
 
 // Wait blocks until the caller may send one request, or returns ctx's
-// error. A cancelled wait gives its reservation back.
-func (l *Limiter) Wait(ctx context.Context) error {
+// error, and returns when the request may go (the time Observe wants). A
+// cancelled wait gives its reservation back.
+//
+// Once throttled, with a bucket of one request (the default), it also keeps
+// sends at least 1/rate apart as they actually happen, not only as
+// scheduled: callers woken late and early together would otherwise arrive
+// closer than an account bucket of one request allows, and be throttled
+// again. (At the documented quota, AWS's bucket holds about a second of
+// requests, so such jitter does no harm there.)
+func (l *Limiter) Wait(ctx context.Context) (time.Time, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return time.Time{}, err
 	}
 	l.mu.Lock()
 	now := l.clock.Now()
+	l.refillLocked(now)
+	l.tokens--
+	deadline := now
+	if l.tokens < 0 {
+		deadline = now.Add(time.Duration(-l.tokens / l.rate * float64(time.Second)))
+	}
+	l.mu.Unlock()
+	for {
+		if err := l.clock.SleepUntil(ctx, deadline); err != nil {
+			l.mu.Lock()
+			l.tokens++
+			l.mu.Unlock()
+			return time.Time{}, err
+		}
+		l.mu.Lock()
+		now = l.clock.Now()
+		if l.burst <= 1 && l.ceil > 0 && !l.lastSend.IsZero() {
+			if next := l.lastSend.Add(time.Duration(float64(time.Second) / l.rate)); now.Before(next) {
+				deadline = next
+				l.mu.Unlock()
+				continue
+			}
+		}
+		l.lastSend = now
+		l.mu.Unlock()
+		return now, nil
+	}
+}
+
+func (l *Limiter) refillLocked(now time.Time) {
 	if now.After(l.last) {
 		l.tokens = min(l.burst, l.tokens+now.Sub(l.last).Seconds()*l.rate)
 		l.last = now
 	}
-	l.tokens--
-	if l.tokens >= 0 {
-		l.mu.Unlock()
-		return nil
+}
+
+// Observe adapts the rate to the answer of one attempt sent at sent (as
+// Wait returned it): a throttle halves the rate, once for all the attempts
+// that were sent at the old rate; any other answer lets the rate recover.
+func (l *Limiter) Observe(sent time.Time, throttled bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	l.refillLocked(now)
+	if throttled {
+		l.throttles++
+		if !sent.After(l.cut) {
+			return // paced by the rate already cut: the same signal again
+		}
+		if l.probed {
+			// A probe above the last ceiling failed: wait longer next time.
+			l.probe = min(2*l.probe, probeMax)
+			l.probed = false
+		}
+		// The rate that was too fast bounds the account's rate from above;
+		// probes (below) raise it again when it was a stray 429.
+		l.ceil = l.rate
+		l.rate = max(l.quota*minFraction, l.rate*cutFactor)
+		l.tokens = min(l.tokens, 0) // no burst right after a throttle
+		l.cut, l.grown, l.quiet = now, now, now
+		return
 	}
-	deadline := now.Add(time.Duration(-l.tokens / l.rate * float64(time.Second)))
-	l.mu.Unlock()
-	if err := l.clock.SleepUntil(ctx, deadline); err != nil {
-		l.mu.Lock()
-		l.tokens++
-		l.mu.Unlock()
-		return err
+	dt := now.Sub(l.grown)
+	if dt <= 0 {
+		return
 	}
-	return nil
+	l.grown = now
+	if l.ceil == 0 {
+		l.rate = l.quota
+		return
+	}
+	if now.Sub(l.quiet) >= time.Duration(float64(l.probe)/l.scale) {
+		// Probe: allow a little more than what was last throttled.
+		l.ceil = min(l.ceil*probeStep, l.quota/safeFactor)
+		l.quiet, l.probed = now, true
+		if l.ceil*safeFactor >= l.quota {
+			l.ceil = 0 // back at the documented quota: forget the throttle
+			l.rate = l.quota
+			l.probe, l.probed = probeAfter, false
+			return
+		}
+	}
+	target := l.ceil * safeFactor
+	if l.rate < target {
+		tau := recoverTau.Seconds() / l.scale
+		l.rate += (target - l.rate) * (1 - math.Exp(-dt.Seconds()/tau))
+	}
 }
 
 // Limiters holds one Limiter per operation, at the documented quotas. The
@@ -201,130 +333,9 @@ func (ls *Limiters) For(op string) *Limiter {
 // Clock returns the clock the limiters use.
 func (ls *Limiters) Clock() Clock { return limiterOptions(ls.opts).clock }
 
-// sharedLimiters is used when a caller gives none, so that two jobs in one
-// process share the account's quota.
+// TimeScale returns how many times faster than real time the limiters run.
+func (ls *Limiters) TimeScale() float64 { return limiterOptions(ls.opts).scale }
+
+// sharedLimiters is used when a caller gives none, so that two clients in
+// one process share the account's quota.
 var sharedLimiters = NewLimiters()
-
-// IsThrottle reports whether err is the Catalog API's ThrottlingException
-// (HTTP 429).
-func IsThrottle(err error) bool {
-	if err == nil {
-		return false
-	}
-	var te *types.ThrottlingException
-	if errors.As(err, &te) {
-		return true
-	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) && ae.ErrorCode() == "ThrottlingException" {
-		return true
-	}
-	var he interface{ HTTPStatusCode() int }
-	return errors.As(err, &he) && he.HTTPStatusCode() == 429
-}
-
-// IsTransient reports whether err is a failure of the connection or of the
-// service that a repeat of the same call can fix: a reset or closed
-// connection, a response cut short, or HTTP 500/502/503/504. The calls
-// Retry wraps are reads or idempotent writes (TagResource, UntagResource),
-// so repeating them is safe. A cancelled context is never transient.
-func IsTransient(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	if (retry.RetryableConnectionError{}).IsErrorRetryable(err) == aws.TrueTernary {
-		return true
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return true
-	}
-	var he interface{ HTTPStatusCode() int }
-	if errors.As(err, &he) {
-		switch he.HTTPStatusCode() {
-		case 500, 502, 503, 504:
-			return true
-		}
-	}
-	return false
-}
-
-// RetryOption configures Retry.
-type RetryOption func(*retryConfig)
-
-type retryConfig struct {
-	attempts  int
-	base, max time.Duration
-	clock     Clock
-	rand      func() float64
-	onRetry   func(attempt int, err error, wait time.Duration)
-}
-
-// WithMaxAttempts sets how many calls Retry makes at most (default 8).
-func WithMaxAttempts(n int) RetryOption {
-	return func(c *retryConfig) {
-		if n >= 1 {
-			c.attempts = n
-		}
-	}
-}
-
-// WithBackoff sets the first backoff and its cap (default 250ms and 20s).
-func WithBackoff(base, maxWait time.Duration) RetryOption {
-	return func(c *retryConfig) {
-		if base > 0 {
-			c.base = base
-		}
-		if maxWait >= base {
-			c.max = maxWait
-		}
-	}
-}
-
-// WithRetryClock makes Retry sleep on c.
-func WithRetryClock(c Clock) RetryOption { return func(r *retryConfig) { r.clock = c } }
-
-// WithJitter replaces the random source (values in [0,1)).
-func WithJitter(f func() float64) RetryOption { return func(r *retryConfig) { r.rand = f } }
-
-// WithOnRetry is called before each backoff sleep, e.g. to count throttles.
-func WithOnRetry(f func(attempt int, err error, wait time.Duration)) RetryOption {
-	return func(r *retryConfig) { r.onRetry = f }
-}
-
-// Backoff is the sleep before retry number attempt (1-based): the capped
-// exponential base·2^(attempt-1), of which the upper half is jittered
-// ("equal jitter": never less than half the step, so throttled callers
-// spread out but still back off). r is in [0,1).
-func Backoff(attempt int, base, maxWait time.Duration, r float64) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < maxWait; i++ {
-		d *= 2
-	}
-	d = min(d, maxWait)
-	return d/2 + time.Duration(r*float64(d/2))
-}
-
-// Retry calls fn until it succeeds, returns an error that is neither
-// ThrottlingException nor transient (IsTransient), or the attempts run out;
-// retried calls back off exponentially with jitter. Validation and other
-// 4xx errors are returned at once: repeating them cannot help. The last
-// error is returned as is.
-func Retry(ctx context.Context, fn func(context.Context) error, opts ...RetryOption) error {
-	c := retryConfig{attempts: 8, base: 250 * time.Millisecond, max: 20 * time.Second, clock: RealClock, rand: rand.Float64}
-	for _, o := range opts {
-		o(&c)
-	}
-	for attempt := 1; ; attempt++ {
-		err := fn(ctx)
-		if err == nil || (!IsThrottle(err) && !IsTransient(err)) || attempt >= c.attempts {
-			return err
-		}
-		wait := Backoff(attempt, c.base, c.max, c.rand())
-		if c.onRetry != nil {
-			c.onRetry(attempt, err, wait)
-		}
-		if serr := c.clock.SleepUntil(ctx, c.clock.Now().Add(wait)); serr != nil {
-			return errors.Join(serr, err)
-		}
-	}
-}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -51,7 +52,7 @@ func TestLimiterPacing(t *testing.T) {
 			start := clk.Now()
 			n := int(q) * 3
 			for range n {
-				if err := l.Wait(context.Background()); err != nil {
+				if _, err := l.Wait(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -70,7 +71,7 @@ func TestLimiterSlidingWindow(t *testing.T) {
 	l := NewLimiter(5, WithClock(clk))
 	var at []time.Time
 	for range 40 {
-		_ = l.Wait(context.Background())
+		_, _ = l.Wait(context.Background())
 		at = append(at, clk.Now())
 	}
 	for i := range at {
@@ -91,7 +92,7 @@ func TestLimiterTimeScaleAndCancel(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := NewLimiter(1).Wait(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := NewLimiter(1).Wait(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Wait on cancelled ctx = %v", err)
 	}
 	// A wait interrupted by the context returns promptly (real clock).
@@ -99,7 +100,7 @@ func TestLimiterTimeScaleAndCancel(t *testing.T) {
 	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	t0 := time.Now()
-	if err := slow.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := slow.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
 	if time.Since(t0) > 2*time.Second {
@@ -128,88 +129,121 @@ func TestIsThrottle(t *testing.T) {
 	}
 }
 
-func TestBackoff(t *testing.T) {
-	base, maxW := 100*time.Millisecond, time.Second
-	tests := []struct {
-		attempt int
-		r       float64
-		want    time.Duration
-	}{
-		{1, 0, 50 * time.Millisecond},
-		{1, 0.999999, 99999 * time.Microsecond},
-		{2, 0, 100 * time.Millisecond},
-		{3, 0.5, 300 * time.Millisecond}, // 400ms step: 200 + 100
-		{10, 0, 500 * time.Millisecond},  // capped at 1s
-		{60, 0.5, 750 * time.Millisecond},
-	}
-	for _, tc := range tests {
-		got := Backoff(tc.attempt, base, maxW, tc.r)
-		if d := got - tc.want; d < -time.Microsecond || d > time.Microsecond {
-			t.Errorf("Backoff(%d, r=%v) = %v, want %v", tc.attempt, tc.r, got, tc.want)
-		}
-	}
-}
-
-func TestRetry(t *testing.T) {
+func TestIsRetryable(t *testing.T) {
 	throttle := &types.ThrottlingException{Message: new("Rate exceeded")}
-	validation := &types.ValidationException{Message: new("bad tag")}
-	cutShort := &smithy.DeserializationError{Err: io.ErrUnexpectedEOF}
-	reset := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("read: connection reset by peer")}
-	unavailable := &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 503}}, Err: errors.New("unavailable")}
 	tests := []struct {
-		name      string
-		errs      []error // returned by successive calls; nil afterwards
-		attempts  int
-		wantCalls int
-		wantErr   error
-		wantSlept time.Duration
+		name string
+		err  error
+		want bool
 	}{
-		{"success", nil, 5, 1, nil, 0},
-		{"throttled twice then ok", []error{throttle, throttle}, 5, 3, nil, 50*time.Millisecond + 100*time.Millisecond},
-		{"validation not retried", []error{validation}, 5, 1, validation, 0},
-		{"throttle then validation", []error{throttle, validation}, 5, 2, validation, 50 * time.Millisecond},
-		{"attempts exhausted", []error{throttle, throttle, throttle, throttle}, 3, 3, throttle, 150 * time.Millisecond},
-		{"response cut short, then ok", []error{cutShort}, 5, 2, nil, 50 * time.Millisecond},
-		{"connection reset, then ok", []error{reset}, 5, 2, nil, 50 * time.Millisecond},
-		{"503 then ok", []error{unavailable}, 5, 2, nil, 50 * time.Millisecond},
-		{"cancelled is not retried", []error{context.Canceled}, 5, 1, context.Canceled, 0},
+		{"nil", nil, false},
+		{"throttled", throttle, true},
+		{"throttled, attempts exhausted", &retry.MaxAttemptsError{Attempt: 5, Err: throttle}, true},
+		{"validation", &types.ValidationException{}, false},
+		{"not found", &types.ResourceNotFoundException{}, false},
+		{"access denied", &types.AccessDeniedException{}, false},
+		{"response cut short", &smithy.DeserializationError{Err: io.ErrUnexpectedEOF}, true},
+		{"connection reset", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("read: connection reset by peer")}, true},
+		{"503", &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 503}}, Err: errors.New("unavailable")}, true},
+		{"cancelled", fmt.Errorf("tagging: %w", context.Canceled), false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			clk := newFakeClock()
-			start := clk.Now()
-			calls, retries := 0, 0
-			err := Retry(context.Background(), func(context.Context) error {
-				calls++
-				if calls <= len(tc.errs) {
-					return tc.errs[calls-1]
-				}
-				return nil
-			}, WithRetryClock(clk), WithJitter(func() float64 { return 0 }),
-				WithBackoff(100*time.Millisecond, time.Second), WithMaxAttempts(tc.attempts),
-				WithOnRetry(func(int, error, time.Duration) { retries++ }))
-			if !errors.Is(err, tc.wantErr) {
-				t.Fatalf("err = %v, want %v", err, tc.wantErr)
-			}
-			if calls != tc.wantCalls || retries != calls-1 {
-				t.Fatalf("calls = %d, retries = %d, want %d calls", calls, retries, tc.wantCalls)
-			}
-			if slept := clk.Now().Sub(start); slept != tc.wantSlept {
-				t.Fatalf("slept %v, want %v", slept, tc.wantSlept)
+			if got := IsRetryable(tc.err); got != tc.want {
+				t.Fatalf("IsRetryable(%v) = %v, want %v", tc.err, got, tc.want)
 			}
 		})
 	}
 }
 
-func TestRetryStopsOnCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	calls := 0
-	err := Retry(ctx, func(context.Context) error {
-		calls++
-		cancel()
-		return &types.ThrottlingException{}
-	}, WithRetryClock(newFakeClock()))
-	if !errors.Is(err, context.Canceled) || calls != 1 {
-		t.Fatalf("err = %v after %d calls", err, calls)
+// serverAt is an account's token bucket for one operation: it refills at
+// rate and holds burst requests, on the fake clock.
+type serverAt struct {
+	rate, burst, tokens float64
+	last                time.Time
+}
+
+func (s *serverAt) admit(now time.Time) bool {
+	if s.last.IsZero() {
+		s.tokens, s.last = s.burst, now
+	}
+	s.tokens = min(s.burst, s.tokens+now.Sub(s.last).Seconds()*s.rate)
+	s.last = now
+	if s.tokens < 1-1e-9 {
+		return false
+	}
+	s.tokens--
+	return true
+}
+
+// TestLimiterAdaptsToTheAccountsRate: a client that believes the documented
+// 5 req/s, against an account granting less (the throttled scenario grants
+// a fifth), soon stops being throttled, and keeps most of the rate granted.
+func TestLimiterAdaptsToTheAccountsRate(t *testing.T) {
+	tests := []struct {
+		name          string
+		quota, grants float64
+		burst         float64
+		calls         int
+		maxThrottled  float64 // share of attempts answered 429
+		minThroughput float64 // successes per second, share of what is granted
+	}{
+		{"account grants the quota", 5, 5, 5, 500, 0, 0.99},
+		{"throttled scenario: a fifth", 5, 1, 1, 300, 0.04, 0.9},
+		{"half, with a burst", 10, 5, 5, 500, 0.03, 0.95},
+		{"a tenth", 5, 0.5, 1, 200, 0.07, 0.85},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := newFakeClock()
+			l := NewLimiter(tc.quota, WithClock(clk))
+			srv := &serverAt{rate: tc.grants, burst: tc.burst}
+			start := clk.Now()
+			attempts, throttled := 0, 0
+			for ok := 0; ok < tc.calls; {
+				sent, err := l.Wait(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				attempts++
+				admitted := srv.admit(clk.Now())
+				if admitted {
+					ok++
+				} else {
+					throttled++
+				}
+				l.Observe(sent, !admitted)
+			}
+			share := float64(throttled) / float64(attempts)
+			throughput := float64(tc.calls) / clk.Now().Sub(start).Seconds() / tc.grants
+			t.Logf("%d of %d attempts throttled (%.1f%%); throughput %.3f of the granted rate; rate now %.3f", throttled, attempts, 100*share, throughput, l.Rate())
+			if share > tc.maxThrottled || throughput < tc.minThroughput {
+				t.Fatalf("%d of %d attempts throttled (%.1f%%, at most %.0f%%); throughput %.2f of the granted rate (at least %.2f); rate now %.2f",
+					throttled, attempts, 100*share, 100*tc.maxThrottled, throughput, tc.minThroughput, l.Rate())
+			}
+			if l.Rate() > tc.quota {
+				t.Fatalf("rate %.2f above the quota %.2f", l.Rate(), tc.quota)
+			}
+		})
+	}
+}
+
+// TestLimiterRecoversTheQuota: once the account grants the quota again, the
+// limiter probes its way back up to it.
+func TestLimiterRecoversTheQuota(t *testing.T) {
+	clk := newFakeClock()
+	l := NewLimiter(5, WithClock(clk))
+	sent, _ := l.Wait(context.Background())
+	l.Observe(sent, true)
+	l.Observe(sent, true) // the same signal: one cut
+	if r := l.Rate(); r != 2.5 {
+		t.Fatalf("rate after one throttle = %v, want 2.5", r)
+	}
+	for range 5000 {
+		sent, _ := l.Wait(context.Background())
+		l.Observe(sent, false)
+	}
+	if r := l.Rate(); r != 5 {
+		t.Fatalf("rate after %v without throttling = %v, want the quota 5", clk.Now().Sub(newFakeClock().Now()), r)
 	}
 }

@@ -4,21 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 )
 
-// NewClient returns a Catalog API client for cfg's credentials in
-// us-east-1, the API's only Region. The SDK's own retries are off: Retry in
-// this package retries throttling and transient failures, paced by the
-// limiters, and two layers would multiply the attempts.
-func NewClient(cfg aws.Config) *marketplacecatalog.Client {
-	cfg.Region = "us-east-1"
-	return marketplacecatalog.NewFromConfig(cfg, func(o *marketplacecatalog.Options) { o.RetryMaxAttempts = 1 })
-}
+// catalogName is the Catalog every SellerDesk call names.
+const catalogName = "AWSMarketplace"
 
 // ValidateTagSet checks the whole tag set wanted on one resource (as an
 // editor holds it): each key and value against the guide's rules and no key
@@ -56,41 +45,15 @@ func ValidateTagSet(tags []Tag) error {
 	return errs
 }
 
-// ListTags reads a resource's tags, paced under the ListTagsForResource
-// quota and retried when throttled.
-func ListTags(ctx context.Context, api API, arn string, opts ...Option) ([]Tag, error) {
-	c := runOptions(opts)
-	lim := c.limiters.For(OpListTagsForResource)
-	var out *marketplacecatalog.ListTagsForResourceOutput
-	err := Retry(ctx, func(ctx context.Context) error {
-		if err := lim.Wait(ctx); err != nil {
-			return err
-		}
-		var err error
-		out, err = api.ListTagsForResource(ctx, &marketplacecatalog.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
-		return err
-	}, c.retry...)
-	if err != nil {
-		return nil, fmt.Errorf("listing the tags of %s: %w", arn, err)
-	}
-	tags := make([]Tag, 0, len(out.Tags))
-	for _, t := range out.Tags {
-		tags = append(tags, Tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
-	}
-	sort.Slice(tags, func(i, j int) bool { return tags[i].Key < tags[j].Key })
-	return tags, nil
-}
-
 // SetTags makes the resource's tags exactly want and returns them as read
 // back. New and changed tags go first (TagResource, 50 per call), then the
 // keys no longer wanted (UntagResource, 256 per call), so a failure part-way
 // never loses a tag the user kept; re-running it finishes the job.
-func SetTags(ctx context.Context, api API, arn string, want []Tag, opts ...Option) ([]Tag, error) {
+func (c *Client) SetTags(ctx context.Context, arn string, want []Tag) ([]Tag, error) {
 	if err := ValidateTagSet(want); err != nil {
 		return nil, err
 	}
-	c := runOptions(opts)
-	current, err := ListTags(ctx, api, arn, opts...)
+	current, err := c.ListTags(ctx, arn)
 	if err != nil {
 		return nil, err
 	}
@@ -99,11 +62,11 @@ func SetTags(ctx context.Context, api API, arn string, want []Tag, opts ...Optio
 		have[t.Key] = t.Value
 	}
 	wanted := map[string]bool{}
-	var put []types.Tag
+	var put []Tag
 	for _, t := range want {
 		wanted[t.Key] = true
 		if v, ok := have[t.Key]; !ok || v != t.Value {
-			put = append(put, types.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
+			put = append(put, t)
 		}
 	}
 	var drop []string
@@ -112,34 +75,14 @@ func SetTags(ctx context.Context, api API, arn string, want []Tag, opts ...Optio
 			drop = append(drop, t.Key)
 		}
 	}
-	for start := 0; start < len(put); start += MaxTagsPerCall {
-		chunk := put[start:min(start+MaxTagsPerCall, len(put))]
-		err := Retry(ctx, func(ctx context.Context) error {
-			if err := c.limiters.For(OpTagResource).Wait(ctx); err != nil {
-				return err
-			}
-			_, err := api.TagResource(ctx, &marketplacecatalog.TagResourceInput{ResourceArn: aws.String(arn), Tags: chunk})
-			return err
-		}, c.retry...)
-		if err != nil {
-			return nil, fmt.Errorf("tagging %s: %w", arn, err)
-		}
+	if err := c.AddTags(ctx, arn, put); err != nil {
+		return nil, err
 	}
-	for start := 0; start < len(drop); start += MaxTagKeysPerCall {
-		keys := drop[start:min(start+MaxTagKeysPerCall, len(drop))]
-		err := Retry(ctx, func(ctx context.Context) error {
-			if err := c.limiters.For(OpUntagResource).Wait(ctx); err != nil {
-				return err
-			}
-			_, err := api.UntagResource(ctx, &marketplacecatalog.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: keys})
-			return err
-		}, c.retry...)
-		if err != nil {
-			return nil, fmt.Errorf("removing tags %v from %s: %w", keys, arn, err)
-		}
+	if err := c.RemoveTags(ctx, arn, drop); err != nil {
+		return nil, err
 	}
 	if len(put)+len(drop) == 0 {
 		return current, nil
 	}
-	return ListTags(ctx, api, arn, opts...)
+	return c.ListTags(ctx, arn)
 }

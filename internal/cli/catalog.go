@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -10,32 +9,32 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
-	mctypes "github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
-
 	"github.com/sellerdesk/sellerdesk/internal/catalog"
+	"github.com/sellerdesk/sellerdesk/internal/session"
 	"github.com/sellerdesk/sellerdesk/internal/store"
 )
 
-// catalogClient returns a Marketplace Catalog client (us-east-1 only, as
-// the API is) whose throttling is retried by the catalog package, not twice.
-func (e *env) catalogClient(ctx context.Context) (*marketplacecatalog.Client, func(), error) {
+// catalogClient returns the Catalog client for the target the globals name
+// (catalog.NewClient: the SDK's retries with each attempt paced under its
+// operation's quota), and the function that closes the connection.
+func (e *env) catalogClient(ctx context.Context) (*catalog.Client, *session.Manager, func(), error) {
 	m, err := e.connect(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	t, cfg, err := m.Current()
 	if err != nil {
 		m.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	e.catalogScope = t.CacheScope()
-	return catalog.NewClient(cfg), func() { m.Close() }, nil
+	return catalog.NewClient(cfg), m, func() { m.Close() }, nil
 }
 
-// openStore opens the cache for commands that journal their work.
-func openStore(ctx context.Context) (*store.Store, error) {
+// openStore opens the cache for commands that journal their work. A cache
+// that was damaged and moved aside is said once, on stderr, as the window
+// says it.
+func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	dir, err := store.DefaultDir()
 	if err != nil {
 		return nil, err
@@ -44,7 +43,13 @@ func openStore(ctx context.Context) (*store.Store, error) {
 	if errors.Is(err, store.ErrAlreadyRunning) {
 		return nil, fmt.Errorf("%w: close the SellerDesk window (it holds the job journal), or run this from the window", err)
 	}
-	return st, err
+	if err != nil {
+		return nil, err
+	}
+	if r := st.Recovered(); r != nil {
+		fmt.Fprintf(e.Stderr, "sellerdesk: the local cache was damaged (%s) and has been reset; the damaged file was kept as %s for support.\n", r.Reason, r.MovedTo)
+	}
+	return st, nil
 }
 
 func runEntities(ctx context.Context, e *env, args []string) error {
@@ -57,12 +62,12 @@ func runEntities(ctx context.Context, e *env, args []string) error {
 	if *typ != "" {
 		types = []string{*typ}
 	}
-	c, done, err := e.catalogClient(ctx)
+	c, _, done, err := e.catalogClient(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
-	st, err := openStore(ctx)
+	st, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -129,37 +134,38 @@ func runTags(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	c, done, err := e.catalogClient(ctx)
+	c, _, done, err := e.catalogClient(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
 	switch sub {
 	case "list":
-		out, err := c.ListTagsForResource(ctx, &marketplacecatalog.ListTagsForResourceInput{ResourceArn: aws.String(rest[0])})
+		tags, err := c.ListTags(ctx, rest[0])
 		if err != nil {
-			return fmt.Errorf("listing the tags of %s: %w", rest[0], err)
+			return err
 		}
 		if e.g.JSON {
-			return e.printJSON(out.Tags)
+			// The API's names, as `aws marketplace-catalog list-tags-for-resource` prints them.
+			out := make([]struct{ Key, Value string }, len(tags))
+			for i, t := range tags {
+				out[i].Key, out[i].Value = t.Key, t.Value
+			}
+			return e.printJSON(out)
 		}
-		for _, t := range out.Tags {
-			fmt.Fprintf(e.Stdout, "%s=%s\n", aws.ToString(t.Key), aws.ToString(t.Value))
+		for _, t := range tags {
+			fmt.Fprintf(e.Stdout, "%s=%s\n", t.Key, t.Value)
 		}
 		return nil
 	case "add":
-		var in []mctypes.Tag
-		for _, t := range tags {
-			in = append(in, mctypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-		}
-		if _, err := c.TagResource(ctx, &marketplacecatalog.TagResourceInput{ResourceArn: aws.String(rest[0]), Tags: in}); err != nil {
-			return fmt.Errorf("tagging %s: %w", rest[0], err)
+		if err := c.AddTags(ctx, rest[0], tags); err != nil {
+			return err
 		}
 		fmt.Fprintf(e.Stdout, "Tagged %s with %d tag(s).\n", rest[0], len(tags))
 		return nil
 	case "remove":
-		if _, err := c.UntagResource(ctx, &marketplacecatalog.UntagResourceInput{ResourceArn: aws.String(rest[0]), TagKeys: keys}); err != nil {
-			return fmt.Errorf("untagging %s: %w", rest[0], err)
+		if err := c.RemoveTags(ctx, rest[0], keys); err != nil {
+			return err
 		}
 		fmt.Fprintf(e.Stdout, "Removed %d tag key(s) from %s.\n", len(keys), rest[0])
 		return nil
@@ -167,72 +173,92 @@ func runTags(ctx context.Context, e *env, args []string) error {
 	return e.runBulk(ctx, c, *file, *resume, *yes)
 }
 
-func (e *env) runBulk(ctx context.Context, c *marketplacecatalog.Client, file, resumeID string, yes bool) error {
-	st, err := openStore(ctx)
+func (e *env) runBulk(ctx context.Context, c *catalog.Client, file, resumeID string, yes bool) error {
+	if resumeID == "" && file == "" {
+		return usagef("tags bulk needs --file F (or --resume ID)")
+	}
+	var job catalog.Job
+	if resumeID == "" {
+		// Read and check the file before opening the journal.
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("reading the bulk job: %w", err)
+		}
+		var dups catalog.Duplicates
+		job, dups, err = catalog.ParseJobFile(raw)
+		if err != nil {
+			return fmt.Errorf("%s is not a bulk job: %w", file, err)
+		}
+		if dups.Count() > 0 {
+			fmt.Fprintf(e.Stderr, "%s: %s; each is tagged once.\n", file, dups)
+		}
+		if len(job.ARNs) > catalog.MaxJobARNs {
+			return &catalog.JobTooLargeError{N: len(job.ARNs), Max: catalog.MaxJobARNs}
+		}
+	}
+	st, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	progress := func(p catalog.Progress) {
-		fmt.Fprintf(e.Stderr, "\r%d of %d done, %d failed, %.1f req/s, ETA %s   ", p.Done, p.Total, p.Failed, p.Rate, p.ETA.Round(1e9))
+		fmt.Fprintf(e.Stderr, "\r%d of %d done, %d failed, %.1f req/s, %d throttled, ETA %s   ", p.Done, p.Total, p.Failed, p.Rate, p.Throttled, p.ETA.Round(1e9))
 	}
 	var res catalog.Result
 	if resumeID != "" {
 		res, err = catalog.Resume(ctx, c, st, resumeID, progress)
 		if err != nil {
 			fmt.Fprintln(e.Stderr)
+			var moved *catalog.NotInCacheError
+			if errors.As(err, &moved) || errors.Is(err, catalog.ErrJobNotFound) {
+				return err // resuming again cannot help
+			}
 			return fmt.Errorf("%w (resume again with: sellerdesk tags bulk --resume %s)", err, resumeID)
 		}
-	} else {
-		if file == "" {
-			return usagef("tags bulk needs --file F (or --resume ID)")
-		}
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			return fmt.Errorf("reading the bulk job: %w", err)
-		}
-		var job catalog.Job
-		if err := json.Unmarshal(raw, &job); err != nil {
-			return fmt.Errorf("%s is not a bulk job: %w", file, err)
-		}
-		if yes {
-			// --yes asks for no confirmation, so the diff would only be
-			// informational: skip reading every tag set first (that would
-			// double the time at the 5 req/s quota). TagResource and
-			// UntagResource are idempotent, so resources already as asked
-			// are simply written again. Run without --yes to see the diff.
-			fmt.Fprintf(e.Stdout, "Applying to %d resource(s) without a preview (--yes).\n", len(job.ARNs))
-			res, err = catalog.Run(ctx, c, st, job, progress)
-			if err != nil {
-				fmt.Fprintln(e.Stderr)
-				return fmt.Errorf("%w (resume with: sellerdesk tags bulk --resume %s)", err, res.JobID)
-			}
-			return e.bulkResult(res)
-		}
-		preview, err := catalog.Plan(ctx, c, job)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.Stdout, "Preview: %d resource(s) change, %d already as asked.\n", len(preview.Changes), len(preview.Unchanged))
-		for _, d := range preview.Changes {
-			fmt.Fprintf(e.Stdout, "  %s  +%d ~%d -%d\n", d.ARN, len(d.Added), len(d.Changed), len(d.Removed))
-		}
-		for _, f := range preview.Errors {
-			fmt.Fprintf(e.Stdout, "  could not read %s: %s %s\n", f.ARN, f.Code, f.Message)
-		}
-		fmt.Fprintln(e.Stdout, "Nothing applied: re-run with --yes to apply.")
-		if len(preview.Errors) > 0 {
-			return fmt.Errorf("the tags of %d resource(s) could not be read", len(preview.Errors))
-		}
-		return nil
+		return e.bulkResult(res)
 	}
-	return e.bulkResult(res)
+	if yes {
+		// --yes asks for no confirmation, so the diff would only be
+		// informational: skip reading every tag set first (that would
+		// double the time at the 5 req/s quota). TagResource and
+		// UntagResource are idempotent, so resources already as asked
+		// are simply written again. Run without --yes to see the diff.
+		fmt.Fprintf(e.Stdout, "Applying to %d resource(s) without a preview (--yes).\n", len(job.ARNs))
+		res, err = catalog.Run(ctx, c, st, job, progress)
+		if err != nil {
+			fmt.Fprintln(e.Stderr)
+			if res.JobID == "" {
+				return err
+			}
+			return fmt.Errorf("%w (resume with: sellerdesk tags bulk --resume %s)", err, res.JobID)
+		}
+		return e.bulkResult(res)
+	}
+	preview, err := catalog.Plan(ctx, c, job)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Preview: %d resource(s) change, %d already as asked.\n", len(preview.Changes), len(preview.Unchanged))
+	for _, d := range preview.Changes {
+		fmt.Fprintf(e.Stdout, "  %s  +%d ~%d -%d\n", d.ARN, len(d.Added), len(d.Changed), len(d.Removed))
+	}
+	for _, f := range preview.Errors {
+		fmt.Fprintf(e.Stdout, "  could not read %s: %s %s\n", f.ARN, f.Code, f.Message)
+	}
+	fmt.Fprintln(e.Stdout, "Nothing applied: re-run with --yes to apply.")
+	if len(preview.Errors) > 0 {
+		return fmt.Errorf("the tags of %d resource(s) could not be read", len(preview.Errors))
+	}
+	return nil
 }
 
 // bulkResult prints a finished job's outcome; it fails when any resource failed.
 func (e *env) bulkResult(res catalog.Result) error {
 	fmt.Fprintln(e.Stderr)
-	fmt.Fprintf(e.Stdout, "Job %s: %d succeeded, %d failed.\n", res.JobID, len(res.Succeeded), len(res.Failed))
+	if res.Rechecked > 0 {
+		fmt.Fprintf(e.Stdout, "Re-checked %d resource(s) done near an earlier error; %d were no longer as asked and were applied again.\n", res.Rechecked, res.Reapplied)
+	}
+	fmt.Fprintf(e.Stdout, "Job %s: %d succeeded, %d failed.\n", res.JobID, res.Done, len(res.Failed))
 	for _, f := range res.Failed {
 		fmt.Fprintf(e.Stdout, "  failed %s: %s %s\n", f.ARN, f.Code, f.Message)
 	}

@@ -5,10 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
-	mctypes "github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
-
 	"github.com/sellerdesk/sellerdesk/internal/catalog"
 )
 
@@ -59,14 +55,16 @@ func runChangeSet(ctx context.Context, e *env, args []string) error {
 			return err // nothing was sent
 		}
 	}
-	c, done, err := e.catalogClient(ctx)
+	c, m, done, err := e.catalogClient(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
+	// The sandbox paces change sets by its time scale; AWS's is 1.
+	every := max(time.Duration(float64(5*time.Second)/m.TimeScale()), 100*time.Millisecond)
 	switch sub {
 	case "start":
-		id, arn, err := catalog.Start(ctx, c, req)
+		id, arn, err := c.Start(ctx, req)
 		if err != nil {
 			return err
 		}
@@ -74,40 +72,31 @@ func runChangeSet(ctx context.Context, e *env, args []string) error {
 		if !*watch {
 			return nil
 		}
-		return e.watchChangeSet(ctx, c, id)
+		return e.watchChangeSet(ctx, c, id, every)
 	case "watch":
-		return e.watchChangeSet(ctx, c, fs.Arg(0))
+		return e.watchChangeSet(ctx, c, fs.Arg(0), every)
 	case "cancel":
-		if _, err := c.CancelChangeSet(ctx, &marketplacecatalog.CancelChangeSetInput{Catalog: aws.String("AWSMarketplace"), ChangeSetId: aws.String(fs.Arg(0))}); err != nil {
-			return fmt.Errorf("cancelling change set %s (only a PREPARING change set can be cancelled): %w", fs.Arg(0), err)
+		if err := c.CancelChangeSet(ctx, fs.Arg(0)); err != nil {
+			return err
 		}
 		fmt.Fprintf(e.Stdout, "Cancelled change set %s.\n", fs.Arg(0))
 		return nil
 	}
-	in := &marketplacecatalog.ListChangeSetsInput{Catalog: aws.String("AWSMarketplace"), MaxResults: aws.Int32(20),
-		Sort: &mctypes.Sort{SortBy: aws.String("StartTime"), SortOrder: mctypes.SortOrderDescending}}
-	if *status != "" {
-		in.FilterList = []mctypes.Filter{{Name: aws.String("Status"), ValueList: []string{*status}}}
-	}
-	out, err := c.ListChangeSets(ctx, in)
+	list, err := c.ListChangeSets(ctx, catalog.ChangeSetFilter{Status: *status})
 	if err != nil {
-		return fmt.Errorf("listing change sets: %w", err)
+		return err
 	}
 	if e.g.JSON {
-		return e.printJSON(out.ChangeSetSummaryList)
+		return e.printJSON(list)
 	}
-	for _, s := range out.ChangeSetSummaryList {
-		fmt.Fprintf(e.Stdout, "%s  %-10s %s  %s\n", aws.ToString(s.StartTime), s.Status, aws.ToString(s.ChangeSetId), aws.ToString(s.ChangeSetName))
+	for _, s := range list {
+		fmt.Fprintf(e.Stdout, "%s  %-10s %s  %s\n", s.StartTime, s.Status, s.ID, s.Name)
 	}
 	return nil
 }
 
-func (e *env) watchChangeSet(ctx context.Context, c *marketplacecatalog.Client, id string) error {
-	every := 5 * time.Second
-	if e.g.Sandbox != "" && e.g.TimeScale > 1 {
-		every = 200 * time.Millisecond
-	}
-	st, err := catalog.Watch(ctx, c, id, every, func(s catalog.ChangeSetState) {
+func (e *env) watchChangeSet(ctx context.Context, c *catalog.Client, id string, every time.Duration) error {
+	st, err := c.Watch(ctx, id, every, func(s catalog.ChangeSet) {
 		fmt.Fprintf(e.Stdout, "%s  %s\n", time.Now().Format("15:04:05"), s.Status)
 	})
 	if err != nil {
@@ -118,7 +107,7 @@ func (e *env) watchChangeSet(ctx context.Context, c *marketplacecatalog.Client, 
 		if st.FailureCode != "" {
 			msg += " (" + st.FailureCode + ": " + st.FailureDescription + ")"
 		}
-		for _, er := range st.Errors {
+		for _, er := range st.ErrorLines() {
 			msg += "\n  " + er
 		}
 		return fmt.Errorf("%s", msg)

@@ -79,6 +79,11 @@ func (t Target) CacheScope() string {
 	return t.Key()
 }
 
+// StartsEmpty reports whether the target's AWS state does not outlive this
+// process: the embedded sandbox starts afresh with each run, so data cached
+// from an earlier run must be read again in full, not incrementally.
+func (t Target) StartsEmpty() bool { return t.Kind == KindSandbox }
+
 // Label is how the target is shown to a person.
 func (t Target) Label() string {
 	if t.Kind == KindSandbox {
@@ -231,6 +236,18 @@ func (m *Manager) Current() (Target, aws.Config, error) {
 		return Target{}, aws.Config{}, ErrNoTarget
 	}
 	return m.target, m.cfg.Copy(), nil
+}
+
+// TimeScale is how many times faster than AWS the current target paces
+// what it does (change sets, stacks): the sandbox's time scale, 1 for AWS.
+// Pollers divide their interval by it.
+func (m *Manager) TimeScale() float64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.target.Kind == KindSandbox && m.o.TimeScale > 1 {
+		return m.o.TimeScale
+	}
+	return 1
 }
 
 // Sandbox returns the running embedded sandbox, or nil.
