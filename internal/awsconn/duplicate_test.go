@@ -3,6 +3,7 @@ package awsconn
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -68,5 +69,56 @@ func TestDuplicateSectionMessage(t *testing.T) {
 	}
 	if got := DescribeError(err); got != want+"." {
 		t.Errorf("DescribeError = %q", got)
+	}
+}
+
+// TestDuplicateKeysRefused: botocore's configparser compares keys in lower
+// case within a section and refuses a repeat; values are never shown.
+func TestDuplicateKeysRefused(t *testing.T) {
+	tests := []struct {
+		name          string
+		config, creds string
+		inCreds       bool
+		section, key  string
+		first, second int
+		wantOK        bool
+	}{
+		{name: "region twice", config: "[default]\nregion = a\nregion = b\n", section: "default", key: "region", first: 2, second: 3},
+		{name: "case differs", config: "[profile a]\nRegion = a\n# c\nregion = b\n", section: "profile a", key: "region", first: 2, second: 4},
+		{name: "secret twice in credentials", creds: "[a]\naws_secret_access_key = SECRETONE\naws_secret_access_key = SECRETTWO\n", inCreds: true,
+			section: "a", key: "aws_secret_access_key", first: 2, second: 3},
+		{name: "same key in two sections", config: "[profile a]\nregion = a\n[profile b]\nregion = b\n", wantOK: true},
+		{name: "same key nested and top-level", config: "[profile a]\nregion = a\ns3 =\n  region = b\n", wantOK: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			isolate(t)
+			f := writeFiles(t, tc.config, tc.creds)
+			_, err := ListProfiles(f)
+			_, loadErr := Load(context.Background(), Target{Profile: "a"}, LoadOptions{Files: f})
+			if tc.wantOK {
+				var dup *DuplicateKeyError
+				if err != nil || errors.As(loadErr, &dup) {
+					t.Fatalf("ListProfiles: %v; Load: %v", err, loadErr)
+				}
+				return
+			}
+			for _, e := range []error{err, loadErr} {
+				var dup *DuplicateKeyError
+				if !errors.As(e, &dup) {
+					t.Fatalf("err %v, want *DuplicateKeyError", e)
+				}
+				wantFile := f.Config
+				if tc.inCreds {
+					wantFile = f.Credentials
+				}
+				if dup.File != wantFile || dup.Section != tc.section || dup.Key != tc.key || dup.FirstLine != tc.first || dup.SecondLine != tc.second {
+					t.Errorf("got %+v", dup)
+				}
+				if msg := DescribeError(e); strings.Contains(msg, "SECRET") {
+					t.Errorf("message shows a value: %s", msg)
+				}
+			}
+		})
 	}
 }

@@ -54,10 +54,13 @@ func DescribeError(err error) string {
 		apiErr   smithy.APIError
 		unreach  *UnreachableError
 		dupSec   *DuplicateSectionError
+		dupKey   *DuplicateKeyError
 	)
 	switch {
 	case errors.As(err, &dupSec):
 		return dupSec.Error() + "."
+	case errors.As(err, &dupKey):
+		return dupKey.Error() + "."
 	case errors.As(err, &unreach) && unreach.Within > 0:
 		// A refused connection keeps the "is the sandbox running?" text
 		// below: it names the endpoint override.

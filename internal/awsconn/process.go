@@ -1,6 +1,7 @@
 package awsconn
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -83,6 +84,32 @@ func (r *processRun) state() (timedOut, tooLarge bool) {
 	return timedOut, tooLarge
 }
 
+// lingeringOutput reads the credentials a process printed before it exited
+// leaving a child that held its output, as the SDK's provider reads them.
+func (r *processRun) lingeringOutput() (aws.Credentials, *processcreds.ProviderError) {
+	r.mu.Lock()
+	out := r.out
+	r.mu.Unlock()
+	var resp processcreds.CredentialProcessResponse
+	if err := json.Unmarshal(out.bytes(), &resp); err != nil {
+		return aws.Credentials{}, &processcreds.ProviderError{Err: err}
+	}
+	if resp.Version != 1 || resp.AccessKeyID == "" || resp.SecretAccessKey == "" {
+		return aws.Credentials{}, &processcreds.ProviderError{Err: errors.New("incomplete credential JSON")}
+	}
+	creds := aws.Credentials{
+		Source:          processcreds.ProviderName,
+		AccessKeyID:     resp.AccessKeyID,
+		SecretAccessKey: resp.SecretAccessKey,
+		SessionToken:    resp.SessionToken,
+		AccountID:       resp.AccountID,
+	}
+	if resp.Expiration != nil {
+		creds.CanExpire, creds.Expires = true, *resp.Expiration
+	}
+	return creds, nil
+}
+
 // cappedCommand builds the same command as the SDK's default builder, but
 // the process's standard output first goes through a limitWriter, so the SDK
 // never buffers more than maxCredentialProcessOutput of it.
@@ -108,11 +135,11 @@ func (c cappedCommand) NewCommand(ctx context.Context) (*exec.Cmd, error) {
 	return cmd, nil
 }
 
-// limitWriter discards what it is given, and fails once more than limit
-// bytes were written.
+// limitWriter keeps what it is given (for the one case the SDK drops it,
+// see lingeringOutput), and fails once more than limit bytes were written.
 type limitWriter struct {
 	mu    sync.Mutex
-	n     int64
+	buf   bytes.Buffer
 	limit int64
 	over  bool
 }
@@ -120,12 +147,17 @@ type limitWriter struct {
 func (w *limitWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.n+int64(len(p)) > w.limit {
+	if int64(w.buf.Len()+len(p)) > w.limit {
 		w.over = true
 		return 0, errCredentialProcessOutputTooLarge
 	}
-	w.n += int64(len(p))
-	return len(p), nil
+	return w.buf.Write(p)
+}
+
+func (w *limitWriter) bytes() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return bytes.Clone(w.buf.Bytes())
 }
 
 func (w *limitWriter) overflowed() bool {
@@ -156,6 +188,15 @@ func (p processErrorProvider) Retrieve(ctx context.Context) (aws.Credentials, er
 	var timedOut, tooLarge bool
 	if p.run != nil {
 		timedOut, tooLarge = p.run.state()
+		if !timedOut && !tooLarge && errors.Is(pe, exec.ErrWaitDelay) {
+			// The process exited 0, but a process it started still held
+			// its output; the SDK counts that as a failure.
+			creds, perr := p.run.lingeringOutput()
+			if perr == nil {
+				return creds, nil
+			}
+			pe = perr
+		}
 	} else {
 		var exitErr *exec.ExitError
 		timedOut = errors.As(pe, &exitErr) && time.Since(start) >= p.timeout

@@ -157,3 +157,31 @@ func TestSyntaxProblemNamesNoSecretByte(t *testing.T) {
 		})
 	}
 }
+
+// TestCredentialProcessChildHoldingThePipe: a credential_process that
+// prints valid credentials and exits, leaving a child that still holds its
+// stdout, is a success, and does not wait for the child.
+func TestCredentialProcessChildHoldingThePipe(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("shell scripts")
+	}
+	isolate(t)
+	valid := `{"Version": 1, "AccessKeyId": "ASIAFAKEPROCESSKEY01", "SecretAccessKey": "` + fakeProcessSecret + `"}`
+	script := processScript(t, "(exec sleep 20 2>/dev/null) &\necho '"+valid+"'")
+	files := writeFiles(t, "[profile proc]\nregion = us-east-1\ncredential_process = "+script+"\n", "")
+	cfg, err := Load(context.Background(), Target{Profile: "proc", EndpointURL: "http://127.0.0.1:1"}, LoadOptions{Files: files})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	creds, err := cfg.Credentials.Retrieve(context.Background())
+	if err != nil {
+		t.Fatalf("Retrieve: %v", err)
+	}
+	if creds.AccessKeyID != "ASIAFAKEPROCESSKEY01" {
+		t.Errorf("access key %q", creds.AccessKeyID)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("waited %s for the child that kept the pipe", took)
+	}
+}

@@ -41,6 +41,23 @@ func (e *DuplicateSectionError) Error() string {
 		e.File, e.Section, e.FirstLine, e.SecondLine)
 }
 
+// DuplicateKeyError reports a key set twice in one section of one file.
+// botocore's configparser (strict, keys compared in lower case) refuses
+// such a file; the SDK would keep the last value silently. The values are
+// never shown: they may be secrets.
+type DuplicateKeyError struct {
+	File       string
+	Section    string // the header's text, e.g. "profile a"
+	Key        string // as written the second time
+	FirstLine  int
+	SecondLine int
+}
+
+func (e *DuplicateKeyError) Error() string {
+	return fmt.Sprintf("%s: %s is set twice in [%s], at lines %d and %d; the AWS CLI refuses this file — keep one of them",
+		e.File, e.Key, e.Section, e.FirstLine, e.SecondLine)
+}
+
 // Keys read from the files. Secret-bearing keys are only ever tested for
 // presence.
 const (
@@ -143,6 +160,8 @@ func prescan(path string, data []byte) ([]byte, error) {
 	inSection := false
 	haveKey := false
 	seen := map[string]int{} // raw section name -> line of its header
+	var section string
+	var keys map[string]int // lower-case key -> line, in the current section
 	for i, line := range lines {
 		lineNo := i + 1
 		line = strings.TrimSuffix(line, "\r")
@@ -166,6 +185,7 @@ func prescan(path string, data []byte) ([]byte, error) {
 				return nil, &DuplicateSectionError{File: path, Section: raw, FirstLine: first, SecondLine: lineNo}
 			}
 			seen[raw] = lineNo
+			section, keys = raw, map[string]int{}
 			line = "[" + name + "]"
 			inSection = true
 			haveKey = false
@@ -178,9 +198,14 @@ func prescan(path string, data []byte) ([]byte, error) {
 			if idx < 0 {
 				return nil, &ParseError{File: path, Line: lineNo, Msg: `expected "key = value"`}
 			}
-			if strings.TrimSpace(trimmed[:idx]) == "" {
+			key := strings.TrimSpace(trimmed[:idx])
+			if key == "" {
 				return nil, &ParseError{File: path, Line: lineNo, Msg: `missing key name before "="`}
 			}
+			if first, dup := keys[strings.ToLower(key)]; dup {
+				return nil, &DuplicateKeyError{File: path, Section: section, Key: key, FirstLine: first, SecondLine: lineNo}
+			}
+			keys[strings.ToLower(key)] = lineNo
 			haveKey = true
 		}
 		out.WriteString(line)
