@@ -37,6 +37,7 @@ func (p redactingPlatform) Emit(event string, data any) {
 const (
 	EventSessionChanged = "session:changed"
 	EventMFAPrompt      = "mfa:prompt"
+	EventMFAClosed      = "mfa:closed"
 	EventSSODeviceCode  = "sso:device-code"
 	EventSSODone        = "sso:done"
 )

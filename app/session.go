@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -105,7 +106,17 @@ type Session struct {
 
 	mfaSeq     atomic.Int64
 	mfaMu      sync.Mutex
-	mfaPending map[string]chan mfaAnswer
+	mfaPending map[string]*mfaRequest
+	// mfaDeclined holds the profiles whose MFA prompt the user cancelled:
+	// the SDK asks again for every call still waiting on credentials, and
+	// the dialog must not come back until the user asks (Refresh, or
+	// picking a profile).
+	mfaDeclined map[string]bool
+}
+
+type mfaRequest struct {
+	profile string
+	answer  chan mfaAnswer // buffered (1): answered once
 }
 
 type mfaAnswer struct {
@@ -113,12 +124,18 @@ type mfaAnswer struct {
 	err  error
 }
 
+// MFAClosed tells the window a prompt no longer waits (answered, cancelled,
+// given up by its caller, or dropped when the target changed).
+type MFAClosed struct {
+	RequestID string `json:"requestId"`
+}
+
 // NewSession wires the service. Call Manager-independent setup before binding.
 func NewSession(mgr *session.Manager, files awsconn.Files, p Platform, log *slog.Logger) *Session {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Session{mgr: mgr, files: files, p: p, log: log, mfaPending: map[string]chan mfaAnswer{}}
+	return &Session{mgr: mgr, files: files, p: p, log: log, mfaPending: map[string]*mfaRequest{}, mfaDeclined: map[string]bool{}}
 }
 
 // Profiles lists the local AWS profiles with their kinds.
@@ -189,8 +206,12 @@ func (s *Session) UseProfile(name string) ConnectionState {
 	return s.use(session.Target{Kind: session.KindProfile, Name: name})
 }
 
-// Refresh re-verifies the current target's identity.
+// Refresh re-verifies the current target's identity. It is the user asking
+// again, so a cancelled MFA prompt may be shown again.
 func (s *Session) Refresh() ConnectionState {
+	s.mfaMu.Lock()
+	clear(s.mfaDeclined)
+	s.mfaMu.Unlock()
 	ctx, cancel := context.WithTimeout(s.life.context(), 2*time.Minute)
 	defer cancel()
 	cur, _, err := s.mgr.Current()
@@ -213,6 +234,8 @@ func (s *Session) Refresh() ConnectionState {
 func (s *Session) use(t session.Target) ConnectionState {
 	ctx, cancel := context.WithTimeout(s.life.context(), 2*time.Minute)
 	defer cancel()
+	// Prompts still open belong to the previous target's calls.
+	s.dropMFAPrompts(func(*mfaRequest) bool { return true })
 	s.setBusy(true)
 	if err := s.mgr.Use(ctx, t); err != nil {
 		return s.settle(ctx, t, nil, err)
@@ -271,6 +294,9 @@ func explainRaw(err error) *ErrorView {
 	var nf *awsconn.ProfileNotFoundError
 	var pe *awsconn.ParseError
 	switch {
+	case errors.Is(err, awsconn.ErrMFACancelled):
+		return &ErrorView{Kind: "mfa-cancelled", Message: "You cancelled the MFA code, so SellerDesk could not use this profile's role.",
+			Next: "Choose Refresh to enter the code, or pick another profile."}
 	case errors.As(err, &sso):
 		return &ErrorView{Kind: "sso-login", Message: err.Error(), Next: "Sign in with AWS IAM Identity Center: choose “Sign in” and confirm the code in your browser."}
 	case errors.Is(err, awsconn.ErrNoCredentials):
@@ -288,18 +314,27 @@ func explainRaw(err error) *ErrorView {
 func (s *Session) mfaPrompter() awsconn.MFAPrompter {
 	return func(ctx context.Context, profile, serial string) (string, error) {
 		id := fmt.Sprintf("mfa-%d", s.mfaSeq.Add(1))
-		ch := make(chan mfaAnswer, 1)
+		req := &mfaRequest{profile: profile, answer: make(chan mfaAnswer, 1)}
 		s.mfaMu.Lock()
-		s.mfaPending[id] = ch
+		if s.mfaDeclined[profile] {
+			s.mfaMu.Unlock()
+			return "", awsconn.ErrMFACancelled
+		}
+		s.mfaPending[id] = req
 		s.mfaMu.Unlock()
 		defer func() {
 			s.mfaMu.Lock()
+			_, open := s.mfaPending[id]
 			delete(s.mfaPending, id)
 			s.mfaMu.Unlock()
+			if open {
+				// Its caller gave up (timeout, quit): the dialog goes too.
+				s.p.Emit(EventMFAClosed, MFAClosed{RequestID: id})
+			}
 		}()
 		s.p.Emit(EventMFAPrompt, MFAPrompt{RequestID: id, Profile: profile, Serial: serial})
 		select {
-		case a := <-ch:
+		case a := <-req.answer:
 			return a.code, a.err
 		case <-ctx.Done():
 			return "", fmt.Errorf("waiting for the MFA code: %w", ctx.Err())
@@ -314,23 +349,51 @@ func (s *Session) SubmitMFACode(requestID, code string) error {
 	if !mfaCode.MatchString(code) {
 		return errors.New("the MFA code is the 6 digits your authenticator shows")
 	}
-	return s.answerMFA(requestID, mfaAnswer{code: code})
-}
-
-// CancelMFA abandons a pending MFA prompt.
-func (s *Session) CancelMFA(requestID string) error {
-	return s.answerMFA(requestID, mfaAnswer{err: errors.New("MFA code entry was cancelled")})
-}
-
-func (s *Session) answerMFA(id string, a mfaAnswer) error {
 	s.mfaMu.Lock()
-	ch, ok := s.mfaPending[id]
+	req, ok := s.mfaPending[requestID]
+	delete(s.mfaPending, requestID)
 	s.mfaMu.Unlock()
 	if !ok {
-		return fmt.Errorf("no MFA prompt %q is waiting (it may have timed out)", id)
+		return fmt.Errorf("no MFA prompt %q is waiting (it may have timed out)", requestID)
 	}
-	ch <- a
+	req.answer <- mfaAnswer{code: code}
 	return nil
+}
+
+// CancelMFA abandons a pending MFA prompt, and every other prompt of the
+// same profile: the user said no once, and is not asked again until they
+// refresh or pick a profile.
+func (s *Session) CancelMFA(requestID string) error {
+	s.mfaMu.Lock()
+	req, ok := s.mfaPending[requestID]
+	if ok {
+		s.mfaDeclined[req.profile] = true
+	}
+	s.mfaMu.Unlock()
+	if !ok {
+		return fmt.Errorf("no MFA prompt %q is waiting (it may have timed out)", requestID)
+	}
+	s.dropMFAPrompts(func(r *mfaRequest) bool { return r.profile == req.profile })
+	return nil
+}
+
+// dropMFAPrompts cancels the pending prompts that match and tells the
+// window they are closed.
+func (s *Session) dropMFAPrompts(match func(*mfaRequest) bool) {
+	s.mfaMu.Lock()
+	var ids []string
+	for id, r := range s.mfaPending {
+		if match(r) {
+			ids = append(ids, id)
+			r.answer <- mfaAnswer{err: awsconn.ErrMFACancelled}
+			delete(s.mfaPending, id)
+		}
+	}
+	s.mfaMu.Unlock()
+	slices.Sort(ids)
+	for _, id := range ids {
+		s.p.Emit(EventMFAClosed, MFAClosed{RequestID: id})
+	}
 }
 
 // SSOLogin runs the IAM Identity Center device sign-in for a profile. The

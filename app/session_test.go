@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,5 +178,79 @@ func TestMFAPromptCancel(t *testing.T) {
 	}
 	if _, err := s.mfaPrompter()(context.Background(), "p", "serial"); err == nil || !strings.Contains(err.Error(), "cancelled") {
 		t.Fatalf("err %v, want cancelled", err)
+	}
+}
+
+// TestMFACancelIsHeard: the SDK asks again for every call still waiting on
+// credentials; after Cancel none of those may reopen the dialog, until the
+// user asks again (Refresh). Pending prompts of the profile close with it.
+func TestMFACancelIsHeard(t *testing.T) {
+	p := &RecordingPlatform{}
+	s := NewSession(nil, awsconn.Files{}, p, nil)
+	prompts := make(chan MFAPrompt, 8)
+	p.OnEmit = func(event string, data any) {
+		if req, ok := data.(MFAPrompt); ok {
+			prompts <- req
+		}
+	}
+	prompt := s.mfaPrompter()
+	type result struct{ err error }
+	results := make(chan result, 2)
+	for range 2 {
+		go func() { _, err := prompt(context.Background(), "admin", "serial"); results <- result{err} }()
+	}
+	first := <-prompts
+	<-prompts
+	if err := s.CancelMFA(first.RequestID); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		select {
+		case r := <-results:
+			if !errors.Is(r.err, awsconn.ErrMFACancelled) {
+				t.Fatalf("err %v, want ErrMFACancelled", r.err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("a prompt of the cancelled profile still waits")
+		}
+	}
+	if n := len(p.Named(EventMFAClosed)); n != 2 {
+		t.Errorf("%d mfa:closed events, want 2 (both prompts of the profile)", n)
+	}
+	// A call retried after the cancel is refused without asking.
+	before := len(p.Named(EventMFAPrompt))
+	if _, err := prompt(context.Background(), "admin", "serial"); !errors.Is(err, awsconn.ErrMFACancelled) {
+		t.Fatalf("retry err %v", err)
+	}
+	if len(p.Named(EventMFAPrompt)) != before {
+		t.Error("the dialog was opened again after Cancel")
+	}
+	// Another profile is still asked.
+	go func() { _, err := prompt(context.Background(), "audit", "serial2"); results <- result{err} }()
+	other := <-prompts
+	if other.Profile != "audit" {
+		t.Fatalf("prompt %+v", other)
+	}
+	if err := s.SubmitMFACode(other.RequestID, "123456"); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-results; r.err != nil {
+		t.Fatal(r.err)
+	}
+}
+
+// TestMFAPromptClosedWhenItsCallerGivesUp: a prompt whose call timed out
+// is closed in the window too.
+func TestMFAPromptClosedWhenItsCallerGivesUp(t *testing.T) {
+	p := &RecordingPlatform{}
+	s := NewSession(nil, awsconn.Files{}, p, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := s.mfaPrompter()(ctx, "admin", "serial"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err %v", err)
+	}
+	closed := p.Named(EventMFAClosed)
+	if len(closed) != 1 || closed[0].Data.(MFAClosed).RequestID != p.Named(EventMFAPrompt)[0].Data.(MFAPrompt).RequestID {
+		t.Fatalf("closed %v", closed)
 	}
 }

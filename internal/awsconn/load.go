@@ -60,6 +60,11 @@ func firstNonEmpty(vals ...string) string {
 	return ""
 }
 
+// ErrMFACancelled is what an MFAPrompter returns when the user declined to
+// enter a code. The SDK's error keeps it (errors.Is), so the caller can say
+// "you cancelled" rather than "assuming the role failed".
+var ErrMFACancelled = errors.New("MFA code entry was cancelled")
+
 // MFAPrompter asks the user for the current code of the MFA device serial
 // configured (mfa_serial) for profile.
 type MFAPrompter func(ctx context.Context, profile, serial string) (string, error)

@@ -11,6 +11,8 @@ import { normalizeStackView, normalizeState, normalizeTilesView, type Connection
 
 export const EventSessionChanged = 'session:changed'
 export const EventMFAPrompt = 'mfa:prompt'
+/** app.EventMFAClosed: a prompt no longer waits (answered, cancelled, timed out, target changed). */
+export const EventMFAClosed = 'mfa:closed'
 export const EventSSODeviceCode = 'sso:device-code'
 export const EventSSODone = 'sso:done'
 /** app.EventOnboardingChanged (app/onboarding.go): carries a StackView. */
@@ -41,6 +43,12 @@ export function onSessionChanged(cb: (state: ConnectionState) => void): Unsubscr
 
 export function onMfaPrompt(cb: (prompt: MFAPrompt) => void): Unsubscribe {
   return on(EventMFAPrompt, cb)
+}
+
+export function onMfaClosed(cb: (requestId: string) => void): Unsubscribe {
+  return on<{ requestId?: unknown }>(EventMFAClosed, (raw) => {
+    if (typeof raw?.requestId === 'string') cb(raw.requestId)
+  })
 }
 
 export function onSsoDeviceCode(cb: (code: SSODeviceCode) => void): Unsubscribe {

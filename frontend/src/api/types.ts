@@ -46,7 +46,7 @@ export interface SSOResult {
 }
 
 /** Kinds of ErrorView.kind the Go side sends (app.explain). */
-export type ErrorKind = 'sso-login' | 'no-credentials' | 'unknown-profile' | 'config-file' | 'unreachable' | 'denied' | 'other'
+export type ErrorKind = 'sso-login' | 'no-credentials' | 'unknown-profile' | 'config-file' | 'mfa-cancelled' | 'unreachable' | 'denied' | 'other'
 
 // Compile-time check that the generated model still has the fields used here:
 // if a Go field is renamed, type checking fails on this line.

@@ -128,4 +128,42 @@ describe('MFA dialog', () => {
     expect(isOpen()).toBe(true)
     expect(problem()).toMatch(/authenticator/)
   })
+
+  it('enables Continue only for six digits', async () => {
+    await open()
+    emit('mfa:prompt', p1)
+    await flushPromises()
+    const submit = () => q('[data-testid="mfa-submit"]')!
+    expect(submit().attributes('disabled')).toBeDefined()
+    await type('12345')
+    expect(submit().attributes('disabled')).toBeDefined()
+    await type('123456')
+    expect(submit().attributes('disabled')).toBeUndefined()
+  })
+
+  it('goes away when Go closes the prompt (the profile changed, or it timed out)', async () => {
+    await open()
+    emit('mfa:prompt', p1)
+    emit('mfa:prompt', p2)
+    await flushPromises()
+    emit('mfa:closed', 'mfa-2')
+    await flushPromises()
+    expect(q('[data-testid="mfa-queued"]')).toBeNull()
+    emit('mfa:closed', 'mfa-1')
+    await flushPromises()
+    expect(isOpen()).toBe(false)
+    expect(backend.cancelMfa).not.toHaveBeenCalled()
+  })
+
+  it('stays closed after Cancel although Go closes the same prompt again', async () => {
+    await open()
+    emit('mfa:prompt', p1)
+    await flushPromises()
+    q('[data-testid="mfa-cancel"]')!.trigger('click')
+    await flushPromises()
+    emit('mfa:closed', 'mfa-1')
+    await flushPromises()
+    expect(backend.cancelMfa).toHaveBeenCalledTimes(1)
+    expect(isOpen()).toBe(false)
+  })
 })

@@ -6,7 +6,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as backend from '@/api/backend'
 import type { ConnectionState, ErrorView, MFAPrompt, ProfileView, ScenarioView, SSODeviceCode, SSOResult } from '@/api/backend'
-import { onMfaPrompt, onSessionChanged, onSsoDeviceCode, onSsoDone } from '@/api/events'
+import { onMfaClosed, onMfaPrompt, onSessionChanged, onSsoDeviceCode, onSsoDone } from '@/api/events'
 
 export const MFA_CODE = /^[0-9]{6}$/
 
@@ -99,6 +99,7 @@ export const useSessionStore = defineStore('session', () => {
     unsubscribe = [
       onSessionChanged(applyEvent),
       onMfaPrompt(queueMfa),
+      onMfaClosed(dropMfa),
       onSsoDeviceCode(showDeviceCode),
       onSsoDone(finishSignIn),
     ]
@@ -191,6 +192,14 @@ export const useSessionStore = defineStore('session', () => {
     mfaError.value = null
   }
 
+  /** The Go side closed a prompt: drop it wherever it is in the queue. */
+  function dropMfa(requestId: string) {
+    const i = mfaQueue.value.findIndex((q) => q.requestId === requestId)
+    if (i < 0) return
+    mfaQueue.value.splice(i, 1)
+    if (i === 0) mfaError.value = null
+  }
+
   /** Returns whether the code was accepted for sending. */
   async function submitMfa(code: string): Promise<boolean> {
     const p = currentMfa.value
@@ -263,6 +272,6 @@ export const useSessionStore = defineStore('session', () => {
     conn, profiles, scenarios, profilesError, actionError, switchingTo, refreshing, mfaQueue, mfaError, mfaSubmitting, sso,
     loaded, target, identity, error, busy, isSandbox, currentKey, identityStatus, windowTitle, signInProfile, currentMfa,
     init, subscribe, unsubscribeAll, applyEvent, loadTargets, refresh, switchTo, dismissActionError,
-    queueMfa, submitMfa, cancelMfa, signIn, showDeviceCode, finishSignIn, hideSignIn,
+    queueMfa, dropMfa, submitMfa, cancelMfa, signIn, showDeviceCode, finishSignIn, hideSignIn,
   }
 })

@@ -129,6 +129,7 @@ export const backend = {
 export const events = {
   onSessionChanged: vi.fn(listen<ConnectionState>('session:changed')),
   onMfaPrompt: vi.fn(listen<MFAPrompt>('mfa:prompt')),
+  onMfaClosed: vi.fn(listen<string>('mfa:closed')),
   onSsoDeviceCode: vi.fn(listen<SSODeviceCode>('sso:device-code')),
   onSsoDone: vi.fn(listen<SSOResult>('sso:done')),
   onOnboardingChanged: vi.fn(listen<StackView>('onboarding:changed')),
@@ -151,6 +152,7 @@ export function eventsModule() {
     ...events,
     EventSessionChanged: 'session:changed',
     EventMFAPrompt: 'mfa:prompt',
+    EventMFAClosed: 'mfa:closed',
     EventSSODeviceCode: 'sso:device-code',
     EventSSODone: 'sso:done',
     EventOnboardingChanged: 'onboarding:changed',
@@ -165,6 +167,7 @@ export function eventsModule() {
 /** Delivers an event as the Go side would emit it. */
 export function emit(name: 'session:changed', payload: ConnectionState): void
 export function emit(name: 'mfa:prompt', payload: MFAPrompt): void
+export function emit(name: 'mfa:closed', requestId: string): void
 export function emit(name: 'sso:device-code', payload: SSODeviceCode): void
 export function emit(name: 'sso:done', payload: SSOResult): void
 export function emit(name: 'onboarding:changed', payload: StackView): void
