@@ -1,4 +1,5 @@
 import { flushPromises, mount } from '@vue/test-utils'
+import { NModal } from 'naive-ui'
 import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
@@ -116,6 +117,71 @@ describe('tag editor', () => {
     await flushPromises()
     expect(document.querySelector('[data-testid="tag-save-error"]')?.textContent).toContain('AccessDenied')
     expect(document.querySelector<HTMLInputElement>('[data-testid="tag-key"] input')!.value).toBe('owner')
+    w.unmount()
+  })
+})
+
+describe('tag editor with unsaved rows', () => {
+  async function editWithUnsavedRow() {
+    document.body.innerHTML = '' // drawers of earlier tests are teleported here
+    const { pinia, store } = await setup(many.slice(0, 3))
+    backend.readTags.mockImplementation(async (a: string) => ({ arn: a, tags: [{ key: 'team', value: 'a' }], at: '' }))
+    const w = mount(TagEditor, { global: { plugins: [pinia] }, attachTo: document.body })
+    store.editing = many[0]!.arn
+    await flushPromises()
+    ;(document.querySelector('[data-testid="tag-add"]') as HTMLButtonElement).click()
+    await nextTick()
+    const k = document.querySelectorAll<HTMLInputElement>('[data-testid="tag-key"] input')[1]!
+    k.value = 'owner'
+    k.dispatchEvent(new Event('input'))
+    await flushPromises()
+    return { w, store }
+  }
+  const keys = () => [...document.querySelectorAll<HTMLInputElement>('[data-testid="tag-key"] input')].map((i) => i.value)
+  const click = async (id: string) => {
+    ;(document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement).click()
+    await flushPromises()
+  }
+
+  it('asks before another entity replaces them, and keeps them on Keep editing', async () => {
+    const { w, store } = await editWithUnsavedRow()
+    store.editing = many[1]!.arn
+    await flushPromises()
+    expect(document.querySelector('[data-testid="tag-discard-dialog"]')).not.toBeNull()
+    expect(store.editing).toBe(many[0]!.arn)
+    expect(keys()).toEqual(['team', 'owner'])
+    await click('tag-keep-editing')
+    expect(w.findComponent(NModal).props('show')).toBe(false)
+    expect(keys()).toEqual(['team', 'owner'])
+    expect(store.editing).toBe(many[0]!.arn)
+    w.unmount()
+  })
+
+  it('goes where the user asked once they discard', async () => {
+    const { w, store } = await editWithUnsavedRow()
+    store.editing = many[1]!.arn
+    await flushPromises()
+    await click('tag-discard')
+    expect(store.editing).toBe(many[1]!.arn)
+    expect(keys()).toEqual(['team'])
+    w.unmount()
+  })
+
+  it('asks before closing, and closes at once when nothing changed', async () => {
+    const { w, store } = await editWithUnsavedRow()
+    ;(document.querySelector('[data-testid="tag-editor"] .n-base-close') as HTMLElement).click()
+    await flushPromises()
+    expect(document.querySelector('[data-testid="tag-discard-dialog"]')).not.toBeNull()
+    expect(store.editing).toBe(many[0]!.arn)
+    await click('tag-discard')
+    expect(store.editing).toBeNull()
+    expect(w.findComponent(NModal).props('show')).toBe(false)
+    store.editing = many[2]!.arn
+    await flushPromises()
+    ;(document.querySelector('[data-testid="tag-editor"] .n-base-close') as HTMLElement).click()
+    await flushPromises()
+    expect(w.findComponent(NModal).props('show')).toBe(false)
+    expect(store.editing).toBeNull()
     w.unmount()
   })
 })
