@@ -111,7 +111,12 @@ describe('launch form', () => {
 
     await tick() // ticked, but the form is not valid yet
     expect(createButton().attributes('disabled')).toBeDefined()
-    expect(q('[data-testid="create-hint"]').text()).toMatch(/Fix the 2 parameters/)
+    // Nothing typed yet: the hint asks for input; no field is marked wrong.
+    expect(q('[data-testid="create-hint"]').text()).toBe('Fill in the partner account ID and the external ID to continue.')
+    expect(problem('partnerAccountId')).toBe('')
+    expect(problem('externalId')).toBe('')
+    await type('param-partner-account', '21098')
+    expect(q('[data-testid="create-hint"]').text()).toBe('Fix the parameter marked above to continue.')
 
     await fillValid()
     expect(createButton().attributes('disabled')).toBeUndefined()
