@@ -30,6 +30,10 @@ type LaunchForm struct {
 	ExternalID       string `json:"externalId"`
 	ReportURL        string `json:"reportUrl"`
 	LeastPrivilege   bool   `json:"leastPrivilege"`
+	// CasBucketName and SddsBucketName are optional (empty: CloudFormation
+	// picks a name); the form shows them when a failure points at them.
+	CasBucketName  string `json:"casBucketName"`
+	SddsBucketName string `json:"sddsBucketName"`
 	// Acknowledged: the user ticked "I acknowledge that this stack creates
 	// IAM resources with custom names" (CAPABILITY_NAMED_IAM).
 	Acknowledged bool `json:"acknowledged"`
@@ -37,7 +41,8 @@ type LaunchForm struct {
 
 func (f LaunchForm) params() template.Parameters {
 	return template.Parameters{PartnerAccountID: strings.TrimSpace(f.PartnerAccountID), ExternalID: strings.TrimSpace(f.ExternalID),
-		ReportURL: strings.TrimSpace(f.ReportURL), LeastPrivilege: f.LeastPrivilege}
+		ReportURL: strings.TrimSpace(f.ReportURL), LeastPrivilege: f.LeastPrivilege,
+		CasBucketName: strings.TrimSpace(f.CasBucketName), SddsBucketName: strings.TrimSpace(f.SddsBucketName)}
 }
 
 // FieldError is one inline validation message.
@@ -190,6 +195,10 @@ func (o *Onboarding) viewLocked() StackView {
 // AWS error messages that may quote a signed request) redacted.
 func redactRecord(r onboarding.StackRecord) onboarding.StackRecord {
 	r.StatusReason = redact.String(r.StatusReason)
+	if r.Previous != nil {
+		p := redactRecord(*r.Previous)
+		r.Previous = &p
+	}
 	if r.Checks != nil {
 		checks := make([]onboarding.Check, len(r.Checks))
 		for i, c := range r.Checks {
@@ -241,6 +250,12 @@ func (o *Onboarding) targetChanged(ctx context.Context, t session.Target) {
 
 // Launch creates the stack after validation and follows it.
 func (o *Onboarding) Launch(form LaunchForm) (StackView, error) {
+	return o.launch(form, nil)
+}
+
+// launch creates the stack; prev is the failed attempt a Retry replaces,
+// kept on the new record so its events stay readable.
+func (o *Onboarding) launch(form LaunchForm, prev *onboarding.StackRecord) (StackView, error) {
 	if errs := o.Validate(form); len(errs) > 0 {
 		return o.State(), fmt.Errorf("%s", errs[0].Message)
 	}
@@ -264,6 +279,7 @@ func (o *Onboarding) Launch(form LaunchForm) (StackView, error) {
 	if err != nil {
 		return o.State(), errors.New(describeLaunchError(err))
 	}
+	rec.Previous = prev
 	o.save(ctx, rec)
 	o.mu.Lock()
 	o.rec, o.watchErr, o.existing = &rec, nil, nil
@@ -318,16 +334,21 @@ func describeLaunchError(err error) string {
 }
 
 // Retry deletes the failed stack, waits for the delete, and launches again
-// with the same parameters.
-func (o *Onboarding) Retry() (StackView, error) {
+// with form: the window opens the launch form with the failed attempt's
+// values (RetryForm), so the user can change what the failure points at.
+// The failed attempt stays readable as the new record's Previous.
+func (o *Onboarding) Retry(form LaunchForm) (StackView, error) {
 	o.mu.Lock()
 	rec := o.rec
 	o.mu.Unlock()
 	if rec == nil || rec.Phase != onboarding.PhaseError {
 		return o.State(), errors.New("only a stack in Error can be retried")
 	}
-	form := LaunchForm{StackName: rec.StackName, PartnerAccountID: rec.Params.PartnerAccountID, ExternalID: rec.Params.ExternalID,
-		ReportURL: rec.Params.ReportURL, LeastPrivilege: rec.Params.LeastPrivilege, Acknowledged: true}
+	if errs := o.Validate(form); len(errs) > 0 {
+		return o.State(), fmt.Errorf("%s", errs[0].Message)
+	}
+	prev := *rec
+	prev.Previous = nil
 	o.life.goWork(func() {
 		if rec.Status != "DELETE_COMPLETE" {
 			if err := o.deleteAndWait(*rec); err != nil {
@@ -335,11 +356,43 @@ func (o *Onboarding) Retry() (StackView, error) {
 				return
 			}
 		}
-		if _, err := o.Launch(form); err != nil {
+		if _, err := o.launch(form, &prev); err != nil {
 			o.fail(err)
 		}
 	})
 	return o.State(), nil
+}
+
+// RetryForm is the launch form as the failed attempt was launched, for the
+// window to open before a Retry; Field names the form field the failure
+// points at ("" when none does).
+func (o *Onboarding) RetryForm() (RetryForm, error) {
+	o.mu.Lock()
+	rec := o.rec
+	o.mu.Unlock()
+	if rec == nil || rec.Phase != onboarding.PhaseError {
+		return RetryForm{}, errors.New("only a stack in Error can be retried")
+	}
+	p := rec.Params
+	out := RetryForm{Form: LaunchForm{StackName: rec.StackName, PartnerAccountID: p.PartnerAccountID, ExternalID: p.ExternalID,
+		ReportURL: p.ReportURL, LeastPrivilege: p.LeastPrivilege, CasBucketName: p.CasBucketName, SddsBucketName: p.SddsBucketName}}
+	if f := rec.Failure; f != nil {
+		out.Problem = redact.String(f.Plain)
+		if out.Problem == "" {
+			out.Problem = redact.String(f.Reason)
+		}
+		if param := template.NamedBy(f.LogicalID); param != "" {
+			out.Field = formField(param)
+		}
+	}
+	return out, nil
+}
+
+// RetryForm prefills the launch form for a Retry.
+type RetryForm struct {
+	Form    LaunchForm `json:"form"`
+	Problem string     `json:"problem"` // the failure, in plain words
+	Field   string     `json:"field"`   // the form field it points at, or ""
 }
 
 // Delete removes the stack (the window asks for confirmation first).

@@ -143,16 +143,51 @@ func TestRollbackThenRetryAndDelete(t *testing.T) {
 	if _, err := svc.Onboarding.Launch(form); err == nil {
 		t.Error("launching over a rolled-back stack was accepted")
 	}
-	// Retry deletes the failed stack and launches again (the scenario makes
-	// the bucket fail again, so it ends in Error with a new stack).
+	// Retry opens the form as the failed attempt was launched, pointing at
+	// the bucket name the failure is about.
 	firstID := v.Record.StackID
-	if _, err := svc.Onboarding.Retry(); err != nil {
+	rf, err := svc.Onboarding.RetryForm()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rf.Form.StackName != form.StackName || rf.Form.PartnerAccountID != form.PartnerAccountID || rf.Form.ExternalID != form.ExternalID {
+		t.Errorf("retry form %+v, want the launch's values", rf.Form)
+	}
+	if rf.Field != "casBucketName" && rf.Field != "sddsBucketName" {
+		t.Errorf("retry field %q, want a bucket name (failure %+v)", rf.Field, v.Record.Failure)
+	}
+	if !strings.Contains(rf.Problem, "already exists") {
+		t.Errorf("retry problem %q", rf.Problem)
+	}
+	// An invalid change is refused before anything is deleted.
+	bad := rf.Form
+	bad.CasBucketName = "Not_A_Bucket"
+	if _, err := svc.Onboarding.Retry(bad); err == nil {
+		t.Fatal("a retry with an invalid bucket name was accepted")
+	}
+	if cur := svc.Onboarding.State(); cur.Record.StackID != firstID || cur.Record.Status != "ROLLBACK_COMPLETE" {
+		t.Fatalf("a refused retry touched the stack: %+v", cur.Record)
+	}
+	// Bucket names of the user's own: the retry deletes the failed stack,
+	// launches a new one, and it completes; the failed attempt stays readable.
+	rf.Form.CasBucketName, rf.Form.SddsBucketName, rf.Form.Acknowledged = "acme-cas-reports", "acme-seller-data-feeds", true
+	if _, err := svc.Onboarding.Retry(rf.Form); err != nil {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(60 * time.Second); ; {
 		cur := svc.Onboarding.State()
-		if cur.Record != nil && cur.Record.StackID != firstID && cur.Record.Phase == onboarding.PhaseError && !cur.Watching {
+		if cur.Record != nil && cur.Record.StackID != firstID && cur.Record.Phase == onboarding.PhaseConnected {
+			prev := cur.Record.Previous
+			if prev == nil || prev.StackID != firstID || prev.Failure == nil || len(prev.Events) == 0 || prev.Status != "ROLLBACK_COMPLETE" {
+				t.Fatalf("previous attempt %+v", prev)
+			}
+			if cur.Record.Params.CasBucketName != "acme-cas-reports" {
+				t.Errorf("params %+v", cur.Record.Params)
+			}
 			break
+		}
+		if cur.Record != nil && cur.Record.StackID != firstID && cur.Record.Phase == onboarding.PhaseError && !cur.Watching {
+			t.Fatalf("the retry failed: %+v", cur.Record.Failure)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("retry did not relaunch: %+v", cur.Record)

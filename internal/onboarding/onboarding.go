@@ -92,6 +92,9 @@ type StackRecord struct {
 	Checks          []Check             `json:"checks"`
 	StartedAt       time.Time           `json:"startedAt"`
 	UpdatedAt       time.Time           `json:"updatedAt"`
+	// Previous is the failed attempt this stack was retried from (its
+	// events, failure and parameters), kept so it stays readable.
+	Previous *StackRecord `json:"previous,omitempty"`
 }
 
 // Terminal reports whether nothing more will happen without the user.

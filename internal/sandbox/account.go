@@ -70,8 +70,9 @@ type Account struct {
 	// foreignBuckets are bucket names owned by other accounts (S3 bucket
 	// names are global): creating one fails with "already exists".
 	foreignBuckets map[string]string // name → owner account ID
-	// bucketNamesTaken makes every bucket creation fail as if the name were
-	// owned by another account (scenario rollback).
+	// bucketNamesTaken makes every bucket whose name CloudFormation
+	// generates fail as if the name were owned by another account (scenario
+	// rollback); a name the user chose succeeds unless it is foreign.
 	bucketNamesTaken bool
 
 	// env is how the account reaches its server; ctx ends on Close/Reset and

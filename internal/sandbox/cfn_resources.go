@@ -892,7 +892,8 @@ var bucketHandler = &cfnHandler{
 	nameProp: "BucketName", replaceProps: []string{"BucketName", "ObjectLockEnabled"},
 	create: func(x *cfnResCtx, p cfnProps) (string, map[string]any, error) {
 		name := p.str("BucketName")
-		if name == "" {
+		generated := name == ""
+		if generated {
 			name = x.generatedName(63, true)
 		}
 		if !bucketNamePattern.MatchString(name) || strings.Contains(name, "..") {
@@ -902,7 +903,7 @@ var bucketHandler = &cfnHandler{
 			}
 			return "", nil, handlerError("InvalidRequest", msg)
 		}
-		if x.a.bucketNamesTaken || x.a.foreignBuckets[name] != "" || x.a.s3Buckets[name] != nil {
+		if (x.a.bucketNamesTaken && generated) || x.a.foreignBuckets[name] != "" || x.a.s3Buckets[name] != nil {
 			return "", nil, handlerError("AlreadyExists", serviceMessage("S3", 409, name+" already exists"))
 		}
 		b := &S3Bucket{Name: name, ARN: "arn:aws:s3:::" + name, Region: x.a.Region, Owner: x.a.ID,

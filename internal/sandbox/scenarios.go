@@ -117,8 +117,9 @@ var scenarios = map[string]Scenario{
 	"rollback": {
 		Name: "rollback",
 		Description: "The fresh seller account (111122223333), but S3 bucket names are taken by another account " +
-			"(sellerdesk-reports among them): creating any bucket fails with \"<name> already exists\", so the onboarding " +
-			"stack rolls back to ROLLBACK_COMPLETE and Role and access shows Error (stack rolled back).",
+			"(sellerdesk-reports among them): a bucket CloudFormation names fails with \"<name> already exists\", so the " +
+			"onboarding stack rolls back to ROLLBACK_COMPLETE and Role and access shows Error (stack rolled back). Retry " +
+			"with bucket names of your own and the stack completes.",
 		Setup: func(a *Account) {
 			setupSeller(a)
 			a.foreignBuckets["sellerdesk-reports"] = "999988887777"

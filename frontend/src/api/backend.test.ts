@@ -51,9 +51,9 @@ describe('backend seam', () => {
     Onboarding.State.mockResolvedValue({ record: null, needsUpdate: false, appTemplate: 'v', watching: false, error: null })
     expect(await backend.onboardingState()).toEqual({ record: null, needsUpdate: false, appTemplate: 'v', watching: false, error: null, existing: null })
     Onboarding.Validate.mockResolvedValue(null)
-    expect(await backend.validateLaunch({ stackName: 'a', partnerAccountId: '', externalId: '', reportUrl: '', leastPrivilege: false, acknowledged: false })).toEqual([])
+    expect(await backend.validateLaunch({ stackName: 'a', partnerAccountId: '', externalId: '', reportUrl: '', leastPrivilege: false, casBucketName: '', sddsBucketName: '', acknowledged: false })).toEqual([])
     Onboarding.Review.mockResolvedValue({ defaultStackName: 'SellerDesk-Onboarding', summary: { version: 'v', resources: null, outputs: null } })
-    const r = await backend.reviewStack({ stackName: '', partnerAccountId: '000000000000', externalId: 'xx', reportUrl: '', leastPrivilege: true, acknowledged: false })
+    const r = await backend.reviewStack({ stackName: '', partnerAccountId: '000000000000', externalId: 'xx', reportUrl: '', leastPrivilege: true, casBucketName: '', sddsBucketName: '', acknowledged: false })
     expect(r.summary).toMatchObject({ version: 'v', resources: [], outputs: [], parameters: [], conditions: [], capabilities: [] })
     expect(Onboarding.Review).toHaveBeenCalledWith(expect.objectContaining({ leastPrivilege: true }))
     Onboarding.PreviewUpdate.mockResolvedValue({ changeSetId: 'cs-1', changes: null, fromVersion: 'a', toVersion: 'b' })
@@ -65,7 +65,7 @@ describe('backend seam', () => {
 
   it('passes launch errors through as the Go side wrote them', async () => {
     Onboarding.Launch.mockRejectedValue('AlreadyExistsException: Stack [SellerDesk-Onboarding] already exists')
-    await expect(backend.launchStack({ stackName: 'SellerDesk-Onboarding', partnerAccountId: '210987654321', externalId: 'xx', reportUrl: '', leastPrivilege: false, acknowledged: true }))
+    await expect(backend.launchStack({ stackName: 'SellerDesk-Onboarding', partnerAccountId: '210987654321', externalId: 'xx', reportUrl: '', leastPrivilege: false, casBucketName: '', sddsBucketName: '', acknowledged: true }))
       .rejects.toBe('AlreadyExistsException: Stack [SellerDesk-Onboarding] already exists')
   })
 })

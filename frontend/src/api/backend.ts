@@ -42,6 +42,7 @@ import {
 import {
   normalizePreview,
   normalizeReview,
+  normalizeRetryForm,
   normalizeStackView,
   normalizeState,
   normalizeTilesView,
@@ -50,6 +51,7 @@ import {
   type ConnectionState,
   type FieldError,
   type LaunchForm,
+  type RetryForm,
   type Notice,
   type ProfileView,
   type Review,
@@ -146,9 +148,14 @@ export async function launchStack(form: LaunchForm): Promise<StackView> {
   return normalizeStackView(await Onboarding.Launch(form))
 }
 
-/** Deletes the failed stack and launches it again with the same parameters. */
-export async function retryStack(): Promise<StackView> {
-  return normalizeStackView(await Onboarding.Retry())
+/** Deletes the failed stack and launches it again with form (from retryForm, as the user changed it). */
+export async function retryStack(form: LaunchForm): Promise<StackView> {
+  return normalizeStackView(await Onboarding.Retry(form))
+}
+
+/** The launch form as the failed attempt was launched, and what its failure points at. */
+export async function retryForm(): Promise<RetryForm> {
+  return normalizeRetryForm(await Onboarding.RetryForm())
 }
 
 /** Follows a stack already there (empty name: the one a launch was refused for) to its end. */

@@ -88,12 +88,24 @@ export interface LaunchForm {
   externalId: string
   reportUrl: string
   leastPrivilege: boolean
+  /** Optional bucket names ('' lets CloudFormation choose). */
+  casBucketName: string
+  sddsBucketName: string
   /** The CAPABILITY_NAMED_IAM acknowledgement was ticked. */
   acknowledged: boolean
 }
 
+/** The launch form prefilled for a Retry (app.RetryForm). */
+export interface RetryForm {
+  form: LaunchForm
+  /** The failure, in plain words. */
+  problem: string
+  /** The form field the failure points at, or ''. */
+  field: string
+}
+
 /** Field names of FieldError.field; "" for a problem of the whole form. */
-export type FormField = 'stackName' | 'partnerAccountId' | 'externalId' | 'reportUrl' | 'acknowledged' | ''
+export type FormField = 'stackName' | 'partnerAccountId' | 'externalId' | 'reportUrl' | 'casBucketName' | 'sddsBucketName' | 'acknowledged' | ''
 
 /** One inline validation message (app.FieldError). */
 export interface FieldError {
@@ -168,6 +180,8 @@ export interface StackRecord {
   checks: Check[]
   startedAt: string
   updatedAt: string
+  /** The failed attempt this stack was retried from, kept readable. */
+  previous?: StackRecord | null
 }
 
 /** The onboarding state the window shows (app.StackView). */
@@ -321,6 +335,21 @@ export function normalizeRecord(raw: unknown): StackRecord | null {
     checks: list<Check>(r.checks),
     startedAt: time(r.startedAt),
     updatedAt: time(r.updatedAt),
+    previous: normalizeRecord(r.previous),
+  }
+}
+
+export function normalizeRetryForm(raw: unknown): RetryForm {
+  const r = (raw ?? {}) as Partial<Record<keyof RetryForm, unknown>>
+  const f = (r.form ?? {}) as Partial<LaunchForm>
+  return {
+    form: {
+      stackName: f.stackName ?? '', partnerAccountId: f.partnerAccountId ?? '', externalId: f.externalId ?? '',
+      reportUrl: f.reportUrl ?? '', leastPrivilege: Boolean(f.leastPrivilege), casBucketName: f.casBucketName ?? '',
+      sddsBucketName: f.sddsBucketName ?? '', acknowledged: false,
+    },
+    problem: String(r.problem ?? ''),
+    field: String(r.field ?? ''),
   }
 }
 
@@ -374,6 +403,7 @@ export type OnboardingModelsMatch = [
   SameKeys<Fields<onboarding.Check>, Check>,
   SameKeys<Fields<template.Parameters>, StackParams>,
   SameKeys<Fields<app.LaunchForm>, LaunchForm>,
+  SameKeys<Fields<app.RetryForm>, RetryForm>,
   SameKeys<Fields<app.FieldError>, FieldError>,
   SameKeys<Fields<app.Review>, Review>,
   SameKeys<Fields<template.Summary>, Summary>,
@@ -385,7 +415,7 @@ export type OnboardingModelsMatch = [
   SameKeys<Fields<app.ChangePreview>, ChangePreview>,
   SameKeys<Fields<app.ResourceDiff>, ResourceDiff>,
 ]
-const onboardingModelsMatch: OnboardingModelsMatch = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+const onboardingModelsMatch: OnboardingModelsMatch = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
 void onboardingModelsMatch
 
 // --- Status tiles (app/tiles.go, internal/tiles) ---

@@ -87,9 +87,9 @@ describe('onboarding store: state from the Go side', () => {
     const s = useOnboardingStore()
     await s.init()
     const call = deferred<StackView>()
-    backend.retryStack.mockReturnValue(call.promise)
+    backend.recheckStack.mockReturnValue(call.promise)
     emit('onboarding:changed', stackView(record('error', { updatedAt: at('05') })))
-    const p = s.retry()
+    const p = s.recheck()
     emit('onboarding:changed', stackView(record('error', { updatedAt: at('05') }), { watching: false }))
     call.resolve(stackView(record('error', { updatedAt: at('05') }), { watching: true }))
     await p
@@ -134,7 +134,7 @@ describe('onboarding store: actions', () => {
     const f = { ...emptyForm(' SellerDesk-Onboarding '), partnerAccountId: ' 210987654321', externalId: 'ext-1 ', reportUrl: '  ', acknowledged: true }
     expect(await s.launch(f)).toBe(true)
     expect(backend.launchStack).toHaveBeenCalledWith({
-      stackName: 'SellerDesk-Onboarding', partnerAccountId: '210987654321', externalId: 'ext-1', reportUrl: '', leastPrivilege: false, acknowledged: true,
+      stackName: 'SellerDesk-Onboarding', partnerAccountId: '210987654321', externalId: 'ext-1', reportUrl: '', leastPrivilege: false, casBucketName: '', sddsBucketName: '', acknowledged: true,
     })
     expect(s.phase).toBe('launching')
     expect(s.panel).toBe('details')
@@ -160,16 +160,43 @@ describe('onboarding store: actions', () => {
     await s.init()
     emit('onboarding:changed', stackView(record('error')))
     const call = deferred<StackView>()
-    backend.retryStack.mockReturnValue(call.promise)
-    const p1 = s.retry()
-    const p2 = s.retry()
-    expect(s.busy.retry).toBe(true)
+    backend.recheckStack.mockReturnValue(call.promise)
+    const p1 = s.recheck()
+    const p2 = s.recheck()
+    expect(s.busy.recheck).toBe(true)
     expect(s.calling).toBe(true)
-    expect(backend.retryStack).toHaveBeenCalledTimes(1)
+    expect(backend.recheckStack).toHaveBeenCalledTimes(1)
     call.resolve(stackView(record('deleting', { updatedAt: at('59') })))
     await Promise.all([p1, p2])
-    expect(s.busy.retry).toBe(false)
+    expect(s.busy.recheck).toBe(false)
     expect(s.phase).toBe('deleting')
+  })
+
+  it('retries through the launch form: the failed values, then Delete and create again with what changed', async () => {
+    const s = useOnboardingStore()
+    await s.init()
+    emit('onboarding:changed', stackView(record('error')))
+    expect(await s.retry()).toBe(true)
+    expect(s.panel).toBe('launch')
+    expect(s.form.externalId).toBe('ext-1')
+    expect(s.form.acknowledged).toBe(false)
+    s.form.casBucketName = '  acme-cas  '
+    s.form.acknowledged = true
+    expect(await s.launch()).toBe(true)
+    expect(backend.launchStack).not.toHaveBeenCalled()
+    expect(backend.retryStack).toHaveBeenCalledWith(expect.objectContaining({ casBucketName: 'acme-cas', externalId: 'ext-1' }))
+    expect(s.retrying).toBeNull()
+    expect(s.panel).toBe('details')
+  })
+
+  it('an abandoned retry leaves the next launch form fresh', async () => {
+    const s = useOnboardingStore()
+    await s.init()
+    emit('onboarding:changed', stackView(record('error')))
+    await s.retry()
+    s.closePanel()
+    expect(s.retrying).toBeNull()
+    expect(s.form.partnerAccountId).toBe('')
   })
 
   it('deletes only after confirmation', async () => {

@@ -37,7 +37,7 @@ export const PHASE_TAGS: Record<Phase, TagType> = {
 export const KEY_OUTPUTS = ['PartnerRoleArn', 'QueueArn', 'QueueUrl', 'CasBucketName', 'CasTopicArn', 'SddsBucketArn', 'SddsKeyArn', 'SddsTopicArn']
 
 export function emptyForm(stackName = ''): LaunchForm {
-  return { stackName, partnerAccountId: '', externalId: '', reportUrl: '', leastPrivilege: false, acknowledged: false }
+  return { stackName, partnerAccountId: '', externalId: '', reportUrl: '', leastPrivilege: false, casBucketName: '', sddsBucketName: '', acknowledged: false }
 }
 
 /** The form as Launch receives it: text fields without surrounding spaces. */
@@ -48,6 +48,8 @@ export function trimForm(f: LaunchForm): LaunchForm {
     externalId: f.externalId.trim(),
     reportUrl: f.reportUrl.trim(),
     leastPrivilege: f.leastPrivilege,
+    casBucketName: f.casBucketName.trim(),
+    sddsBucketName: f.sddsBucketName.trim(),
     acknowledged: f.acknowledged,
   }
 }
@@ -103,6 +105,8 @@ export const useOnboardingStore = defineStore('onboarding', () => {
   const form = ref<LaunchForm>(emptyForm())
   const confirmingDelete = ref(false)
   const preview = ref<ChangePreview | null>(null)
+  /** Set while the launch form is open for a Retry: the failure and the field it points at. */
+  const retrying = ref<{ problem: string; field: string } | null>(null)
 
   let eventSeq = 0
   let unsubscribe: (() => void) | null = null
@@ -196,10 +200,12 @@ export const useOnboardingStore = defineStore('onboarding', () => {
 
   // --- actions ---
 
-  /** Creates the stack from the form; true when it started. */
+  /** Creates the stack from the form (deleting the failed one first when retrying); true when it started. */
   async function launch(f: LaunchForm = form.value): Promise<boolean> {
-    const v = await run('launch', () => applyResult(backend.launchStack(trimForm(f))))
+    const call = retrying.value ? () => backend.retryStack(trimForm(f)) : () => backend.launchStack(trimForm(f))
+    const v = await run('launch', () => applyResult(call()))
     if (!v) return false
+    retrying.value = null
     panel.value = 'details'
     return true
   }
@@ -213,8 +219,19 @@ export const useOnboardingStore = defineStore('onboarding', () => {
     return true
   }
 
+  /**
+   * Opens the launch form with the failed attempt's values and what its
+   * failure points at; Create there deletes the failed stack and launches
+   * again with what the user changed.
+   */
   async function retry(): Promise<boolean> {
-    return (await run('retry', () => applyResult(backend.retryStack()))) !== undefined
+    const rf = await run('retry', () => backend.retryForm())
+    if (!rf) return false
+    form.value = rf.form
+    retrying.value = { problem: rf.problem, field: rf.field }
+    if (actionError.value?.action === 'launch') actionError.value = null
+    panel.value = 'launch'
+    return true
   }
 
   function askDelete() {
@@ -273,6 +290,11 @@ export const useOnboardingStore = defineStore('onboarding', () => {
 
   function closePanel() {
     panel.value = 'closed'
+    if (retrying.value) {
+      // A retry abandoned: the next launch form starts fresh.
+      retrying.value = null
+      form.value = emptyForm()
+    }
   }
 
   function resetForm(stackName = '') {
@@ -280,7 +302,7 @@ export const useOnboardingStore = defineStore('onboarding', () => {
   }
 
   return {
-    view, loadError, busy, actionError, panel, form, confirmingDelete, preview,
+    view, loadError, busy, actionError, panel, form, confirmingDelete, preview, retrying,
     loaded, record, phase, phaseLabel, phaseTag, running, calling, progress, events, latestEvent, roleArn, needsUpdate, canDelete, followable,
     applyEvent, applyResult, subscribe, unsubscribeAll, init,
     launch, follow, retry, askDelete, cancelDelete, confirmDelete, previewUpdate, closePreview, runUpdate, recheck, dismissError,

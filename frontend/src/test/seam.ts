@@ -14,6 +14,7 @@ import {
   type MFAPrompt,
   type Notice,
   type ProfileView,
+  type RetryForm,
   type Review,
   type ScenarioView,
   type SSODeviceCode,
@@ -80,7 +81,8 @@ export const backend = {
   validateLaunch: vi.fn<(form: LaunchForm) => Promise<FieldError[]>>(),
   onboardingState: vi.fn<() => Promise<StackView>>(),
   launchStack: vi.fn<(form: LaunchForm) => Promise<StackView>>(),
-  retryStack: vi.fn<() => Promise<StackView>>(),
+  retryStack: vi.fn<(form: LaunchForm) => Promise<StackView>>(),
+  retryForm: vi.fn<() => Promise<RetryForm>>(),
   deleteStack: vi.fn<() => Promise<StackView>>(),
   followStack: vi.fn<(stackName?: string) => Promise<StackView>>(),
   previewUpdate: vi.fn<() => Promise<ChangePreview>>(),
@@ -253,7 +255,13 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.templateBody.mockResolvedValue(TEMPLATE_BODY)
   backend.validateLaunch.mockImplementation(async (form) => validate(form))
   backend.launchStack.mockImplementation(async (form) => stackView(record('launching', { stackName: form.stackName })))
-  backend.retryStack.mockImplementation(async () => stackView(record('error')))
+  backend.retryStack.mockImplementation(async (form) => stackView(record('deleting', { stackName: form.stackName })))
+  backend.retryForm.mockResolvedValue({
+    form: { stackName: 'SellerDesk-Onboarding', partnerAccountId: '210987654321', externalId: 'ext-1', reportUrl: '', leastPrivilege: false,
+      casBucketName: '', sddsBucketName: '', acknowledged: false },
+    problem: 'The CAS bucket name is taken. (AWS said: sellerdesk-cas already exists)',
+    field: 'casBucketName',
+  })
   backend.deleteStack.mockImplementation(async () => stackView(record('deleting')))
   backend.followStack.mockImplementation(async (name) => stackView(record('launching', { stackName: name || 'SellerDesk-Onboarding' })))
   backend.previewUpdate.mockResolvedValue(changePreview())
@@ -353,6 +361,9 @@ export function validate(f: LaunchForm): FieldError[] {
   else if (!/^[\w+=,.@:/-]{2,1224}$/.test(ext)) out.push({ field: 'externalId', message: 'External ID may contain only letters, digits and _ + = , . @ : / -' })
   const url = f.reportUrl.trim()
   if (url && !/^https:\/\/\S+$/.test(url)) out.push({ field: 'reportUrl', message: 'Report URL must start with https:// so the stack outputs travel encrypted' })
+  for (const [field, v] of [['casBucketName', f.casBucketName], ['sddsBucketName', f.sddsBucketName]] as const) {
+    if (v.trim() && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v.trim())) out.push({ field, message: 'must be a valid S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)' })
+  }
   if (!f.acknowledged) out.push({ field: 'acknowledged', message: 'Tick the acknowledgement: this stack creates IAM roles and policies with custom names.' })
   return out
 }

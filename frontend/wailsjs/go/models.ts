@@ -296,43 +296,6 @@ export namespace app {
 	        this.next = source["next"];
 	    }
 	}
-	export class ExistingStack {
-	    stackName: string;
-	    status: string;
-	    // Go type: time
-	    since: any;
-	    inProgress: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ExistingStack(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.stackName = source["stackName"];
-	        this.status = source["status"];
-	        this.since = this.convertValues(source["since"], null);
-	        this.inProgress = source["inProgress"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class BulkView {
 	    phase: string;
 	    jobId: string;
@@ -782,6 +745,43 @@ export namespace app {
 		}
 	}
 	
+	export class ExistingStack {
+	    stackName: string;
+	    status: string;
+	    // Go type: time
+	    since: any;
+	    inProgress: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExistingStack(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stackName = source["stackName"];
+	        this.status = source["status"];
+	        this.since = this.convertValues(source["since"], null);
+	        this.inProgress = source["inProgress"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class FieldError {
 	    field: string;
 	    message: string;
@@ -804,6 +804,8 @@ export namespace app {
 	    externalId: string;
 	    reportUrl: string;
 	    leastPrivilege: boolean;
+	    casBucketName: string;
+	    sddsBucketName: string;
 	    acknowledged: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -817,6 +819,8 @@ export namespace app {
 	        this.externalId = source["externalId"];
 	        this.reportUrl = source["reportUrl"];
 	        this.leastPrivilege = source["leastPrivilege"];
+	        this.casBucketName = source["casBucketName"];
+	        this.sddsBucketName = source["sddsBucketName"];
 	        this.acknowledged = source["acknowledged"];
 	    }
 	}
@@ -938,6 +942,40 @@ export namespace app {
 		}
 	}
 	
+	export class RetryForm {
+	    form: LaunchForm;
+	    problem: string;
+	    field: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RetryForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.form = this.convertValues(source["form"], LaunchForm);
+	        this.problem = source["problem"];
+	        this.field = source["field"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Review {
 	    defaultStackName: string;
 	    summary: template.Summary;
@@ -1327,6 +1365,7 @@ export namespace onboarding {
 	    startedAt: any;
 	    // Go type: time
 	    updatedAt: any;
+	    previous?: StackRecord;
 	
 	    static createFrom(source: any = {}) {
 	        return new StackRecord(source);
@@ -1352,6 +1391,7 @@ export namespace onboarding {
 	        this.checks = this.convertValues(source["checks"], Check);
 	        this.startedAt = this.convertValues(source["startedAt"], null);
 	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	        this.previous = this.convertValues(source["previous"], StackRecord);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

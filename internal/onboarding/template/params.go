@@ -25,6 +25,19 @@ type Parameters struct {
 	SddsBucketName   string `json:"sddsBucketName"`
 }
 
+// NamedBy returns the parameter (Go field of Parameters) that names the
+// template's resource logicalID, or "" when no parameter does. A failure of
+// that resource (a bucket name already taken) is fixed by changing it.
+func NamedBy(logicalID string) string {
+	switch logicalID {
+	case "CasBucket":
+		return "CasBucketName"
+	case "SddsBucket":
+		return "SddsBucketName"
+	}
+	return ""
+}
+
 // KV is one CloudFormation parameter (ParameterKey / ParameterValue). It is a
 // plain struct so this package does not depend on the AWS SDK.
 type KV struct {

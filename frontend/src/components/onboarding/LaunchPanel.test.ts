@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useOnboardingStore } from '@/stores/onboarding'
 import { useSessionStore } from '@/stores/session'
-import { backend, resetSeam, sandboxState, stackView } from '@/test/seam'
+import { backend, record, resetSeam, sandboxState, stackView } from '@/test/seam'
 import LaunchPanel from './LaunchPanel.vue'
 import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_EXTERNAL_ID } from './stackWords'
 
@@ -142,7 +142,7 @@ describe('launch form', () => {
     await flushPromises()
     expect(backend.launchStack).toHaveBeenCalledWith({
       stackName: 'SellerDesk-Onboarding', partnerAccountId: '210987654321', externalId: 'partner-ext-1',
-      reportUrl: 'https://partner.example/report', leastPrivilege: true, acknowledged: true,
+      reportUrl: 'https://partner.example/report', leastPrivilege: true, casBucketName: '', sddsBucketName: '', acknowledged: true,
     })
     expect(store.panel).toBe('details')
   })
@@ -299,3 +299,43 @@ describe('review', () => {
   })
 })
 
+describe('launch form for a Retry', () => {
+  async function openRetry() {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useSessionStore().conn = sandboxState()
+    const store = useOnboardingStore()
+    store.view = stackView(record('error'))
+    await store.retry()
+    wrapper = mount(LaunchPanel, { attachTo: document.body, global: { plugins: [pinia] } })
+    await settle()
+    return store
+  }
+
+  it("holds the failed attempt's values, says what failed and marks the field it points at", async () => {
+    await openRetry()
+    expect(q('[data-testid="retry-problem"]').text()).toMatch(/CAS bucket name is taken/)
+    expect(input('param-partner-account').element.value).toBe('210987654321')
+    expect(input('param-external-id').element.value).toBe('ext-1')
+    // The bucket names are unfolded, and the CAS one is marked.
+    expect(q('[data-testid="pointed-casBucketName"]').exists()).toBe(true)
+    expect(q('[data-testid="pointed-sddsBucketName"]').exists()).toBe(false)
+    expect(createButton().text()).toBe('Delete and create again')
+    await type('param-cas-bucket', 'acme-cas-reports')
+    expect(q('[data-testid="pointed-casBucketName"]').exists()).toBe(false)
+  })
+
+  it('checks the changed field before anything is deleted, then retries with it', async () => {
+    await openRetry()
+    await type('param-cas-bucket', 'Bad_Name')
+    await tick()
+    expect(problem('casBucketName')).not.toBe('')
+    expect(createButton().attributes('disabled')).toBeDefined()
+    await type('param-cas-bucket', 'acme-cas-reports')
+    expect(createButton().attributes('disabled')).toBeUndefined()
+    await createButton().trigger('click')
+    await flushPromises()
+    expect(backend.launchStack).not.toHaveBeenCalled()
+    expect(backend.retryStack).toHaveBeenCalledWith(expect.objectContaining({ casBucketName: 'acme-cas-reports', externalId: 'ext-1', acknowledged: true }))
+  })
+})

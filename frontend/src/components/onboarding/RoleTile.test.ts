@@ -122,9 +122,15 @@ describe('Role and access tile', () => {
     expect(q('[data-testid="role-rolled-back"]').text()).toBe('The stack was rolled back.')
     expect(buttons()).toEqual(['Retry', 'Delete…', 'Details'])
 
+    // Retry opens the launch form with the failed attempt's values; nothing is deleted yet.
     await q('[data-testid="tile-retry"]').trigger('click')
     await flushPromises()
-    expect(backend.retryStack).toHaveBeenCalledTimes(1)
+    expect(backend.retryForm).toHaveBeenCalledTimes(1)
+    expect(backend.retryStack).not.toHaveBeenCalled()
+    expect(store.panel).toBe('launch')
+    expect(store.form.partnerAccountId).toBe('210987654321')
+    expect(store.retrying?.field).toBe('casBucketName')
+    store.closePanel()
 
     await q('[data-testid="tile-delete"]').trigger('click')
     expect(store.confirmingDelete).toBe(true)
@@ -132,7 +138,7 @@ describe('Role and access tile', () => {
   })
 
   it('shows a failed action and a lost watch', async () => {
-    backend.retryStack.mockRejectedValue('only a stack in Error can be retried')
+    backend.retryForm.mockRejectedValue('only a stack in Error can be retried')
     await tile(stackView(record('error'), { error: { kind: 'other', message: 'ExpiredToken: the security token expired', next: 'Refresh the credentials.' } }))
     expect(q('[data-testid="role-watch-error"]').text()).toContain('ExpiredToken')
     await q('[data-testid="tile-retry"]').trigger('click')

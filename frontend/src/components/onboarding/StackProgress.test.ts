@@ -105,9 +105,20 @@ describe('stack progress', () => {
 
     await q('[data-testid="retry-stack"]').trigger('click')
     await flushPromises()
-    expect(backend.retryStack).toHaveBeenCalledTimes(1)
+    expect(backend.retryForm).toHaveBeenCalledTimes(1)
+    expect(store.panel).toBe('launch')
+    store.openDetails()
+    await flushPromises()
     await q('[data-testid="delete-stack"]').trigger('click')
     expect(store.confirmingDelete).toBe(true)
+  })
+
+  it("keeps the failed attempt's failure and events readable after a Retry", async () => {
+    const failed = record('error', { status: 'ROLLBACK_COMPLETE' })
+    await details(stackView(record('connected', { previous: failed })))
+    const prev = q('[data-testid="previous-attempt"]')
+    expect(prev.text()).toContain('CasBucket')
+    expect(prev.findAll('[data-testid="event-row"]').length).toBe(failed.events.length)
   })
 
   it('Error without a failing event (the role check failed): the status reason', async () => {
@@ -117,7 +128,7 @@ describe('stack progress', () => {
   })
 
   it('shows a failed action as the Go side wrote it', async () => {
-    backend.retryStack.mockRejectedValue('AccessDenied: not authorized to perform cloudformation:DeleteStack')
+    backend.retryForm.mockRejectedValue('AccessDenied: not authorized to perform cloudformation:DeleteStack')
     await details(stackView(record('error')))
     await q('[data-testid="retry-stack"]').trigger('click')
     await flushPromises()

@@ -97,6 +97,8 @@ export function reviewRequest(f: LaunchForm, urlRejected = false): LaunchForm {
     externalId: PLACEHOLDER_EXTERNAL_ID,
     reportUrl: url && (urlRejected || !REPORT_URL_RE.test(url) || url.length > 2048) ? PLACEHOLDER_REPORT_URL : url,
     leastPrivilege: f.leastPrivilege,
+    casBucketName: f.casBucketName.trim(),
+    sddsBucketName: f.sddsBucketName.trim(),
     acknowledged: false,
   }
 }

@@ -14,7 +14,9 @@ export function PreviewUpdate():Promise<app.ChangePreview>;
 
 export function Recheck():Promise<app.StackView>;
 
-export function Retry():Promise<app.StackView>;
+export function Retry(arg1:app.LaunchForm):Promise<app.StackView>;
+
+export function RetryForm():Promise<app.RetryForm>;
 
 export function Review(arg1:app.LaunchForm):Promise<app.Review>;
 

@@ -26,8 +26,12 @@ export function Recheck() {
   return window['go']['app']['Onboarding']['Recheck']();
 }
 
-export function Retry() {
-  return window['go']['app']['Onboarding']['Retry']();
+export function Retry(arg1) {
+  return window['go']['app']['Onboarding']['Retry'](arg1);
+}
+
+export function RetryForm() {
+  return window['go']['app']['Onboarding']['RetryForm']();
 }
 
 export function Review(arg1) {
