@@ -16,7 +16,7 @@ func TestMatch(t *testing.T) {
 		{"a?c", "abc", true}, {"a?c", "abbc", false}, {"a?c", "ac", false}, {"", "", true}, {"a*", "", false},
 		{"**a", "xa", true}, {"*/ChangeSet/*", "x/ChangeSet/1", true}, {"abc", "abd", false},
 		{"arn:aws:s3:::b/*", "arn:aws:s3:::b", false}, {"arn:aws:s3:::b/*", "arn:aws:s3:::b/a/b/c", true},
-		{"kms:generatedatakey*", "kms:generatedatakeywithoutplaintext", true},
+		{"kms:generatedatakey*", "kms:generatedatakey", true}, {"kms:generatedatakey*", "kms:generatedatakeywithoutplaintext", true},
 		{"arn:aws:sns:*:*:t", "arn:aws:sns:us-east-1:111122223333:t", true},
 		{"[a]", "[a]", true}, {"[a]", "a", false}, {`a\b`, `a\b`, true}, // no classes, no escapes
 		{"é?", "éü", true}, {"Bucket", "bucket", false},
@@ -87,7 +87,7 @@ func TestParseLenient(t *testing.T) {
 		t.Errorf("%v %+v", err, d)
 	}
 	for raw, want := range map[string]string{"  ": "empty", "<Policy/>": "not a JSON policy", `{"Version":"2012-10-17"}`: "no Statement",
-		`{"Statement":[{"Effect":"Allow","Principal":"arn:aws:iam::1:root","Action":"x"}]}`: "must be",
+		`{"Statement":[{"Effect":"Allow","Principal":"arn:aws:iam::1:root","Action":"x"}]}`:          "must be",
 		`{"Statement":[{"Effect":"Allow","Action":"x","Condition":{"StringEquals":{"k":{"a":1}}}}]}`: "Condition StringEquals k"} {
 		if _, err := ParseLenient(raw); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseLenient(%q) error %v, want containing %q", raw, err, want)
@@ -205,21 +205,32 @@ func TestPrincipalAccount(t *testing.T) {
 	}
 }
 
+// TestSame was iamdeploy's TestSameDocument.
 func TestSame(t *testing.T) {
-	want := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"}]}`
+	want := []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole"]}]}`)
 	tests := []struct {
+		name string
 		got  string
 		same bool
 	}{
-		{want, true},
-		{url.QueryEscape(want), true},
-		{`{"Statement":{"Resource":"*","Action":"s3:GetObject","Effect":"Allow"},"Version":"2012-10-17"}`, true},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}`, false},
-		{"not json", false},
+		{"identical", string(want), true},
+		{"URL-encoded single-value form", "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%7D", true},
+		{"reformatted", "{\n  \"Statement\": [{\"Action\": \"sts:AssumeRole\", \"Effect\": \"Allow\"}],\n  \"Version\": \"2012-10-17\"\n}", true},
+		{"different effect", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole"}]}`, false},
+		{"extra action", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"]}]}`, false},
+		{"not JSON", "%7B", false},
+		{"empty", "", false},
 	}
 	for _, tt := range tests {
-		if got := Same(tt.got, want); got != tt.same {
-			t.Errorf("Same(%q) = %v, want %v", tt.got, got, tt.same)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Same(tt.got, string(want)); got != tt.same {
+				t.Errorf("Same = %v, want %v", got, tt.same)
+			}
+		})
+	}
+	// JSON that holds a '+' must not be URL-decoded into a space.
+	plus := []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a+b/*"}]}`)
+	if !Same(string(plus), string(plus)) {
+		t.Error("a raw document with '+' differs from itself")
 	}
 }
