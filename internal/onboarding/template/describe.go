@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sellerdesk/sellerdesk/internal/cfntemplate"
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 )
 
 // Summary is the plain-words review of the onboarding template that the app
@@ -420,34 +421,33 @@ func (d *describer) statement(pd policyDoc, sm map[string]any, cond, when string
 	}
 	type principal struct{ kind, raw, shown string }
 	var principals []principal
-	switch p := sm["Principal"].(type) {
-	case nil:
-	case string:
-		principals = append(principals, principal{"*", p, p})
-		st.Principals = append(st.Principals, p)
-	case map[string]any:
-		for _, kind := range sortedKeys(p) {
-			for _, v := range asList(p[kind]) {
-				pr := principal{kind, d.raw.render(v), d.render(v)}
+	shown, raw := d.modelStatement(sm), d.raw.modelStatement(sm)
+	if shown.Principal != nil && raw.Principal != nil {
+		kinds := func(p *iampolicy.Principal) [][]string {
+			return [][]string{p.AWS, p.CanonicalUser, p.Federated, p.Service}
+		}
+		rawKinds := kinds(raw.Principal)
+		for i, kind := range []string{"AWS", "CanonicalUser", "Federated", "Service"} {
+			for j, v := range kinds(shown.Principal)[i] {
+				pr := principal{kind, rawKinds[i][j], v}
 				principals = append(principals, pr)
 				st.Principals = append(st.Principals, kind+": "+pr.shown)
 			}
 		}
+		if len(principals) == 0 && shown.Principal.All {
+			principals = append(principals, principal{"*", "*", "*"})
+			st.Principals = append(st.Principals, "*")
+		}
 	}
 	var condWords []string
-	if cm, ok := sm["Condition"].(map[string]any); ok {
-		for _, op := range sortedKeys(cm) {
-			km, _ := cm[op].(map[string]any)
-			for _, key := range sortedKeys(km) {
-				vals := d.renderList(km[key])
-				if len(vals) == 1 {
-					st.Conditions = append(st.Conditions, fmt.Sprintf("%s %s = %s", op, key, vals[0]))
-				} else {
-					st.Conditions = append(st.Conditions, fmt.Sprintf("%s %s = any of [%s]", op, key, strings.Join(vals, ", ")))
-				}
-				condWords = append(condWords, d.conditionWords(op, key, km[key], vals))
-			}
+	rawConds := raw.Conditions()
+	for i, c := range shown.Conditions() {
+		if len(c.Values) == 1 {
+			st.Conditions = append(st.Conditions, fmt.Sprintf("%s %s = %s", c.Operator, c.Key, c.Values[0]))
+		} else {
+			st.Conditions = append(st.Conditions, fmt.Sprintf("%s %s = any of [%s]", c.Operator, c.Key, strings.Join(c.Values, ", ")))
 		}
+		condWords = append(condWords, d.conditionWords(c.Operator, c.Key, rawConds[i].Values, c.Values))
 	}
 
 	// The sentence.
@@ -482,6 +482,48 @@ func (d *describer) statement(pd policyDoc, sm map[string]any, cond, when string
 	}
 	b.WriteString(".")
 	st.Text = b.String()
+	return st
+}
+
+// modelStatement reads a template's policy statement into the shared IAM
+// policy model, its principals and condition values rendered as d renders
+// them (${...} placeholders or parameter values); Fn::If branches of
+// values are picked or dropped as renderList does.
+func (d *describer) modelStatement(sm map[string]any) iampolicy.Statement {
+	strs := func(v any) []any {
+		out := []any{}
+		for _, s := range d.renderList(v) {
+			out = append(out, s)
+		}
+		return out
+	}
+	plain := map[string]any{}
+	switch p := sm["Principal"].(type) {
+	case string:
+		plain["Principal"] = p
+	case map[string]any:
+		pm := map[string]any{}
+		for kind, v := range p {
+			pm[kind] = strs(v)
+		}
+		plain["Principal"] = pm
+	}
+	if cm, ok := sm["Condition"].(map[string]any); ok {
+		out := map[string]any{}
+		for op, body := range cm {
+			km, _ := body.(map[string]any)
+			keys := map[string]any{}
+			for k, v := range km {
+				keys[k] = strs(v)
+			}
+			out[op] = keys
+		}
+		plain["Condition"] = out
+	}
+	var st iampolicy.Statement
+	if b, err := json.Marshal(plain); err == nil {
+		_ = json.Unmarshal(b, &st) // a statement the model cannot read has no principals or conditions to describe
+	}
 	return st
 }
 
@@ -636,8 +678,7 @@ func (d *describer) resourceWords(resources, notResources []string, pd policyDoc
 	return "on " + joinWords(resources)
 }
 
-func (d *describer) conditionWords(op, key string, rawVal any, vals []string) string {
-	rawVals := d.raw.renderList(rawVal)
+func (d *describer) conditionWords(op, key string, rawVals, vals []string) string {
 	switch strings.ToLower(key) {
 	case "sts:externalid":
 		return "when it presents the external ID " + joinOr(vals)
