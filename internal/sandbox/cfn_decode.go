@@ -204,7 +204,7 @@ func decodeYAMLTemplate(text string) (*decodedTemplate, error) {
 	}
 	v, err := cfntemplate.DecodeNode(root)
 	if err != nil {
-		return nil, fmt.Errorf("Template format error: YAML not well-formed. (%v)", err)
+		return nil, fmt.Errorf("Template format error: YAML not well-formed. (%w)", err)
 	}
 	return &decodedTemplate{body: v.(map[string]any), format: "YAML", order: cfntemplate.KeyOrder(root)}, nil
 }

@@ -1065,15 +1065,6 @@ func asList(v any) []any {
 	return []any{v}
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func scalarString(v any) string {
 	switch x := v.(type) {
 	case nil:
