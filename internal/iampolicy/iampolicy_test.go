@@ -97,13 +97,12 @@ func TestParseLenient(t *testing.T) {
 
 func TestMarshalShapes(t *testing.T) {
 	in := `{"Version":"2012-10-17","Statement":{"Sid":"S","Effect":"Allow","Principal":{"Service":"a.amazonaws.com"},"Action":"aws-marketplace:ListEntities","Resource":["*"],"Condition":{"StringEquals":{"aws:SourceAccount":"012345678901"}}}}`
-	var d Document
-	if err := json.Unmarshal([]byte(in), &d); err != nil {
-		t.Fatal(err)
-	}
-	out, err := json.Marshal(d)
-	if err != nil {
-		t.Fatal(err)
+	// A parsed document keeps the string/array choices of its input, and
+	// a number written as text stays text.
+	d, perr := Parse([]byte(in))
+	out, merr := json.Marshal(d)
+	if perr != nil || merr != nil {
+		t.Fatal(perr, merr)
 	}
 	want := `{"Version":"2012-10-17","Statement":[{"Sid":"S","Effect":"Allow","Principal":{"Service":"a.amazonaws.com"},"Action":"aws-marketplace:ListEntities","Resource":["*"],"Condition":{"StringEquals":{"aws:SourceAccount":"012345678901"}}}]}`
 	if string(out) != want {
