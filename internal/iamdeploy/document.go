@@ -2,10 +2,7 @@ package iamdeploy
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,56 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
-
-// SameDocument reports whether got, a policy document as IAM returns it
-// (URL-encoded, possibly reformatted), is the same policy as want. It compares
-// JSON values, treating a one-element list and its element alike, as IAM
-// does ("Action": "s3:GetObject" is "Action": ["s3:GetObject"]).
-func SameDocument(got string, want []byte) bool {
-	a, ok := decodeDocument(got)
-	if !ok {
-		return false
-	}
-	b, ok := decodeDocument(string(want))
-	return ok && reflect.DeepEqual(a, b)
-}
-
-// decodeDocument parses a policy document, URL-decoding it first when it is
-// not JSON as it stands (IAM's GetPolicyVersion and GetRole encode them;
-// some fakes do not).
-func decodeDocument(s string) (any, bool) {
-	var v any
-	if json.Unmarshal([]byte(s), &v) == nil {
-		return normalize(v), true
-	}
-	u, err := url.QueryUnescape(s)
-	if err != nil || json.Unmarshal([]byte(u), &v) != nil {
-		return nil, false
-	}
-	return normalize(v), true
-}
-
-// normalize replaces each one-element list by its element.
-func normalize(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = normalize(e)
-		}
-		return out
-	case []any:
-		if len(x) == 1 {
-			return normalize(x[0])
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = normalize(e)
-		}
-		return out
-	}
-	return v
-}
 
 // VersionWriter is the part of the IAM client NewDefaultVersion uses.
 type VersionWriter interface {

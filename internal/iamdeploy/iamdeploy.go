@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 )
 
 // IAM is the part of *iam.Client used (so tests can use the sandbox or fakes).
@@ -159,7 +161,7 @@ func Deploy(ctx context.Context, c IAM, account, name string, doc []byte, to *Pr
 		if err != nil {
 			return Result{}, fmt.Errorf("reading the default version of policy %s: %w", res.PolicyARN, err)
 		}
-		if SameDocument(aws.ToString(v.PolicyVersion.Document), doc) {
+		if iampolicy.Same(aws.ToString(v.PolicyVersion.Document), string(doc)) {
 			res.Action = ActionInPlace
 			break
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 	"github.com/sellerdesk/sellerdesk/internal/testaws"
 )
@@ -133,7 +134,7 @@ func TestDeploy(t *testing.T) {
 		if got != st.want {
 			t.Errorf("%s:\n got  %+v\n want %+v", st.name, got, st.want)
 		}
-		if d := defaultDocument(t, c, arn); !SameDocument(d, st.doc) {
+		if d := defaultDocument(t, c, arn); !iampolicy.Same(d, string(st.doc)) {
 			t.Errorf("%s: IAM has %s", st.name, d)
 		}
 		vs, err := c.ListPolicyVersions(t.Context(), &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn)})
@@ -206,7 +207,7 @@ func TestDeployPrunesVersions(t *testing.T) {
 			if got := strings.Join(ids, " "); got != tt.wantLeft {
 				t.Errorf("versions left %s, want %s", got, tt.wantLeft)
 			}
-			if d := defaultDocument(t, c, aws.ToString(pol.Policy.Arn)); !SameDocument(d, doc("s3:PutObject")) {
+			if d := defaultDocument(t, c, aws.ToString(pol.Policy.Arn)); !iampolicy.Same(d, string(doc("s3:PutObject"))) {
 				t.Errorf("default document %s", d)
 			}
 		})
@@ -413,34 +414,5 @@ func TestPrincipals(t *testing.T) {
 	f := &countingIAM{}
 	if _, err := Principals(ctx, f); !errors.Is(err, errCalled) || !strings.Contains(err.Error(), "listing IAM roles") {
 		t.Errorf("Principals with a failing client: %v", err)
-	}
-}
-
-func TestSameDocument(t *testing.T) {
-	want := []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole"]}]}`)
-	tests := []struct {
-		name string
-		got  string
-		same bool
-	}{
-		{"identical", string(want), true},
-		{"URL-encoded single-value form", "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%7D", true},
-		{"reformatted", "{\n  \"Statement\": [{\"Action\": \"sts:AssumeRole\", \"Effect\": \"Allow\"}],\n  \"Version\": \"2012-10-17\"\n}", true},
-		{"different effect", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole"}]}`, false},
-		{"extra action", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"]}]}`, false},
-		{"not JSON", "%7B", false},
-		{"empty", "", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := SameDocument(tt.got, want); got != tt.same {
-				t.Errorf("SameDocument = %v, want %v", got, tt.same)
-			}
-		})
-	}
-	// JSON that holds a '+' must not be URL-decoded into a space.
-	plus := []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a+b/*"}]}`)
-	if !SameDocument(string(plus), plus) {
-		t.Error("a raw document with '+' differs from itself")
 	}
 }

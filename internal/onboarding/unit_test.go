@@ -86,6 +86,11 @@ func TestCheckTrust(t *testing.T) {
 		{"no external ID", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`, false, false},
 		{"wrong external ID", strings.Replace(good, "ext-1", "ext-2", 1), false, false},
 		{"other account", strings.Replace(good, "123456789012", "999999999999", 1), false, false},
+		// The principal is compared by its account, not as text that contains the ID.
+		{"partner ID inside another account's ARN", strings.Replace(good, "arn:aws:iam::123456789012:root", "arn:aws:iam::999999999999:role/123456789012", 1), false, false},
+		{"partner ID inside a longer account", strings.Replace(good, "::123456789012:", "::1234567890123:", 1), false, false},
+		{"account ID principal", strings.Replace(good, "arn:aws:iam::123456789012:root", "123456789012", 1), true, false},
+		{"single statement object", strings.NewReplacer(`"Statement":[`, `"Statement":`, `}]}`, `}}`).Replace(good), true, false},
 		{"not JSON", "nope", false, true},
 		{"cut short", good[:len(good)/2], false, true},
 	}

@@ -2,10 +2,8 @@ package onboarding
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 )
 
@@ -92,52 +91,27 @@ func expectedPolicies(p template.Parameters) ([]string, error) {
 	return out, nil
 }
 
-type policyDocument struct {
-	Statement []struct {
-		Effect    string
-		Principal any
-		Action    any
-		Condition map[string]map[string]any
-	}
-}
-
-// decodePolicy reads a policy document as IAM returns it (URL-encoded JSON).
-func decodePolicy(raw string) (policyDocument, error) {
-	if s, err := url.QueryUnescape(raw); err == nil {
-		raw = s
-	}
-	var d policyDocument
-	if err := json.Unmarshal([]byte(raw), &d); err != nil {
-		return d, fmt.Errorf("policy document is not JSON: %w", err)
-	}
-	return d, nil
-}
-
 func checkTrust(raw string, p template.Parameters) Check {
 	c := Check{Name: "Trust: only the partner account, only with the external ID"}
-	d, err := decodePolicy(raw)
+	d, err := iampolicy.ParseLenient(raw)
 	if err != nil {
-		// IAM returns JSON: a document that is not was not read, which
-		// says nothing about the role.
+		// IAM returns a policy document: one that is not was not read,
+		// which says nothing about the role.
 		c.Unknown, c.Detail = true, "the trust policy IAM returned could not be read: "+err.Error()
 		return c
 	}
 	wantPrincipal := "arn:aws:iam::" + p.PartnerAccountID + ":root"
 	for _, st := range d.Statement {
-		if st.Effect != "Allow" || !strings.Contains(fmt.Sprint(st.Principal), p.PartnerAccountID) {
+		if st.Effect != "Allow" || st.Principal == nil || !st.Principal.NamesAccount(p.PartnerAccountID) {
 			continue
 		}
-		for op, kv := range st.Condition {
-			if !strings.HasPrefix(op, "StringEquals") {
-				continue
-			}
-			for k, v := range kv {
-				// IAM may return the value as a string or a one-element list.
-				if strings.EqualFold(k, "sts:ExternalId") && (fmt.Sprint(v) == p.ExternalID || fmt.Sprint(v) == "["+p.ExternalID+"]") {
-					c.OK = true
-					c.Detail = "trusts " + wantPrincipal + " with the external ID"
-					return c
-				}
+		for _, cond := range st.Conditions() {
+			// IAM may return the value as a string or a one-element list.
+			if strings.HasPrefix(cond.Operator, "StringEquals") && strings.EqualFold(cond.Key, "sts:ExternalId") &&
+				len(cond.Values) == 1 && cond.Values[0] == p.ExternalID {
+				c.OK = true
+				c.Detail = "trusts " + wantPrincipal + " with the external ID"
+				return c
 			}
 		}
 		c.Detail = "the trust policy names " + wantPrincipal + " but without the external ID condition"
@@ -149,7 +123,7 @@ func checkTrust(raw string, p template.Parameters) Check {
 
 func checkActions(name, raw string, want []string) Check {
 	c := Check{Name: name}
-	d, err := decodePolicy(raw)
+	d, err := iampolicy.ParseLenient(raw)
 	if err != nil {
 		c.Unknown, c.Detail = true, "the policy IAM returned could not be read: "+err.Error()
 		return c
@@ -159,13 +133,8 @@ func checkActions(name, raw string, want []string) Check {
 		if st.Effect != "Allow" {
 			continue
 		}
-		switch a := st.Action.(type) {
-		case string:
+		for _, a := range st.Action {
 			have[strings.ToLower(a)] = true
-		case []any:
-			for _, x := range a {
-				have[strings.ToLower(fmt.Sprint(x))] = true
-			}
 		}
 	}
 	var missing []string

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 )
 
 // Severities of a Finding.
@@ -118,7 +120,7 @@ const startChangeSet = ActionPrefix + "StartChangeSet"
 // actionCovers reports whether the IAM action pattern a covers action
 // (case-insensitive, wildcards allowed).
 func actionCovers(a, action string) bool {
-	return WildcardMatch(strings.ToLower(a), strings.ToLower(action))
+	return iampolicy.MatchAction(a, action)
 }
 
 func anyActionCovers(actions []string, action string) bool {
@@ -258,7 +260,7 @@ func marketplaceARNProblem(a mpARN) string {
 	switch {
 	case a.partition != "aws" && a.partition != "*":
 		return fmt.Sprintf("partition %q is not aws", a.partition)
-	case !WildcardMatch(a.region, Region):
+	case !iampolicy.Match(a.region, Region):
 		return fmt.Sprintf("region %q is not us-east-1: the Catalog API is only in us-east-1", a.region)
 	case !accountRE.MatchString(a.account) && !strings.ContainsAny(a.account, "*?"):
 		return fmt.Sprintf("account %q is not 12 digits", a.account)
@@ -283,7 +285,7 @@ func marketplaceARNProblem(a mpARN) string {
 
 func changeSetBase(a mpARN) string {
 	region := a.region
-	if !WildcardMatch(region, Region) {
+	if !iampolicy.Match(region, Region) {
 		region = Region
 	}
 	return "arn:" + "aws" + ":aws-marketplace:" + region + ":" + a.account + ":AWSMarketplace/ChangeSet"
@@ -301,7 +303,7 @@ func coversNewChangeSet(resources []string, entities []mpARN) bool {
 		probe = strings.TrimSuffix(probe, "*") + "cs0newchangesetid0000000"
 		covered := false
 		for _, r := range resources {
-			if WildcardMatch(r, probe) {
+			if iampolicy.Match(r, probe) {
 				covered = true
 				break
 			}

@@ -497,21 +497,6 @@ func TestMarshalShapes(t *testing.T) {
 	}
 }
 
-func TestGlobMatch(t *testing.T) {
-	cases := []struct {
-		p, s string
-		ok   bool
-	}{
-		{"*", "anything", true}, {"a*c", "abbbc", true}, {"a?c", "abc", true}, {"a?c", "abbc", false},
-		{"*/ChangeSet/*", "x/ChangeSet/1", true}, {"abc", "abd", false}, {"", "", true}, {"a*", "", false},
-	}
-	for _, c := range cases {
-		if WildcardMatch(c.p, c.s) != c.ok {
-			t.Errorf("WildcardMatch(%q, %q) != %v", c.p, c.s, c.ok)
-		}
-	}
-}
-
 func FuzzLint(f *testing.F) {
 	for _, c := range guideCases {
 		b, _ := os.ReadFile(filepath.Join("testdata", c.file+".json"))

@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/sellerdesk/sellerdesk/internal/iampolicy"
+
 // Names of the Resale Authorization policy and role ("Creating a custom IAM role").
 const (
 	ResalePolicyName = "FullResaleAuthorizationAccess"
@@ -47,7 +49,7 @@ func ResaleAuthorizationPolicy() Document {
 func ResaleAuthorizationTrust() Document {
 	return Document{Version: Version, Statement: []Statement{{
 		Effect:         "Allow",
-		Principal:      map[string]any{"Service": ResaleServicePrincipal},
+		Principal:      &iampolicy.Principal{Service: []string{ResaleServicePrincipal}},
 		Action:         []string{"sts:AssumeRole"},
 		ActionAsString: true,
 	}}}

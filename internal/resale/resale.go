@@ -13,6 +13,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/sellerdesk/sellerdesk/internal/iamdeploy"
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 	"github.com/sellerdesk/sellerdesk/internal/policy"
 )
 
@@ -89,7 +90,7 @@ func Ensure(ctx context.Context, c IAM, account string) (Report, error) {
 		if err != nil {
 			return rep, fmt.Errorf("reading policy %s: %w", policy.ResalePolicyName, err)
 		}
-		if iamdeploy.SameDocument(aws.ToString(v.PolicyVersion.Document), polDoc) {
+		if iampolicy.Same(aws.ToString(v.PolicyVersion.Document), string(polDoc)) {
 			rep.Steps = append(rep.Steps, Step{Name: "Policy " + policy.ResalePolicyName, Action: "already in place"})
 		} else {
 			// A new default version, making room first when the policy
@@ -121,7 +122,7 @@ func Ensure(ctx context.Context, c IAM, account string) (Report, error) {
 		return rep, fmt.Errorf("reading role %s: %w", policy.ResaleRoleName, err)
 	default:
 		rep.RoleARN = aws.ToString(role.Role.Arn)
-		if iamdeploy.SameDocument(aws.ToString(role.Role.AssumeRolePolicyDocument), trustDoc) {
+		if iampolicy.Same(aws.ToString(role.Role.AssumeRolePolicyDocument), string(trustDoc)) {
 			rep.Steps = append(rep.Steps, Step{Name: "Role " + policy.ResaleRoleName + " trust", Action: "already in place"})
 		} else {
 			if _, err := c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(policy.ResaleRoleName), PolicyDocument: aws.String(string(trustDoc))}); err != nil {

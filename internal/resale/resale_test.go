@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
-	"github.com/sellerdesk/sellerdesk/internal/iamdeploy"
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 	"github.com/sellerdesk/sellerdesk/internal/policy"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 	"github.com/sellerdesk/sellerdesk/internal/testaws"
@@ -64,14 +64,14 @@ func checkGuide(t *testing.T, c *iam.Client, rep Report) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !iamdeploy.SameDocument(aws.ToString(v.PolicyVersion.Document), wantPol) {
+	if !iampolicy.Same(aws.ToString(v.PolicyVersion.Document), string(wantPol)) {
 		t.Errorf("policy document %s", aws.ToString(v.PolicyVersion.Document))
 	}
 	role, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(policy.ResaleRoleName)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !iamdeploy.SameDocument(aws.ToString(role.Role.AssumeRolePolicyDocument), wantTrust) {
+	if !iampolicy.Same(aws.ToString(role.Role.AssumeRolePolicyDocument), string(wantTrust)) {
 		t.Errorf("trust %s", aws.ToString(role.Role.AssumeRolePolicyDocument))
 	}
 	if aws.ToString(role.Role.Arn) != rep.RoleARN {

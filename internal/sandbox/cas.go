@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 )
 
 // AWS Marketplace Commerce Analytics Service (CAS): AWS JSON 1.1, X-Amz-Target
@@ -160,8 +162,8 @@ func casGenerateDataSet(c *call, in *casGenerateDataSetInput) (any, error) {
 		return nil, casException("Unable to publish to SNS topic %s: the topic does not exist. The snsTopicArn must name an existing topic", topicARN)
 	}
 	ctx := map[string]string{"aws:SourceAccount": a.ID, "aws:SourceOwner": a.ID, "aws:SecureTransport": "true"}
-	canPublish := policyAllows(t.Attributes["Policy"], policyRequest{awsPrincipal: roleARN, action: "sns:Publish", resource: topicARN, context: ctx}) ||
-		policyAllows(t.Attributes["Policy"], policyRequest{service: "reports.marketplace.amazonaws.com", action: "sns:Publish", resource: topicARN, context: ctx})
+	canPublish := policyAllows(t.Attributes["Policy"], iampolicy.Request{Principal: roleARN, Action: "sns:Publish", Resource: topicARN, Context: ctx}) ||
+		policyAllows(t.Attributes["Policy"], iampolicy.Request{Service: "reports.marketplace.amazonaws.com", Action: "sns:Publish", Resource: topicARN, Context: ctx})
 	if !canPublish {
 		return nil, casException("Unable to publish to SNS topic %s: the topic policy does not allow sns:Publish by %s "+
 			"(or by the reports.marketplace.amazonaws.com service principal). Add a statement granting sns:Publish on the topic", topicARN, roleARN)

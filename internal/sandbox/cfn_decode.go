@@ -11,7 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
+	"github.com/sellerdesk/sellerdesk/internal/cfntemplate"
 )
 
 // This file is the seam between template text and the engine: decodeTemplate
@@ -21,12 +21,13 @@ import (
 // matters to a reader. Everything else in the engine works on those values.
 //
 // The decoding itself is the app's general template parser
-// (internal/onboarding/template.Parse), so the sandbox reads a template
-// exactly as the app does. Where that parser rejects a template, the small
-// decoder below takes over to describe the problem in CloudFormation's own
-// words ("Template format error: JSON not well-formed. (line 3, column 5)"),
-// or to accept what CloudFormation accepts but the app's stricter parser
-// does not.
+// (internal/cfntemplate), so the sandbox reads a template exactly as the
+// app does. Where cfntemplate.Parse rejects a template's structure, the
+// code below decodes it without those checks (YAML with
+// cfntemplate.DecodeNode, JSON with encoding/json), so that the engine
+// describes the problem in CloudFormation's own words ("Template format
+// error: JSON not well-formed. (line 3, column 5)"), or accepts what
+// CloudFormation accepts but the app's stricter parser does not.
 
 // decodedTemplate is a template's text decoded into plain values.
 type decodedTemplate struct {
@@ -49,7 +50,7 @@ func decodeTemplate(text string) (*decodedTemplate, error) {
 	if strings.HasPrefix(trimmed, "{") {
 		format = "JSON"
 	}
-	t, err := template.Parse([]byte(text))
+	t, err := cfntemplate.Parse([]byte(text))
 	if err == nil {
 		return &decodedTemplate{body: t.Raw, format: format, order: map[string][]string{
 			"Parameters": t.ParameterNames(), "Resources": t.ResourceIDs(), "Outputs": t.OutputNames(),
@@ -58,7 +59,7 @@ func decodeTemplate(text string) (*decodedTemplate, error) {
 	}
 	// Past the decoding bounds (an alias bomb, absurd nesting) there is
 	// nothing for the fallback decoders to try: they would expand it too.
-	var limit *template.LimitError
+	var limit *cfntemplate.LimitError
 	if errors.As(err, &limit) {
 		return nil, limitError(format, limit)
 	}
@@ -70,12 +71,12 @@ func decodeTemplate(text string) (*decodedTemplate, error) {
 
 // limitError words a template past the decoding bounds as CloudFormation
 // words a template its parser gives up on.
-func limitError(format string, e *template.LimitError) error {
+func limitError(format string, e *cfntemplate.LimitError) error {
 	var why string
 	switch e.Limit {
-	case template.LimitSize:
+	case cfntemplate.LimitSize:
 		return fmt.Errorf("Template format error: the template is larger than %d bytes", e.Max)
-	case template.LimitDepth:
+	case cfntemplate.LimitDepth:
 		why = fmt.Sprintf("the template nests more than %d levels deep", e.Max)
 	default:
 		why = fmt.Sprintf("aliases expand the template by more than %d nodes", e.Max)
@@ -190,9 +191,9 @@ func decodeYAMLTemplate(text string) (*decodedTemplate, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, errors.New("Template format error: unsupported structure.")
 	}
-	// yamlValue copies aliases as template.Parse does: the same bounds.
-	var limit *template.LimitError
-	if err := template.CheckBounds(&doc); errors.As(err, &limit) {
+	// Decoding copies aliases as cfntemplate.Parse does: the same bounds.
+	var limit *cfntemplate.LimitError
+	if err := cfntemplate.CheckBounds(&doc); errors.As(err, &limit) {
 		return nil, limitError("YAML", limit)
 	} else if err != nil {
 		return nil, err
@@ -201,111 +202,11 @@ func decodeYAMLTemplate(text string) (*decodedTemplate, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, errors.New("Template format error: unsupported structure.")
 	}
-	v, err := yamlValue(root, 0)
+	v, err := cfntemplate.DecodeNode(root)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("Template format error: YAML not well-formed. (%w)", err)
 	}
-	order := map[string][]string{}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		key, val := root.Content[i].Value, root.Content[i+1]
-		for _, s := range orderedSections {
-			if s == key && val.Kind == yaml.MappingNode {
-				for j := 0; j+1 < len(val.Content); j += 2 {
-					order[key] = append(order[key], val.Content[j].Value)
-				}
-			}
-		}
-	}
-	return &decodedTemplate{body: v.(map[string]any), format: "YAML", order: order}, nil
-}
-
-// yamlShortTags maps CloudFormation's short-form tags to the long form.
-var yamlShortTags = map[string]string{
-	"!Ref": "Ref", "!Condition": "Condition",
-	"!Base64": "Fn::Base64", "!Cidr": "Fn::Cidr", "!FindInMap": "Fn::FindInMap", "!GetAtt": "Fn::GetAtt",
-	"!GetAZs": "Fn::GetAZs", "!ImportValue": "Fn::ImportValue", "!Join": "Fn::Join", "!Select": "Fn::Select",
-	"!Split": "Fn::Split", "!Sub": "Fn::Sub", "!Transform": "Fn::Transform", "!And": "Fn::And",
-	"!Equals": "Fn::Equals", "!If": "Fn::If", "!Not": "Fn::Not", "!Or": "Fn::Or", "!Length": "Fn::Length",
-	"!ToJsonString": "Fn::ToJsonString",
-}
-
-// yamlValue converts a YAML node into plain values, rewriting short-form tags
-// into their {"Fn::X": …} long form.
-func yamlValue(n *yaml.Node, depth int) (any, error) {
-	if depth > 200 {
-		return nil, errors.New("Template format error: YAML nesting too deep")
-	}
-	if n.Kind == yaml.AliasNode {
-		return yamlValue(n.Alias, depth+1)
-	}
-	if fn, ok := yamlShortTags[n.Tag]; ok {
-		plain := *n
-		plain.Tag = ""
-		if n.Kind == yaml.ScalarNode {
-			plain.Tag = "!!str"
-		}
-		arg, err := yamlValue(&plain, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		if fn == "Fn::GetAtt" {
-			if s, ok := arg.(string); ok { // !GetAtt Resource.Attribute
-				res, attr, _ := strings.Cut(s, ".")
-				arg = []any{res, attr}
-			}
-		}
-		return map[string]any{fn: arg}, nil
-	}
-	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
-		return nil, fmt.Errorf("Template format error: YAML not well-formed. (line %d, column %d): unknown tag %s", n.Line, n.Column, n.Tag)
-	}
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return yamlValue(n.Content[0], depth+1)
-	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, err := yamlValue(n.Content[i], depth+1)
-			if err != nil {
-				return nil, err
-			}
-			v, err := yamlValue(n.Content[i+1], depth+1)
-			if err != nil {
-				return nil, err
-			}
-			m[scalarString(k)] = v
-		}
-		return m, nil
-	case yaml.SequenceNode:
-		out := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := yamlValue(c, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	default: // scalar
-		switch n.ShortTag() {
-		case "!!null":
-			return nil, nil
-		case "!!bool":
-			var b bool
-			if err := n.Decode(&b); err == nil {
-				return b, nil
-			}
-		case "!!int", "!!float":
-			var f float64
-			if err := n.Decode(&f); err == nil {
-				return f, nil
-			}
-		}
-		return n.Value, nil
-	}
+	return &decodedTemplate{body: v.(map[string]any), format: "YAML", order: cfntemplate.KeyOrder(root)}, nil
 }
 
 // scalarString renders a decoded scalar the way CloudFormation reads it as a

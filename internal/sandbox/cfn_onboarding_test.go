@@ -15,9 +15,9 @@ import (
 // TestOnboardingTemplate launches SellerDesk's real onboarding template (the
 // one the app embeds) on the sandbox.
 func TestOnboardingTemplate(t *testing.T) {
-	body, err := os.ReadFile(filepath.Join("..", "onboarding", "template", "template.yaml"))
+	body, err := os.ReadFile(filepath.Join("..", "stacktemplate", "template.yaml"))
 	if os.IsNotExist(err) {
-		t.Skip("internal/onboarding/template/template.yaml does not exist yet")
+		t.Skip("internal/stacktemplate/template.yaml does not exist yet")
 	}
 	if err != nil {
 		t.Fatal(err)

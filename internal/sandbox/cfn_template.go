@@ -103,7 +103,7 @@ const (
 
 // parseTemplate decodes and validates a template body the way CloudFormation
 // does before it accepts a stack operation. The size is checked before
-// anything is decoded, and decoding is bounded (template.CheckBounds).
+// anything is decoded, and decoding is bounded (cfntemplate.CheckBounds).
 func parseTemplate(text string) (*cfnTemplate, error) {
 	if len(text) > maxTemplateBodyBytes {
 		return nil, cfnValidation("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to %d", maxTemplateBodyBytes)

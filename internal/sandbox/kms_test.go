@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 )
 
 func TestKMSOperations(t *testing.T) {
@@ -49,8 +51,8 @@ func TestKMSOperations(t *testing.T) {
 		{name: "GetKeyPolicy", call: func() (any, error) { return c.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyARN)}) },
 			check: func(t *testing.T, res any) {
 				o := res.(*kms.GetKeyPolicyOutput)
-				if aws.ToString(o.PolicyName) != "default" || !policyAllows(aws.ToString(o.Policy), policyRequest{service: "reports.marketplace.amazonaws.com",
-					action: "kms:GenerateDataKey", resource: keyARN, context: map[string]string{"aws:SourceAccount": "111122223333"}}) {
+				if aws.ToString(o.PolicyName) != "default" || !policyAllows(aws.ToString(o.Policy), iampolicy.Request{Service: "reports.marketplace.amazonaws.com",
+					Action: "kms:GenerateDataKey", Resource: keyARN, Context: map[string]string{"aws:SourceAccount": "111122223333"}}) {
 					t.Errorf("GetKeyPolicy = %s %s", aws.ToString(o.PolicyName), aws.ToString(o.Policy))
 				}
 			}},

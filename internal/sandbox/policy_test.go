@@ -1,6 +1,10 @@
 package sandbox
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
+)
 
 func TestPolicyAllows(t *testing.T) {
 	const topic = "arn:aws:sns:us-east-1:111122223333:cas"
@@ -21,27 +25,27 @@ func TestPolicyAllows(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		req  policyRequest
+		req  iampolicy.Request
 		want bool
 	}{
-		{"account role publishes", policyRequest{awsPrincipal: "arn:aws:iam::111122223333:role/CasRole", action: "sns:Publish", resource: topic, context: ctx()}, true},
-		{"wildcard action", policyRequest{awsPrincipal: "arn:aws:iam::111122223333:role/CasRole", action: "sns:GetTopicAttributes", resource: topic, context: ctx()}, true},
-		{"action not granted", policyRequest{awsPrincipal: "arn:aws:iam::111122223333:role/CasRole", action: "sns:DeleteTopic", resource: topic, context: ctx()}, false},
-		{"other account", policyRequest{awsPrincipal: "arn:aws:iam::999988887777:role/X", action: "sns:Publish", resource: topic, context: ctx()}, false},
-		{"explicit deny wins", policyRequest{awsPrincipal: "arn:aws:iam::111122223333:user/mallory", action: "sns:Publish", resource: topic, context: ctx()}, false},
-		{"insecure transport denied", policyRequest{awsPrincipal: "arn:aws:iam::111122223333:role/CasRole", action: "sns:Publish", resource: topic,
-			context: map[string]string{"aws:SecureTransport": "false"}}, false},
-		{"service with condition", policyRequest{service: "reports.marketplace.amazonaws.com", action: "sns:publish", resource: topic,
-			context: ctx("AWS:SourceAccount", "111122223333")}, true},
-		{"service, wrong account", policyRequest{service: "reports.marketplace.amazonaws.com", action: "sns:Publish", resource: topic,
-			context: ctx("aws:SourceAccount", "999988887777")}, false},
-		{"service, condition key absent", policyRequest{service: "reports.marketplace.amazonaws.com", action: "sns:Publish", resource: topic, context: ctx()}, false},
-		{"ArnLike list", policyRequest{service: "sns.amazonaws.com", action: "sqs:SendMessage", resource: "arn:aws:sqs:us-east-1:111122223333:q",
-			context: ctx("aws:SourceArn", "arn:aws:sns:us-east-1:287250355862:aws-mp-entitlement-notification-abc")}, true},
-		{"ArnLike miss", policyRequest{service: "sns.amazonaws.com", action: "sqs:SendMessage", resource: "arn:aws:sqs:us-east-1:111122223333:q",
-			context: ctx("aws:SourceArn", "arn:aws:sns:us-east-1:111122223333:other")}, false},
-		{"resource miss", policyRequest{service: "sns.amazonaws.com", action: "sqs:SendMessage", resource: "arn:aws:sqs:us-east-1:111122223333:q2",
-			context: ctx("aws:SourceArn", topic)}, false},
+		{"account role publishes", iampolicy.Request{Principal: "arn:aws:iam::111122223333:role/CasRole", Action: "sns:Publish", Resource: topic, Context: ctx()}, true},
+		{"wildcard action", iampolicy.Request{Principal: "arn:aws:iam::111122223333:role/CasRole", Action: "sns:GetTopicAttributes", Resource: topic, Context: ctx()}, true},
+		{"action not granted", iampolicy.Request{Principal: "arn:aws:iam::111122223333:role/CasRole", Action: "sns:DeleteTopic", Resource: topic, Context: ctx()}, false},
+		{"other account", iampolicy.Request{Principal: "arn:aws:iam::999988887777:role/X", Action: "sns:Publish", Resource: topic, Context: ctx()}, false},
+		{"explicit deny wins", iampolicy.Request{Principal: "arn:aws:iam::111122223333:user/mallory", Action: "sns:Publish", Resource: topic, Context: ctx()}, false},
+		{"insecure transport denied", iampolicy.Request{Principal: "arn:aws:iam::111122223333:role/CasRole", Action: "sns:Publish", Resource: topic,
+			Context: map[string]string{"aws:SecureTransport": "false"}}, false},
+		{"service with condition", iampolicy.Request{Service: "reports.marketplace.amazonaws.com", Action: "sns:publish", Resource: topic,
+			Context: ctx("AWS:SourceAccount", "111122223333")}, true},
+		{"service, wrong account", iampolicy.Request{Service: "reports.marketplace.amazonaws.com", Action: "sns:Publish", Resource: topic,
+			Context: ctx("aws:SourceAccount", "999988887777")}, false},
+		{"service, condition key absent", iampolicy.Request{Service: "reports.marketplace.amazonaws.com", Action: "sns:Publish", Resource: topic, Context: ctx()}, false},
+		{"ArnLike list", iampolicy.Request{Service: "sns.amazonaws.com", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:111122223333:q",
+			Context: ctx("aws:SourceArn", "arn:aws:sns:us-east-1:287250355862:aws-mp-entitlement-notification-abc")}, true},
+		{"ArnLike miss", iampolicy.Request{Service: "sns.amazonaws.com", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:111122223333:q",
+			Context: ctx("aws:SourceArn", "arn:aws:sns:us-east-1:111122223333:other")}, false},
+		{"resource miss", iampolicy.Request{Service: "sns.amazonaws.com", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:111122223333:q2",
+			Context: ctx("aws:SourceArn", topic)}, false},
 	}
 	for _, tt := range tests {
 		if got := policyAllows(doc, tt.req); got != tt.want {

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 )
 
 // addPlainBucket adds a bucket with no policy, encryption or public access
@@ -66,8 +68,8 @@ func TestS3Operations(t *testing.T) {
 		},
 			check: func(t *testing.T, res any) {
 				p := aws.ToString(res.(*s3.GetBucketPolicyOutput).Policy)
-				if !policyAllows(p, policyRequest{service: "reports.marketplace.amazonaws.com", action: "s3:PutObject",
-					resource: "arn:aws:s3:::" + sdds + "/x", context: map[string]string{"aws:SourceAccount": "111122223333", "aws:SecureTransport": "true"}}) {
+				if !policyAllows(p, iampolicy.Request{Service: "reports.marketplace.amazonaws.com", Action: "s3:PutObject",
+					Resource: "arn:aws:s3:::" + sdds + "/x", Context: map[string]string{"aws:SourceAccount": "111122223333", "aws:SecureTransport": "true"}}) {
 					t.Errorf("SDDS bucket policy does not admit reports.marketplace.amazonaws.com: %s", p)
 				}
 			}},

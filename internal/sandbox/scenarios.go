@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
+	"github.com/sellerdesk/sellerdesk/internal/stacktemplate"
 )
 
 // Scenario is a named starting state for the sandbox account.
@@ -225,8 +225,8 @@ func setupConnected(a *Account) *StackInfo {
 // delivers a data-feed object; it returns the stack, or nil after recording
 // a setup failure.
 func launchOnboarding(a *Account) *StackInfo {
-	st, err := a.launchStack(OnboardingStackName, string(template.Body()),
-		map[string]string{"PartnerAccountId": DemoPartnerAccountID, "ExternalId": DemoExternalID}, template.Capabilities...)
+	st, err := a.launchStack(OnboardingStackName, string(stacktemplate.Body()),
+		map[string]string{"PartnerAccountId": DemoPartnerAccountID, "ExternalId": DemoExternalID}, stacktemplate.Capabilities...)
 	if err != nil {
 		a.setupFailed(fmt.Errorf("launching %s: %w", OnboardingStackName, err))
 		return nil

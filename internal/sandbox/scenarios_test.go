@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 )
 
 const reportsPrincipal = "reports.marketplace.amazonaws.com"
@@ -35,9 +37,9 @@ func TestConnectedScenario(t *testing.T) {
 	}
 	out := st.Outputs
 	acct := "111122223333"
-	reports := func(action, resource string) policyRequest {
-		return policyRequest{service: reportsPrincipal, action: action, resource: resource,
-			context: map[string]string{"aws:SourceAccount": acct, "aws:SecureTransport": "true"}}
+	reports := func(action, resource string) iampolicy.Request {
+		return iampolicy.Request{Service: reportsPrincipal, Action: action, Resource: resource,
+			Context: map[string]string{"aws:SourceAccount": acct, "aws:SecureTransport": "true"}}
 	}
 
 	// Seller account: the Catalog lists the seller's own products.
@@ -73,8 +75,8 @@ func TestConnectedScenario(t *testing.T) {
 		}
 	}
 	casPolicy, err := c.s3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(out["CasBucketName"])})
-	if err != nil || !policyAllows(aws.ToString(casPolicy.Policy), policyRequest{awsPrincipal: "arn:aws:iam::" + acct + ":role/MarketplaceCommerceAnalyticsRole",
-		action: "s3:PutObject", resource: out["CasBucketArn"] + "/data.csv", context: map[string]string{"aws:SecureTransport": "true"}}) {
+	if err != nil || !policyAllows(aws.ToString(casPolicy.Policy), iampolicy.Request{Principal: "arn:aws:iam::" + acct + ":role/MarketplaceCommerceAnalyticsRole",
+		Action: "s3:PutObject", Resource: out["CasBucketArn"] + "/data.csv", Context: map[string]string{"aws:SecureTransport": "true"}}) {
 		t.Errorf("CAS bucket policy does not allow delivery: %v %v", casPolicy, err)
 	}
 	sddsPolicy, err := c.s3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(out["SddsBucketName"])})
@@ -127,8 +129,8 @@ func TestConnectedScenario(t *testing.T) {
 		t.Fatalf("GetQueueAttributes = %+v, %v", qa, err)
 	}
 	for _, topic := range []string{out["CasTopicArn"], out["SddsTopicArn"]} {
-		if !policyAllows(qa.Attributes["Policy"], policyRequest{service: "sns.amazonaws.com", action: "sqs:SendMessage", resource: out["QueueArn"],
-			context: map[string]string{"aws:SourceArn": topic}}) {
+		if !policyAllows(qa.Attributes["Policy"], iampolicy.Request{Service: "sns.amazonaws.com", Action: "sqs:SendMessage", Resource: out["QueueArn"],
+			Context: map[string]string{"aws:SourceArn": topic}}) {
 			t.Errorf("queue policy does not admit %s", topic)
 		}
 	}
@@ -191,18 +193,18 @@ func TestBrokenScenarios(t *testing.T) {
 	}{
 		{"cas-broken", "topic ${CasTopicArn}", func(t *testing.T, before, after string) {
 			ctx := map[string]string{"aws:SourceAccount": "111122223333", "aws:SourceOwner": "111122223333"}
-			req := policyRequest{awsPrincipal: "arn:aws:iam::111122223333:role/CasRole", action: "sns:Publish", resource: "${CasTopicArn}", context: ctx}
-			svc := policyRequest{service: reportsPrincipal, action: "sns:Publish", resource: "${CasTopicArn}", context: ctx}
+			req := iampolicy.Request{Principal: "arn:aws:iam::111122223333:role/CasRole", Action: "sns:Publish", Resource: "${CasTopicArn}", Context: ctx}
+			svc := iampolicy.Request{Service: reportsPrincipal, Action: "sns:Publish", Resource: "${CasTopicArn}", Context: ctx}
 			get := req
-			get.action = "sns:GetTopicAttributes"
+			get.Action = "sns:GetTopicAttributes"
 			if !policyAllows(before, req) || !policyAllows(before, svc) || policyAllows(after, req) || policyAllows(after, svc) || !policyAllows(after, get) {
 				t.Errorf("CAS topic policy\nbefore %s\nafter  %s", before, after)
 			}
 		}},
 		{"sdds-broken", "key ${SddsKeyArn}", func(t *testing.T, before, after string) {
-			svc := policyRequest{service: reportsPrincipal, action: "kms:GenerateDataKey", resource: "${SddsKeyArn}",
-				context: map[string]string{"aws:SourceAccount": "111122223333"}}
-			admin := policyRequest{awsPrincipal: "arn:aws:iam::111122223333:root", action: "kms:PutKeyPolicy", resource: "${SddsKeyArn}"}
+			svc := iampolicy.Request{Service: reportsPrincipal, Action: "kms:GenerateDataKey", Resource: "${SddsKeyArn}",
+				Context: map[string]string{"aws:SourceAccount": "111122223333"}}
+			admin := iampolicy.Request{Principal: "arn:aws:iam::111122223333:root", Action: "kms:PutKeyPolicy", Resource: "${SddsKeyArn}"}
 			if !policyAllows(before, svc) || policyAllows(after, svc) || !policyAllows(after, admin) || strings.Contains(after, reportsPrincipal) {
 				t.Errorf("SDDS key policy\nbefore %s\nafter  %s", before, after)
 			}

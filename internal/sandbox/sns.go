@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 )
 
 // SNS: awsquery, version 2010-03-31, over the topics and subscriptions the
@@ -364,8 +366,8 @@ func (a *Account) publish(t *SNSTopic, n snsNotification, now time.Time) string 
 			a.logf("sandbox: sns: %s cannot deliver to %s: no such queue", t.ARN, s.Endpoint)
 			continue
 		}
-		if !policyAllows(q.Attributes["Policy"], policyRequest{service: "sns.amazonaws.com", action: "sqs:SendMessage",
-			resource: q.ARN, context: map[string]string{"aws:SourceArn": t.ARN, "aws:SourceAccount": a.ID}}) {
+		if !policyAllows(q.Attributes["Policy"], iampolicy.Request{Service: "sns.amazonaws.com", Action: "sqs:SendMessage",
+			Resource: q.ARN, Context: map[string]string{"aws:SourceArn": t.ARN, "aws:SourceAccount": a.ID}}) {
 			a.logf("sandbox: sns: %s cannot deliver to %s: the queue policy does not allow sns.amazonaws.com to send from the topic", t.ARN, q.ARN)
 			continue
 		}

@@ -108,7 +108,7 @@ func casBucketCheck(ctx context.Context, s3c S3API, bucket, arn, account string)
 	if r != nil {
 		return *r
 	}
-	g := pol.grants(grantQuery{principal: accountOrMarketplacePrincipal(account), actions: []string{"s3:PutObject"},
+	g := grants(pol, grantQuery{principal: accountOrMarketplacePrincipal(account), actions: []string{"s3:PutObject"},
 		resource: arn + "/" + CASTestPrefix + "/object", account: account})
 	if !g.ok {
 		return CheckResult{Name: name, Status: StatusFailed, Detail: "bucket " + bucket + " exists, but its policy does not allow delivery: " + g.detail, Fix: fix}
@@ -126,7 +126,7 @@ func casTopicCheck(ctx context.Context, snsc SNSAPI, topic, account string) Chec
 	if r != nil {
 		return *r
 	}
-	g := pol.grants(grantQuery{principal: accountOrMarketplacePrincipal(account), actions: []string{"sns:Publish"}, resource: topic, account: account})
+	g := grants(pol, grantQuery{principal: accountOrMarketplacePrincipal(account), actions: []string{"sns:Publish"}, resource: topic, account: account})
 	if !g.ok {
 		return CheckResult{Name: name, Status: StatusFailed, Detail: "topic exists, but its policy does not allow publishing: " + g.detail, Fix: fix}
 	}

@@ -108,7 +108,7 @@ func sddsBucketPolicyCheck(ctx context.Context, s3c S3API, bucket, arn, account 
 	}
 	q := grantQuery{principal: servicePrincipal(SDDSPrincipal), actions: []string{"s3:PutObject"}, resource: arn + "/feed/data.csv",
 		account: account, requireSourceAccount: true}
-	g := pol.grants(q)
+	g := grants(pol, q)
 	if !g.ok {
 		return CheckResult{Name: name, Status: StatusFailed, Detail: "bucket " + bucket + ": " + g.detail, Fix: fix}
 	}
@@ -119,7 +119,7 @@ func sddsBucketPolicyCheck(ctx context.Context, s3c S3API, bucket, arn, account 
 		if a.object {
 			q.resource = arn + "/feed/data.csv"
 		}
-		if !pol.grants(q).ok {
+		if !grants(pol, q).ok {
 			missing = append(missing, a.action)
 		}
 	}
@@ -147,7 +147,7 @@ func sddsKeyCheck(ctx context.Context, kmsc KMSAPI, key, account string) CheckRe
 	if err != nil {
 		return CheckResult{Name: name, Status: StatusFailed, Detail: "the policy of key " + key + ": " + err.Error(), Fix: fix}
 	}
-	g := pol.grants(grantQuery{principal: servicePrincipal(SDDSPrincipal), actions: []string{"kms:GenerateDataKey", "kms:Encrypt"}, account: account})
+	g := grants(pol, grantQuery{principal: servicePrincipal(SDDSPrincipal), actions: []string{"kms:GenerateDataKey", "kms:Encrypt"}, account: account})
 	if !g.ok {
 		return CheckResult{Name: name, Status: StatusFailed, Detail: "key policy: " + g.detail, Fix: fix}
 	}
@@ -181,7 +181,7 @@ func sddsTopicCheck(ctx context.Context, deps SDDSDeps, topic, account string) C
 	if r != nil {
 		return *r
 	}
-	g := pol.grants(grantQuery{principal: servicePrincipal(SDDSPrincipal), actions: []string{"sns:Publish"}, resource: topic, account: account})
+	g := grants(pol, grantQuery{principal: servicePrincipal(SDDSPrincipal), actions: []string{"sns:Publish"}, resource: topic, account: account})
 	if !g.ok {
 		return CheckResult{Name: name, Status: StatusFailed, Detail: "topic policy: " + g.detail, Fix: fix}
 	}

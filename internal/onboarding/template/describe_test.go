@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/sellerdesk/sellerdesk/internal/cfntemplate"
 )
 
 // Describe lists every resource, in template order, with its title.
@@ -309,7 +311,7 @@ func TestDescribeRequiresMetadata(t *testing.T) {
 	if body == string(Body()) {
 		t.Fatal("test fixture out of date")
 	}
-	tpl, err := Parse([]byte(body))
+	tpl, err := cfntemplate.Parse([]byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +321,7 @@ func TestDescribeRequiresMetadata(t *testing.T) {
 }
 
 func TestConditionWords(t *testing.T) {
-	tpl, err := Parse([]byte(`
+	tpl, err := cfntemplate.Parse([]byte(`
 Parameters:
   A: {Type: String}
   B: {Type: String}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/sellerdesk/sellerdesk/internal/cfntemplate"
 )
 
 // Long-form builders for expected values.
@@ -16,9 +18,9 @@ func getAtt(res, attr string) map[string]any {
 }
 func list(v ...any) []any { return v }
 
-func mustParseBody(t *testing.T) *Template {
+func mustParseBody(t *testing.T) *cfntemplate.Template {
 	t.Helper()
-	tpl, err := Parse(Body())
+	tpl, err := cfntemplate.Parse(Body())
 	if err != nil {
 		t.Fatalf("Parse(Body()): %v", err)
 	}
@@ -50,7 +52,7 @@ func get(v any, path ...any) any {
 // (1 = true, 2 = false) when the Statement list is an Fn::If.
 func statementsOf(doc any, branch int) []any {
 	st := get(doc, "Statement")
-	if name, arg, ok := Intrinsic(st); ok && name == "Fn::If" {
+	if name, arg, ok := cfntemplate.Intrinsic(st); ok && name == "Fn::If" {
 		st = get(arg, branch)
 	}
 	if l, ok := st.([]any); ok {

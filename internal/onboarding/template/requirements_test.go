@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/sellerdesk/sellerdesk/internal/cfntemplate"
 )
 
 // guideItems are the items of the partner cloud-setup guide's "Permissions
@@ -55,7 +57,7 @@ type requirement struct {
 	principal any
 	cond      map[string]any
 	// Extra property checks.
-	check func(t *testing.T, r Resource)
+	check func(t *testing.T, r cfntemplate.Resource)
 }
 
 var marketplaceSNSPatterns = list(
@@ -71,14 +73,14 @@ var marketplaceReports = map[string]any{"Service": "reports.marketplace.amazonaw
 var sourceAccount = map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": ref("AWS::AccountId")}}
 var insecureTransport = map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}
 
-func attachedToPartnerRole(t *testing.T, r Resource) {
+func attachedToPartnerRole(t *testing.T, r cfntemplate.Resource) {
 	t.Helper()
 	if !reflect.DeepEqual(r.Properties["Roles"], list(ref("PartnerRole"))) {
 		t.Errorf("Roles = %v, want [PartnerRole]", r.Properties["Roles"])
 	}
 }
 
-func retainedPrivateBucket(t *testing.T, r Resource) {
+func retainedPrivateBucket(t *testing.T, r cfntemplate.Resource) {
 	t.Helper()
 	if r.DeletionPolicy != "Retain" || r.UpdateReplacePolicy != "Retain" {
 		t.Errorf("DeletionPolicy/UpdateReplacePolicy = %q/%q, want Retain/Retain", r.DeletionPolicy, r.UpdateReplacePolicy)
@@ -91,8 +93,8 @@ func retainedPrivateBucket(t *testing.T, r Resource) {
 	}
 }
 
-func subscribesQueueTo(topic string) func(t *testing.T, r Resource) {
-	return func(t *testing.T, r Resource) {
+func subscribesQueueTo(topic string) func(t *testing.T, r cfntemplate.Resource) {
+	return func(t *testing.T, r cfntemplate.Resource) {
 		t.Helper()
 		want := map[string]any{
 			"Protocol": "sqs", "TopicArn": ref(topic), "Endpoint": getAtt("PartnerQueue", "Arn"), "RawMessageDelivery": true,
@@ -110,7 +112,7 @@ var requirements = []requirement{
 		actions:   []string{"sts:AssumeRole"},
 		principal: map[string]any{"AWS": sub("arn:${AWS::Partition}:iam::${PartnerAccountId}:root")},
 		cond:      map[string]any{"StringEquals": map[string]any{"sts:ExternalId": ref("ExternalId")}},
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			if !reflect.DeepEqual(r.Properties["RoleName"], ref("PartnerRoleName")) {
 				t.Errorf("RoleName = %v, want Ref PartnerRoleName", r.Properties["RoleName"])
 			}
@@ -127,7 +129,7 @@ var requirements = []requirement{
 		item: "Partner Reporter Function Role", logicalID: "ReporterFunctionRole", typ: "AWS::IAM::Role", condition: "HasReportUrl",
 		doc: []any{"AssumeRolePolicyDocument"}, sid: "LambdaAssumeRole", effect: "Allow",
 		actions: []string{"sts:AssumeRole"}, principal: map[string]any{"Service": "lambda.amazonaws.com"},
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			want := list(sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"))
 			if !reflect.DeepEqual(r.Properties["ManagedPolicyArns"], want) {
 				t.Errorf("ManagedPolicyArns = %v, want %v", r.Properties["ManagedPolicyArns"], want)
@@ -136,7 +138,7 @@ var requirements = []requirement{
 	},
 	{
 		item: "Partner Reporter Function", logicalID: "ReporterFunction", typ: "AWS::Lambda::Function", condition: "HasReportUrl",
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			if r.Properties["Runtime"] != "python3.12" || r.Properties["Handler"] != "index.handler" {
 				t.Errorf("Runtime/Handler = %v/%v", r.Properties["Runtime"], r.Properties["Handler"])
 			}
@@ -153,7 +155,7 @@ var requirements = []requirement{
 	},
 	{
 		item: "Partner Reporter Function (invocation)", logicalID: "ReporterInvocation", typ: "Custom::PartnerReport", condition: "HasReportUrl",
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			if !reflect.DeepEqual(r.Properties["ServiceToken"], getAtt("ReporterFunction", "Arn")) {
 				t.Errorf("ServiceToken = %v", r.Properties["ServiceToken"])
 			}
@@ -164,7 +166,7 @@ var requirements = []requirement{
 	},
 	{
 		item: "Partner SQS Queue", logicalID: "PartnerQueue", typ: "AWS::SQS::Queue",
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			if r.Properties["SqsManagedSseEnabled"] != true {
 				t.Errorf("SqsManagedSseEnabled = %v, want true", r.Properties["SqsManagedSseEnabled"])
 			}
@@ -182,7 +184,7 @@ var requirements = []requirement{
 		doc: []any{"PolicyDocument"}, branch: 2, sid: "MarketplaceFullSellerAccess", effect: "Allow",
 		actions:   []string{"aws-marketplace:*", "aws-marketplace-management:*", "vendor-insights:*"},
 		resources: "*",
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			attachedToPartnerRole(t, r)
 			if c := get(r.Properties, "PolicyDocument", "Statement", "Fn::If", 0); c != "IsLeastPrivilege" {
 				t.Errorf("Statement is not chosen by Fn::If IsLeastPrivilege (got %v)", c)
@@ -210,7 +212,7 @@ var requirements = []requirement{
 	},
 	{
 		item: "CAS Bucket", logicalID: "CasBucket", typ: "AWS::S3::Bucket",
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			retainedPrivateBucket(t, r)
 			want := map[string]any{"Fn::If": list("HasCasBucketName", ref("CasBucketName"), ref("AWS::NoValue"))}
 			if !reflect.DeepEqual(r.Properties["BucketName"], want) {
@@ -294,7 +296,7 @@ var requirements = []requirement{
 			sub("arn:${AWS::Partition}:sns:us-east-1:287250355862:aws-mp-subscription-notification-*"),
 			sub("arn:${AWS::Partition}:sns:us-east-1:287250355862:aws-mp-entitlement-notification-*"),
 		)}},
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			if !reflect.DeepEqual(r.Properties["Queues"], list(ref("PartnerQueue"))) {
 				t.Errorf("Queues = %v", r.Properties["Queues"])
 			}
@@ -305,7 +307,7 @@ var requirements = []requirement{
 		doc: []any{"KeyPolicy"}, sid: "AwsMarketplaceDataFeedsAccess", effect: "Allow",
 		actions: []string{"kms:GenerateDataKey*", "kms:Decrypt", "kms:Encrypt"}, resources: "*",
 		principal: marketplaceReports, cond: sourceAccount,
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			if r.Properties["EnableKeyRotation"] != true {
 				t.Error("EnableKeyRotation is not true")
 			}
@@ -321,7 +323,7 @@ var requirements = []requirement{
 	},
 	{
 		item: "SDDS KMS key alias", logicalID: "SddsKeyAlias", typ: "AWS::KMS::Alias",
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			if !reflect.DeepEqual(r.Properties["TargetKeyId"], ref("SddsKey")) {
 				t.Errorf("TargetKeyId = %v", r.Properties["TargetKeyId"])
 			}
@@ -329,7 +331,7 @@ var requirements = []requirement{
 	},
 	{
 		item: "SDDS bucket", logicalID: "SddsBucket", typ: "AWS::S3::Bucket",
-		check: func(t *testing.T, r Resource) {
+		check: func(t *testing.T, r cfntemplate.Resource) {
 			retainedPrivateBucket(t, r)
 			rule := get(r.Properties, "BucketEncryption", "ServerSideEncryptionConfiguration", 0)
 			if get(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm") != "aws:kms" ||
@@ -487,14 +489,14 @@ func allStatements(v any) []map[string]any {
 	var out []map[string]any
 	var collect func(st any)
 	collect = func(st any) {
-		if name, arg, ok := Intrinsic(st); ok && name == "Fn::If" {
+		if name, arg, ok := cfntemplate.Intrinsic(st); ok && name == "Fn::If" {
 			for _, b := range asList(arg)[1:] {
 				collect(b)
 			}
 			return
 		}
 		for _, s := range asList(st) {
-			if name, arg, ok := Intrinsic(s); ok && name == "Fn::If" {
+			if name, arg, ok := cfntemplate.Intrinsic(s); ok && name == "Fn::If" {
 				for _, b := range asList(arg)[1:] {
 					collect(b)
 				}

@@ -1,7 +1,8 @@
 // Package template holds SellerDesk's onboarding CloudFormation template and
 // everything the app needs around it:
 //
-//   - Body returns the embedded template (template.yaml), Version its version
+//   - Body returns the embedded template (internal/stacktemplate's
+//     template.yaml), Version its version
 //     (also written in the template's Metadata as SellerDeskTemplateVersion
 //     and in its TemplateVersion output, so the app can tell when a deployed
 //     stack is older), and Capabilities what CreateStack must acknowledge.
@@ -11,8 +12,8 @@
 //   - Describe (and DescribeFor) produce the plain-words review shown before
 //     launch. It is generated from the template itself — the titles live in
 //     each resource's Metadata.SellerDesk — so it cannot drift.
-//   - Parse is a general CloudFormation template parser (YAML short forms and
-//     JSON), usable for any template.
+//   - The template is read with the general CloudFormation template parser,
+//     internal/cfntemplate.
 //
 // The template implements the "Permissions and Roles" section of the partner
 // cloud-setup guide (the partner role with an external ID, the reporter, the
@@ -21,22 +22,20 @@
 package template
 
 import (
-	_ "embed"
 	"regexp"
 	"strconv"
 	"strings"
-)
 
-//go:embed template.yaml
-var body []byte
+	"github.com/sellerdesk/sellerdesk/internal/stacktemplate"
+)
 
 // Version is the version of the embedded template. It must equal the
 // template's Metadata.SellerDeskTemplateVersion (a test checks this).
-const Version = "2026-11-22.1"
+const Version = stacktemplate.Version
 
 // Capabilities lists the capabilities CreateStack/UpdateStack must acknowledge:
 // the template creates an IAM role with a custom name.
-var Capabilities = []string{"CAPABILITY_NAMED_IAM"}
+var Capabilities = stacktemplate.Capabilities
 
 // Defaults of the optional parameters, equal to the template's Defaults.
 const (
@@ -45,7 +44,7 @@ const (
 )
 
 // Body returns a copy of the embedded CloudFormation template (YAML).
-func Body() []byte { return append([]byte(nil), body...) }
+func Body() []byte { return stacktemplate.Body() }
 
 // CompareVersions compares two template versions of the form YYYY-MM-DD.N
 // (date, then N numerically, so "….10" is newer than "….9") and returns -1,

@@ -1,4 +1,4 @@
-package template
+package cfntemplate
 
 import (
 	"reflect"
@@ -214,7 +214,13 @@ func TestParseJSONTemplate(t *testing.T) {
 	if got := tpl.Resources["Q"].Properties["DelaySeconds"]; got != int64(5) {
 		t.Errorf("DelaySeconds = %#v", got)
 	}
-	if got := get(tpl.Resources["P"].Properties, "PolicyDocument", "Statement", 0, "Resource"); !reflect.DeepEqual(got, getAtt("Q", "Arn")) {
+	doc, _ := tpl.Resources["P"].Properties["PolicyDocument"].(map[string]any)
+	stmts, _ := doc["Statement"].([]any)
+	var got any
+	if len(stmts) > 0 {
+		got = stmts[0].(map[string]any)["Resource"]
+	}
+	if !reflect.DeepEqual(got, getAtt("Q", "Arn")) {
 		t.Errorf("Resource = %v", got)
 	}
 	if got := tpl.ResourceIDs(); !reflect.DeepEqual(got, []string{"Q", "P"}) {

@@ -1,4 +1,4 @@
-package template
+package cfntemplate
 
 import (
 	"errors"
@@ -141,7 +141,7 @@ func Parse(body []byte) (*Template, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("line %d: a template must be a mapping of sections", root.Line)
 	}
-	rawAny, err := decodeNode(root)
+	rawAny, err := DecodeNode(root)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func Parse(body []byte) (*Template, error) {
 	}
 	t.Transform = raw["Transform"]
 
-	order := keyOrder(root)
+	order := KeyOrder(root)
 	t.parameterOrder = order["Parameters"]
 	t.resourceOrder = order["Resources"]
 	t.outputOrder = order["Outputs"]
@@ -199,9 +199,9 @@ func Parse(body []byte) (*Template, error) {
 	return t, nil
 }
 
-// keyOrder returns, for each top-level section that is a mapping, the keys in
-// document order.
-func keyOrder(root *yaml.Node) map[string][]string {
+// KeyOrder returns, for each top-level section of root (a template's
+// mapping node) that is a mapping, the keys in document order.
+func KeyOrder(root *yaml.Node) map[string][]string {
 	out := map[string][]string{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		v := resolveAlias(root.Content[i+1])
@@ -476,7 +476,7 @@ func DecodeYAML(body []byte) (any, error) {
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
-	return decodeNode(doc.Content[0])
+	return DecodeNode(doc.Content[0])
 }
 
 func resolveAlias(n *yaml.Node) *yaml.Node {
@@ -486,7 +486,10 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-func decodeNode(n *yaml.Node) (any, error) {
+// DecodeNode decodes a YAML node into plain Go values as Parse does (see
+// Template), turning short-form tags into their long form. Callers that
+// decode a node themselves must pass it through CheckBounds first.
+func DecodeNode(n *yaml.Node) (any, error) {
 	n = resolveAlias(n)
 	if n == nil {
 		return nil, nil
@@ -501,7 +504,7 @@ func decodeNode(n *yaml.Node) (any, error) {
 		if n.Kind == yaml.ScalarNode {
 			inner.Tag = "!!str" // the argument of a short form is never re-typed
 		}
-		arg, err := decodeNode(&inner)
+		arg, err := DecodeNode(&inner)
 		if err != nil {
 			return nil, err
 		}
@@ -521,11 +524,11 @@ func decodeNode(n *yaml.Node) (any, error) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return decodeNode(n.Content[0])
+		return DecodeNode(n.Content[0])
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := decodeNode(c)
+			v, err := DecodeNode(c)
 			if err != nil {
 				return nil, err
 			}
@@ -549,7 +552,7 @@ func decodeNode(n *yaml.Node) (any, error) {
 			if explicit[k.Value] {
 				return nil, fmt.Errorf("line %d: duplicate key %q", k.Line, k.Value)
 			}
-			v, err := decodeNode(vn)
+			v, err := DecodeNode(vn)
 			if err != nil {
 				return nil, err
 			}
@@ -577,7 +580,7 @@ func mergeInto(out map[string]any, vn *yaml.Node) error {
 		return fmt.Errorf("line %d: a merge key needs a mapping", vn.Line)
 	}
 	for _, s := range sources {
-		v, err := decodeNode(s)
+		v, err := DecodeNode(s)
 		if err != nil {
 			return err
 		}
