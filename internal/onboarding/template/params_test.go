@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/sellerdesk/sellerdesk/internal/cfntemplate"
 )
 
 func validParams() Parameters {
@@ -222,5 +224,50 @@ func TestCFN(t *testing.T) {
 		{"ReportUrl", "https://x"}, {"LeastPrivilege", "true"}, {"CasBucketName", "c"}, {"SddsBucketName", "s"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("CFN() = %v\nwant    %v", got, want)
+	}
+}
+
+// TestNamedByMatchesTheTemplate: every resource NamedBy names takes its
+// name from that parameter in the embedded template, and every resource
+// whose name property refers to a parameter is known to NamedBy.
+func TestNamedByMatchesTheTemplate(t *testing.T) {
+	tpl, err := cfntemplate.Parse(Body())
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := func(v any, param string) bool {
+		found := false
+		var walk func(any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				if r, ok := x["Ref"].(string); ok && r == param {
+					found = true
+				}
+				for _, e := range x {
+					walk(e)
+				}
+			case []any:
+				for _, e := range x {
+					walk(e)
+				}
+			}
+		}
+		walk(v)
+		return found
+	}
+	for _, id := range tpl.ResourceIDs() {
+		r := tpl.Resources[id]
+		nameProp := r.Properties["BucketName"]
+		param := NamedBy(id)
+		switch {
+		case param != "" && !refs(nameProp, param):
+			t.Errorf("NamedBy(%s) = %s, but its BucketName does not refer to it: %v", id, param, nameProp)
+		case param == "" && nameProp != nil:
+			t.Errorf("%s takes its name from %v; NamedBy does not know it", id, nameProp)
+		}
+	}
+	if NamedBy("CasBucket") == "" || NamedBy("SddsBucket") == "" {
+		t.Error("the two buckets are not named by parameters")
 	}
 }
