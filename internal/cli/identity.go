@@ -18,14 +18,7 @@ func scenarioNames() []string {
 	return out
 }
 
-func runProfiles(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet("profiles", &e.g)
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("profiles takes no arguments, got %q", fs.Args())
-	}
+func runProfiles(_ context.Context, e *env) error {
 	files := awsconn.DefaultFiles()
 	ps, err := awsconn.ListProfiles(files)
 	if err != nil {
@@ -72,14 +65,7 @@ func (e *env) connect(ctx context.Context) (*session.Manager, error) {
 	return m, nil
 }
 
-func runWhoAmI(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("whoami", &e.g)
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("whoami takes no arguments, got %q", fs.Args())
-	}
+func runWhoAmI(ctx context.Context, e *env) error {
 	m, err := e.connect(ctx)
 	if err != nil {
 		return err
