@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
@@ -57,6 +60,11 @@ func (e *env) connect(ctx context.Context) (*session.Manager, error) {
 			return nil, usagef("%v", err)
 		}
 	}
+	if e.endpoint.given && e.g.Sandbox == "" {
+		if err := serviceEndpointOverride(); err != nil {
+			return nil, err
+		}
+	}
 	m := session.New(session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e), TimeScale: e.g.TimeScale})
 	if err := m.Use(ctx, e.g.Target()); err != nil {
 		m.Close()
@@ -97,4 +105,23 @@ func stdinMFA(e *env) awsconn.MFAPrompter {
 		}
 		return code, nil
 	}
+}
+
+// serviceEndpointOverride refuses --endpoint-url when an
+// AWS_ENDPOINT_URL_<SERVICE> variable is set: the SDK would send that
+// service's calls there instead of to the endpoint asked for. (The value
+// is not quoted: it may hold a password.)
+func serviceEndpointOverride() error {
+	var names []string
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "AWS_ENDPOINT_URL_") && strings.TrimSpace(v) != "" {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	return usagef("%s set: it would send that service's calls elsewhere than --endpoint-url; unset it, or leave out --endpoint-url", strings.Join(names, " and ")+map[bool]string{true: " is", false: " are"}[len(names) == 1])
 }
