@@ -16,7 +16,7 @@ import (
 // catalogClient returns the Catalog client for the target the globals name
 // (catalog.NewClient: the SDK's retries with each attempt paced under its
 // operation's quota), and the function that closes the connection.
-func (e *env) catalogClient(ctx context.Context) (*catalog.Client, *session.Manager, func(), error) {
+func (e *env) catalogClient(ctx context.Context, opts ...catalog.ClientOption) (*catalog.Client, *session.Manager, func(), error) {
 	m, err := e.connect(ctx)
 	if err != nil {
 		return nil, nil, nil, err
@@ -27,8 +27,17 @@ func (e *env) catalogClient(ctx context.Context) (*catalog.Client, *session.Mana
 		return nil, nil, nil, err
 	}
 	e.catalogScope = t.CacheScope()
-	return catalog.NewClient(cfg), m, func() { m.Close() }, nil
+	return catalog.NewClient(cfg, opts...), m, func() { m.Close() }, nil
 }
+
+// oneCallAttempts bounds the attempts of a command that makes one Catalog
+// call (tags list, add, remove). catalog.DefaultMaxAttempts suits a process
+// whose limiter has learnt the account's rate over many calls; several
+// such commands run at once (a script's loop in the background, eight
+// terminals) each start at the full quota, and against a throttled account
+// five attempts can all land on an empty bucket. The call's deadline (30 s,
+// retries included) still bounds the wait.
+const oneCallAttempts = 12
 
 // openStore opens the cache for commands that journal their work. A cache
 // that was damaged and moved aside is said once, on stderr, as the window
@@ -90,7 +99,7 @@ func runEntities(ctx context.Context, e *env, typ string) error {
 }
 
 func runTagsList(ctx context.Context, e *env, arn string) error {
-	c, _, done, err := e.catalogClient(ctx)
+	c, _, done, err := e.catalogClient(ctx, catalog.WithMaxAttempts(oneCallAttempts))
 	if err != nil {
 		return err
 	}
@@ -121,7 +130,7 @@ func runTagsAdd(ctx context.Context, e *env, arn string, args []string) error {
 	if err := catalog.ValidateTags(tags); err != nil {
 		return err // names the offending key; nothing was sent
 	}
-	c, _, done, err := e.catalogClient(ctx)
+	c, _, done, err := e.catalogClient(ctx, catalog.WithMaxAttempts(oneCallAttempts))
 	if err != nil {
 		return err
 	}
@@ -137,7 +146,7 @@ func runTagsRemove(ctx context.Context, e *env, arn string, keys []string) error
 	if err := catalog.ValidateTagKeys(keys); err != nil {
 		return err
 	}
-	c, _, done, err := e.catalogClient(ctx)
+	c, _, done, err := e.catalogClient(ctx, catalog.WithMaxAttempts(oneCallAttempts))
 	if err != nil {
 		return err
 	}
