@@ -55,12 +55,12 @@ Exit status: 0 success, 1 failure, 2 usage error.`,
 	root.Flags().Bool("version", false, "print the version and exit")
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&e.g.Profile, "profile", e.g.Profile, `AWS profile (default: $AWS_PROFILE, then "default")`)
-	pf.StringVar(&e.g.Region, "region", e.g.Region, "AWS region (default: $AWS_REGION, then the profile's)")
+	pf.StringVar(&e.g.Profile, "profile", e.g.Profile, "AWS profile `NAME` (default: $AWS_PROFILE, then \"default\")")
+	pf.StringVar(&e.g.Region, "region", e.g.Region, "AWS `REGION` (default: $AWS_REGION, then the profile's)")
 	e.endpoint.v = &e.g.EndpointURL
 	pf.Var(&e.endpoint, "endpoint-url", "send every AWS call to this endpoint (default: $AWS_ENDPOINT_URL)")
-	pf.StringVar(&e.g.Sandbox, "sandbox", e.g.Sandbox, "use the embedded offline sandbox with this scenario: "+strings.Join(scenarioNames(), ", "))
-	pf.Float64Var(&e.g.TimeScale, "time-scale", e.g.TimeScale, "sandbox pacing: 1 is as slow as AWS, 100 is a hundred times faster")
+	pf.StringVar(&e.g.Sandbox, "sandbox", e.g.Sandbox, "use the embedded offline sandbox with this `SCENARIO`: "+strings.Join(scenarioNames(), ", "))
+	pf.Float64Var(&e.g.TimeScale, "time-scale", e.g.TimeScale, "sandbox pacing `N`: 1 is as slow as AWS, 100 is a hundred times faster")
 	pf.BoolVar(&e.g.JSON, "json", e.g.JSON, "print JSON")
 
 	root.SetHelpCommand(helpCommand())
@@ -347,9 +347,9 @@ func tagsCommand(e *env) *cobra.Command {
 		Use:   "add ARN KEY=VALUE ...",
 		Short: "add or change tags on an entity or change set",
 		Long: `Add or change tags on an entity or change set. The tag rules are checked
-before any call. KEY= gives an empty value. After "--" every word is a tag,
-even one that looks like a flag.`,
-		Example: "  sellerdesk tags add ARN owner=ann tier=gold\n  sellerdesk tags add ARN owner=ann --sandbox connected\n  sellerdesk tags add ARN -- note=--not-a-flag",
+before any call. KEY= gives an empty value. A value may look like a flag
+(note=--sandbox); after "--" every word is a tag.`,
+		Example: "  sellerdesk tags add ARN owner=ann tier=gold\n  sellerdesk tags add ARN owner=ann --sandbox connected\n  sellerdesk tags add --profile seller ARN note=--sandbox",
 		Args:    arnArgs,
 		RunE:    func(c *cobra.Command, args []string) error { return runTagsAdd(c.Context(), e, args[0], args[1:]) },
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -98,7 +99,8 @@ func TestConcurrentTagsAddOnThrottledSandbox(t *testing.T) {
 			t0 := time.Now()
 			err := cmd.Run()
 			r := result{out: out.String(), err: errb.String(), took: time.Since(t0)}
-			if ee, ok := err.(*exec.ExitError); ok {
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
 				r.code = ee.ExitCode()
 			} else if err != nil {
 				r.code = -1

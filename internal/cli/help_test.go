@@ -35,7 +35,7 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 		if strings.TrimSpace(c.Example) == "" {
 			t.Errorf("%q has no Example", c.CommandPath())
 		}
-		if c.Runnable() == false {
+		if !c.Runnable() {
 			t.Errorf("%q does nothing when run (it should be a usage error or work)", c.CommandPath())
 		}
 		paths = append(paths, path)
