@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
 	"github.com/sellerdesk/sellerdesk/internal/redact"
@@ -106,7 +107,7 @@ func Main(args []string, d Deps) int {
 
 func run(ctx context.Context, e *env, args []string) int {
 	root := newRoot(e)
-	root.SetArgs(args)
+	root.SetArgs(doubleDash(root, args))
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
@@ -128,6 +129,50 @@ func run(ctx context.Context, e *env, args []string) int {
 		// endpoint can echo the signed headers back in its message).
 		fmt.Fprintf(e.Stderr, "%s: %s\n", name, redact.String(awsconn.DescribeError(err)))
 		return ExitFailure
+	}
+}
+
+// doubleDash rewrites "-name" and "-name=v" to "--name" and "--name=v"
+// when name is a flag of the command line, as the flag package the CLI
+// used before accepted both. It leaves alone everything after "--", the
+// value of a flag that takes one ("--external-id -abc"), and words that
+// name no flag.
+func doubleDash(root *cobra.Command, args []string) []string {
+	takesValue := map[string]bool{}
+	walkFlags(root, func(f *pflag.Flag) { takesValue[f.Name] = f.NoOptDefVal == "" })
+	out := make([]string, 0, len(args))
+	valueNext := false
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if valueNext {
+			valueNext = false
+			out = append(out, a)
+			continue
+		}
+		name, hasValue := strings.TrimLeft(a, "-"), false
+		if k, _, ok := strings.Cut(name, "="); ok {
+			name, hasValue = k, true
+		}
+		single := len(a) > 2 && a[0] == '-' && a[1] != '-'
+		if tv, known := takesValue[name]; known && strings.HasPrefix(a, "-") {
+			if single && len(name) > 1 {
+				a = "-" + a
+			}
+			valueNext = tv && !hasValue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// walkFlags calls f on every flag of c and of the commands under it.
+func walkFlags(c *cobra.Command, f func(*pflag.Flag)) {
+	c.Flags().VisitAll(f)
+	c.PersistentFlags().VisitAll(f)
+	for _, s := range c.Commands() {
+		walkFlags(s, f)
 	}
 }
 

@@ -73,3 +73,26 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestSingleDashFlags: "-name" is still "--name", as with the flag package
+// the CLI used before, but never after "--", never as a flag's value, and
+// never for a word that names no flag.
+func TestSingleDashFlags(t *testing.T) {
+	root := newRoot(&env{g: Globals{TimeScale: 1}})
+	for _, tc := range []struct{ in, want string }{
+		{"-json whoami -sandbox fresh", "--json whoami --sandbox fresh"},
+		{"whoami -sandbox=fresh", "whoami --sandbox=fresh"},
+		{"launch --external-id -json -wait", "launch --external-id -json --wait"},
+		{"tags add ARN -- -sandbox x", "tags add ARN -- -sandbox x"},
+		{"tags remove ARN -nosuchflag", "tags remove ARN -nosuchflag"},
+		{"policy lint - -h", "policy lint - -h"},
+	} {
+		if got := strings.Join(doubleDash(root, strings.Fields(tc.in)), " "); got != tc.want {
+			t.Errorf("doubleDash(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	isolate(t, "", "")
+	if code, out, errOut := runCLI(t, "-sandbox", "fresh", "whoami", "-json"); code != ExitOK || !strings.Contains(out, `"account": "111122223333"`) {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}
