@@ -128,3 +128,29 @@ func TestEndpointFlagNeverFallsBack(t *testing.T) {
 		t.Fatalf("%d request(s) reached the default credentials' endpoint, e.g. %s", len(seen), seen[0])
 	}
 }
+
+// TestEndpointFlagRefusesConfiguredOverrides: the other settings with
+// which the SDK would not send a call to --endpoint-url (to AWS itself,
+// for ignore_configured_endpoint_urls) are refused before any call.
+func TestEndpointFlagRefusesConfiguredOverrides(t *testing.T) {
+	c := newCanary(t)
+	for _, tc := range []struct {
+		name, config, env, want string
+	}{
+		{"environment ignores configured endpoints", "[profile static]\nregion = us-east-1\n", "true", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true"},
+		{"profile ignores configured endpoints", "[profile static]\nregion = us-east-1\nignore_configured_endpoint_urls = true\n", "", `profile "static" sets ignore_configured_endpoint_urls = true`},
+		{"profile services section", "[profile static]\nregion = us-east-1\nservices = elsewhere\n[services elsewhere]\nmarketplace_catalog =\n  endpoint_url = " + c.URL + "\n", "", `giving marketplace_catalog its own endpoint_url`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			isolate(t, tc.config, "[static]\naws_access_key_id = "+canaryKeyID+"\naws_secret_access_key = canary-secret\n")
+			t.Setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", tc.env)
+			code, out, errOut := runCLI(t, "tags", "list", "arn:aws:aws-marketplace:us-east-1:111122223333:AWSMarketplace/SaaSProduct/prod-1", "--profile", "static", "--endpoint-url", "http://127.0.0.1:9")
+			if code != ExitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, want %d and %q\nstdout: %s\nstderr: %s", code, ExitUsage, tc.want, out, errOut)
+			}
+		})
+	}
+	if seen := c.requests(); len(seen) > 0 {
+		t.Fatalf("%d request(s) reached the profile's service endpoint, e.g. %s", len(seen), seen[0])
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 	"github.com/sellerdesk/sellerdesk/internal/session"
@@ -64,6 +66,9 @@ func (e *env) connect(ctx context.Context) (*session.Manager, error) {
 		if err := serviceEndpointOverride(); err != nil {
 			return nil, err
 		}
+		if err := profileEndpointOverride(ctx, e.g.Target().Name); err != nil {
+			return nil, err
+		}
 	}
 	m := session.New(session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e), TimeScale: e.g.TimeScale})
 	if err := m.Use(ctx, e.g.Target()); err != nil {
@@ -107,11 +112,15 @@ func stdinMFA(e *env) awsconn.MFAPrompter {
 	}
 }
 
-// serviceEndpointOverride refuses --endpoint-url when an
-// AWS_ENDPOINT_URL_<SERVICE> variable is set: the SDK would send that
-// service's calls there instead of to the endpoint asked for. (The value
-// is not quoted: it may hold a password.)
+// serviceEndpointOverride refuses --endpoint-url when the environment
+// would make the SDK send calls elsewhere: an AWS_ENDPOINT_URL_<SERVICE>
+// variable replaces the endpoint for that service, and
+// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true drops the endpoint, so that the
+// calls go to AWS. (Values are not quoted: they may hold a password.)
 func serviceEndpointOverride() error {
+	if ignoresEndpoints(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
+		return usagef("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true: the AWS SDK would then send every call to AWS instead of --endpoint-url; unset it, or leave out --endpoint-url")
+	}
 	var names []string
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
@@ -123,5 +132,49 @@ func serviceEndpointOverride() error {
 		return nil
 	}
 	sort.Strings(names)
-	return usagef("%s set: it would send that service's calls elsewhere than --endpoint-url; unset it, or leave out --endpoint-url", strings.Join(names, " and ")+map[bool]string{true: " is", false: " are"}[len(names) == 1])
+	verb := " are"
+	if len(names) == 1 {
+		verb = " is"
+	}
+	return usagef("%s set: it would send that service's calls elsewhere than --endpoint-url; unset it, or leave out --endpoint-url", strings.Join(names, " and ")+verb)
+}
+
+func ignoresEndpoints(v string) bool { return strings.EqualFold(strings.TrimSpace(v), "true") }
+
+// profileEndpointOverride is serviceEndpointOverride for the profile's own
+// settings: a services section with an endpoint_url, or
+// ignore_configured_endpoint_urls = true. A profile that cannot be read is
+// left for the connection to report.
+func profileEndpointOverride(ctx context.Context, profile string) error {
+	if profile == "" {
+		profile = "default"
+	}
+	files := awsconn.DefaultFiles()
+	sc, err := config.LoadSharedConfigProfile(ctx, profile, func(o *config.LoadSharedConfigOptions) {
+		o.ConfigFiles, o.CredentialsFiles = nonEmptyList(files.Config), nonEmptyList(files.Credentials)
+	})
+	if err != nil {
+		return nil
+	}
+	if sc.IgnoreConfiguredEndpoints != nil && *sc.IgnoreConfiguredEndpoints {
+		return usagef("profile %q sets ignore_configured_endpoint_urls = true: the AWS SDK would then send every call to AWS instead of --endpoint-url; remove it, or leave out --endpoint-url", profile)
+	}
+	var services []string
+	for svc, kv := range sc.Services.ServiceValues {
+		if _, ok := kv["endpoint_url"]; ok {
+			services = append(services, svc)
+		}
+	}
+	if len(services) > 0 {
+		sort.Strings(services)
+		return usagef("profile %q has a services section giving %s its own endpoint_url: those calls would go there instead of --endpoint-url; remove it, or leave out --endpoint-url", profile, strings.Join(services, ", "))
+	}
+	return nil
+}
+
+func nonEmptyList(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return []string{s}
 }
