@@ -150,11 +150,11 @@ func profileEndpointOverride(ctx context.Context, profile string) error {
 		profile = "default"
 	}
 	files := awsconn.DefaultFiles()
-	sc, err := config.LoadSharedConfigProfile(ctx, profile, func(o *config.LoadSharedConfigOptions) {
+	sc, readErr := config.LoadSharedConfigProfile(ctx, profile, func(o *config.LoadSharedConfigOptions) {
 		o.ConfigFiles, o.CredentialsFiles = nonEmptyList(files.Config), nonEmptyList(files.Credentials)
 	})
-	if err != nil {
-		return nil
+	if readErr != nil {
+		sc = config.SharedConfig{} // the connection reports it, in its words
 	}
 	if sc.IgnoreConfiguredEndpoints != nil && *sc.IgnoreConfiguredEndpoints {
 		return usagef("profile %q sets ignore_configured_endpoint_urls = true: the AWS SDK would then send every call to AWS instead of --endpoint-url; remove it, or leave out --endpoint-url", profile)
