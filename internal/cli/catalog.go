@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/sellerdesk/sellerdesk/internal/catalog"
@@ -17,7 +16,7 @@ import (
 // catalogClient returns the Catalog client for the target the globals name
 // (catalog.NewClient: the SDK's retries with each attempt paced under its
 // operation's quota), and the function that closes the connection.
-func (e *env) catalogClient(ctx context.Context) (*catalog.Client, *session.Manager, func(), error) {
+func (e *env) catalogClient(ctx context.Context, opts ...catalog.ClientOption) (*catalog.Client, *session.Manager, func(), error) {
 	m, err := e.connect(ctx)
 	if err != nil {
 		return nil, nil, nil, err
@@ -28,8 +27,17 @@ func (e *env) catalogClient(ctx context.Context) (*catalog.Client, *session.Mana
 		return nil, nil, nil, err
 	}
 	e.catalogScope = t.CacheScope()
-	return catalog.NewClient(cfg), m, func() { m.Close() }, nil
+	return catalog.NewClient(cfg, opts...), m, func() { m.Close() }, nil
 }
+
+// oneCallAttempts bounds the attempts of a command that makes one Catalog
+// call (tags list, add, remove). catalog.DefaultMaxAttempts suits a process
+// whose limiter has learnt the account's rate over many calls; several
+// such commands run at once (a script's loop in the background, eight
+// terminals) each start at the full quota, and against a throttled account
+// five attempts can all land on an empty bucket. The call's deadline (30 s,
+// retries included) still bounds the wait.
+const oneCallAttempts = 12
 
 // openStore opens the cache for commands that journal their work. A cache
 // that was damaged and moved aside is said once, on stderr, as the window
@@ -52,15 +60,10 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
-func runEntities(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("entities", &e.g)
-	typ := fs.String("type", "", "entity type: "+strings.Join(catalog.EntityTypes, ", ")+" (default: all)")
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
+func runEntities(ctx context.Context, e *env, typ string) error {
 	var types []string
-	if *typ != "" {
-		types = []string{*typ}
+	if typ != "" {
+		types = []string{typ}
 	}
 	c, _, done, err := e.catalogClient(ctx)
 	if err != nil {
@@ -95,82 +98,76 @@ func runEntities(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runTags(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		return usagef("tags needs list, add, remove or bulk")
-	}
-	sub := args[0]
-	fs := newFlagSet("tags "+sub, &e.g)
-	file := fs.String("file", "", "bulk job file (JSON: {\"kind\":\"add\"|\"remove\",\"tags\":[{\"key\":..,\"value\":..}],\"keys\":[..],\"arns\":[..]})")
-	resume := fs.String("resume", "", "resume the bulk job with this ID")
-	yes := fs.Bool("yes", false, "apply the bulk job without asking after the preview")
-	if err := parseCommand(fs, args[1:]); err != nil {
+func runTagsList(ctx context.Context, e *env, arn string) error {
+	c, _, done, err := e.catalogClient(ctx, catalog.WithMaxAttempts(oneCallAttempts))
+	if err != nil {
 		return err
 	}
-	rest := fs.Args()
-	switch sub {
-	case "list", "add", "remove":
-		if len(rest) == 0 {
-			return usagef("tags %s needs a resource ARN", sub)
-		}
-	case "bulk":
-	default:
-		return usagef("unknown tags subcommand %q (want list, add, remove or bulk)", sub)
+	defer done()
+	tags, err := c.ListTags(ctx, arn)
+	if err != nil {
+		return err
 	}
-	var tags []catalog.Tag
-	var keys []string
-	switch sub {
-	case "add":
-		var err error
-		if tags, err = catalog.ParseTagArgs(rest[1:]); err != nil {
-			return err
+	if e.g.JSON {
+		// The API's names, as `aws marketplace-catalog list-tags-for-resource` prints them.
+		out := make([]struct{ Key, Value string }, len(tags))
+		for i, t := range tags {
+			out[i].Key, out[i].Value = t.Key, t.Value
 		}
-		if err := catalog.ValidateTags(tags); err != nil {
-			return err // names the offending key; nothing was sent
-		}
-	case "remove":
-		keys = rest[1:]
-		if err := catalog.ValidateTagKeys(keys); err != nil {
-			return err
-		}
+		return e.printJSON(out)
+	}
+	for _, t := range tags {
+		fmt.Fprintf(e.Stdout, "%s=%s\n", t.Key, t.Value)
+	}
+	return nil
+}
+
+func runTagsAdd(ctx context.Context, e *env, arn string, args []string) error {
+	tags, err := catalog.ParseTagArgs(args)
+	if err != nil {
+		return err
+	}
+	if err := catalog.ValidateTags(tags); err != nil {
+		return err // names the offending key; nothing was sent
+	}
+	c, _, done, err := e.catalogClient(ctx, catalog.WithMaxAttempts(oneCallAttempts))
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := c.AddTags(ctx, arn, tags); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Tagged %s with %d tag(s).\n", arn, len(tags))
+	return nil
+}
+
+func runTagsRemove(ctx context.Context, e *env, arn string, keys []string) error {
+	if err := catalog.ValidateTagKeys(keys); err != nil {
+		return err
+	}
+	c, _, done, err := e.catalogClient(ctx, catalog.WithMaxAttempts(oneCallAttempts))
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := c.RemoveTags(ctx, arn, keys); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Removed %d tag key(s) from %s.\n", len(keys), arn)
+	return nil
+}
+
+func runTagsBulk(ctx context.Context, e *env, file, resume string, yes bool) error {
+	if resume == "" && file == "" {
+		return usagef("tags bulk needs --file F (or --resume ID)")
 	}
 	c, _, done, err := e.catalogClient(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
-	switch sub {
-	case "list":
-		tags, err := c.ListTags(ctx, rest[0])
-		if err != nil {
-			return err
-		}
-		if e.g.JSON {
-			// The API's names, as `aws marketplace-catalog list-tags-for-resource` prints them.
-			out := make([]struct{ Key, Value string }, len(tags))
-			for i, t := range tags {
-				out[i].Key, out[i].Value = t.Key, t.Value
-			}
-			return e.printJSON(out)
-		}
-		for _, t := range tags {
-			fmt.Fprintf(e.Stdout, "%s=%s\n", t.Key, t.Value)
-		}
-		return nil
-	case "add":
-		if err := c.AddTags(ctx, rest[0], tags); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.Stdout, "Tagged %s with %d tag(s).\n", rest[0], len(tags))
-		return nil
-	case "remove":
-		if err := c.RemoveTags(ctx, rest[0], keys); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.Stdout, "Removed %d tag key(s) from %s.\n", len(keys), rest[0])
-		return nil
-	}
-	return e.runBulk(ctx, c, *file, *resume, *yes)
+	return e.runBulk(ctx, c, file, resume, yes)
 }
 
 func (e *env) runBulk(ctx context.Context, c *catalog.Client, file, resumeID string, yes bool) error {

@@ -8,81 +8,86 @@ import (
 	"github.com/sellerdesk/sellerdesk/internal/catalog"
 )
 
-func runChangeSet(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		return usagef("changeset needs start, watch, cancel or list")
-	}
-	sub := args[0]
-	fs := newFlagSet("changeset "+sub, &e.g)
-	changeType := fs.String("type", "", "ChangeType, e.g. UpdateInformation or CreateExperience (start)")
-	entityType := fs.String("entity-type", "", "entity type with version, e.g. SaaSProduct@1.0 (start)")
-	entityID := fs.String("entity-id", "", "entity ID; omit when the change creates the entity (start)")
-	details := fs.String("details", "{}", "Details JSON (start)")
-	name := fs.String("name", "", "change set name (start)")
-	var csTags, entTags listFlag
-	fs.Var(&csTags, "changeset-tag", "KEY=VALUE tag on the change set (repeatable; start)")
-	fs.Var(&entTags, "entity-tag", "KEY=VALUE tag on the entity (repeatable; start)")
-	watch := fs.Bool("watch", false, "follow the change set until it ends (start)")
-	status := fs.String("status", "", "filter: PREPARING, APPLYING, SUCCEEDED, CANCELLED or FAILED (list)")
-	if err := parseCommand(fs, args[1:]); err != nil {
-		return err
-	}
-	switch sub {
-	case "start", "list":
-	case "watch", "cancel":
-		if fs.NArg() != 1 {
-			return usagef("changeset %s takes one change set ID", sub)
-		}
-	default:
-		return usagef("unknown changeset subcommand %q (want start, watch, cancel or list)", sub)
-	}
-	var req catalog.StartRequest
-	if sub == "start" {
-		var ct, et []catalog.Tag
-		var err error
-		if len(csTags) > 0 {
-			if ct, err = catalog.ParseTagArgs(csTags); err != nil {
-				return err
-			}
-		}
-		if len(entTags) > 0 {
-			if et, err = catalog.ParseTagArgs(entTags); err != nil {
-				return err
-			}
-		}
-		req = catalog.StartRequest{Name: *name, ChangeSetTags: ct, Changes: []catalog.ChangeRequest{{ChangeType: *changeType, EntityType: *entityType, EntityID: *entityID, Details: *details, EntityTags: et}}}
-		if err := req.Validate(); err != nil {
-			return err // nothing was sent
-		}
-	}
+// changeSetStart holds the flags of `changeset start`.
+type changeSetStart struct {
+	changeType, entityType, entityID, details, name string
+	csTags, entTags                                 listFlag
+	watch                                           bool
+}
+
+// changeSetClient connects, and returns how often the sandbox or AWS is
+// polled for a change set (the sandbox paces change sets by its time
+// scale; AWS's is 1).
+func (e *env) changeSetClient(ctx context.Context) (*catalog.Client, time.Duration, func(), error) {
 	c, m, done, err := e.catalogClient(ctx)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return c, max(time.Duration(float64(5*time.Second)/m.TimeScale()), 100*time.Millisecond), done, nil
+}
+
+func runChangeSetStart(ctx context.Context, e *env, o changeSetStart) error {
+	var ct, et []catalog.Tag
+	var err error
+	if len(o.csTags) > 0 {
+		if ct, err = catalog.ParseTagArgs(o.csTags); err != nil {
+			return err
+		}
+	}
+	if len(o.entTags) > 0 {
+		if et, err = catalog.ParseTagArgs(o.entTags); err != nil {
+			return err
+		}
+	}
+	req := catalog.StartRequest{Name: o.name, ChangeSetTags: ct, Changes: []catalog.ChangeRequest{{ChangeType: o.changeType, EntityType: o.entityType, EntityID: o.entityID, Details: o.details, EntityTags: et}}}
+	if err := req.Validate(); err != nil {
+		return err // nothing was sent
+	}
+	c, every, done, err := e.changeSetClient(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
-	// The sandbox paces change sets by its time scale; AWS's is 1.
-	every := max(time.Duration(float64(5*time.Second)/m.TimeScale()), 100*time.Millisecond)
-	switch sub {
-	case "start":
-		id, arn, err := c.Start(ctx, req)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.Stdout, "Started change set %s (%s)\n", id, arn)
-		if !*watch {
-			return nil
-		}
-		return e.watchChangeSet(ctx, c, id, every)
-	case "watch":
-		return e.watchChangeSet(ctx, c, fs.Arg(0), every)
-	case "cancel":
-		if err := c.CancelChangeSet(ctx, fs.Arg(0)); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.Stdout, "Cancelled change set %s.\n", fs.Arg(0))
+	id, arn, err := c.Start(ctx, req)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Started change set %s (%s)\n", id, arn)
+	if !o.watch {
 		return nil
 	}
-	list, err := c.ListChangeSets(ctx, catalog.ChangeSetFilter{Status: *status})
+	return e.watchChangeSet(ctx, c, id, every)
+}
+
+func runChangeSetWatch(ctx context.Context, e *env, id string) error {
+	c, every, done, err := e.changeSetClient(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return e.watchChangeSet(ctx, c, id, every)
+}
+
+func runChangeSetCancel(ctx context.Context, e *env, id string) error {
+	c, _, done, err := e.changeSetClient(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := c.CancelChangeSet(ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Cancelled change set %s.\n", id)
+	return nil
+}
+
+func runChangeSetList(ctx context.Context, e *env, status string) error {
+	c, _, done, err := e.changeSetClient(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	list, err := c.ListChangeSets(ctx, catalog.ChangeSetFilter{Status: status})
 	if err != nil {
 		return err
 	}

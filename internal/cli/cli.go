@@ -8,16 +8,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
-	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
 	"github.com/sellerdesk/sellerdesk/internal/redact"
@@ -72,18 +72,15 @@ type Deps struct {
 	RunGUI func(g Globals) error
 }
 
-type command struct {
-	name, summary string
-	hidden        bool
-	run           func(ctx context.Context, e *env, args []string) error
-}
-
 // env is one invocation.
 type env struct {
 	Deps
 	g Globals
 	// catalogScope keys the entity cache by connection target.
 	catalogScope string
+	// endpoint is the --endpoint-url flag: it records a value that cannot
+	// be used, to refuse it before any command runs.
+	endpoint endpointFlag
 }
 
 // usageError marks a mistake in the command line (exit 2).
@@ -92,26 +89,6 @@ type usageError struct{ msg string }
 func (u usageError) Error() string { return u.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
-
-func commands() []command {
-	return []command{
-		{name: "profiles", summary: "list the local AWS profiles and their kinds", run: runProfiles},
-		{name: "whoami", summary: "verify credentials with STS and print account, ARN and region", run: runWhoAmI},
-		{name: "sandbox", summary: "serve the embedded AWS sandbox to other clients until interrupted", run: runSandbox},
-		{name: "template", summary: "print the onboarding CloudFormation template (--json: every permission in plain words)", run: runTemplate},
-		{name: "launch", summary: "create the onboarding stack: --partner-account ID --external-id X [--stack-name N] [--report-url URL] [--least-privilege] [--wait]", run: runLaunch},
-		{name: "stack", summary: "the onboarding stack: 'stack events', 'stack watch' or 'stack delete --yes' [--stack-name N]", run: runStack},
-		{name: "status", summary: "the four tiles: seller account, role and access, CAS, SDDS (exit 0 only when all are connected)", run: runStatus},
-		{name: "test", summary: "run Test Configuration: 'test cas' or 'test sdds' (exit 0 only when every check passed)", run: runTest},
-		{name: "entities", summary: "list the seller's Marketplace Catalog entities [--type T] (cached, refreshed incrementally)", run: runEntities},
-		{name: "tags", summary: "Catalog tags: 'tags list ARN', 'tags add ARN K=V ...', 'tags remove ARN K ...', 'tags bulk --file F [--yes] | --resume ID'", run: runTags},
-		{name: "changeset", summary: "Catalog change sets: 'changeset start --type T --entity-type E@1.0 [--entity-id ID] --details JSON [--changeset-tag K=V] [--entity-tag K=V] [--watch]', 'changeset watch|cancel ID', 'changeset list [--status S]'", run: runChangeSet},
-		{name: "policy", summary: "Catalog API access policies: 'policy PATTERN [options]' prints the IAM JSON, 'policy lint FILE' explains broken rules, 'policy managed' the AWS managed policies", run: runPolicy},
-		{name: "resale-role", summary: "create or repair the FullResaleAuthorizationAccess policy and role (idempotent; --steps shows the console steps it replaces)", run: runResaleRole},
-		{name: "version", summary: "print the version", run: runVersion},
-		{name: "serve-web", summary: "serve the UI and its services to a browser on loopback (tests, demos)", hidden: true, run: runServeWeb},
-	}
-}
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, d Deps) int {
@@ -129,109 +106,109 @@ func Main(args []string, d Deps) int {
 }
 
 func run(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("sellerdesk", &e.g)
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	fs.Usage = func() { printUsage(e.Stderr) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
+	root := newRoot(e)
+	root.SetArgs(doubleDash(root, args))
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	name := cmd.CommandPath()
+	var (
+		ue usageError
+		te *session.TargetError
+	)
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.Stderr, "%s: %s\nRun '%s --help' for usage.\n", name, redact.String(ue.msg), name)
 		return ExitUsage
-	}
-	if err := checkFlags(fs); err != nil {
-		fmt.Fprintf(e.Stderr, "sellerdesk: %s\nRun 'sellerdesk help' for usage.\n", err)
+	case errors.As(err, &te):
+		fmt.Fprintf(e.Stderr, "%s: %s\n", name, redact.String(te.Error()))
 		return ExitUsage
+	default:
+		// Every failure leaves through here: no credential may (an
+		// endpoint can echo the signed headers back in its message).
+		fmt.Fprintf(e.Stderr, "%s: %s\n", name, redact.String(awsconn.DescribeError(err)))
+		return ExitFailure
 	}
-	if *showVersion {
-		fmt.Fprintln(e.Stdout, "sellerdesk "+version.String())
-		return ExitOK
-	}
-	rest := fs.Args()
-	if len(rest) == 0 {
-		if e.RunGUI == nil {
-			printUsage(e.Stderr)
-			return ExitUsage
+}
+
+// doubleDash rewrites "-name" and "-name=v" to "--name" and "--name=v"
+// when name is a flag of the command line, as the flag package the CLI
+// used before accepted both. It leaves alone everything after "--", the
+// value of a flag that takes one ("--external-id -abc"), and words that
+// name no flag.
+func doubleDash(root *cobra.Command, args []string) []string {
+	takesValue := map[string]bool{}
+	walkFlags(root, func(f *pflag.Flag) { takesValue[f.Name] = f.NoOptDefVal == "" })
+	out := make([]string, 0, len(args))
+	valueNext := false
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
 		}
-		if e.g.Sandbox == "" && e.g.EndpointURL == "" {
-			if err := awsconn.CheckEndpointEnv(); err != nil {
-				fmt.Fprintf(e.Stderr, "sellerdesk: %s\n", err)
-				return ExitUsage
-			}
-		}
-		if err := e.RunGUI(e.g); err != nil {
-			fmt.Fprintln(e.Stderr, "sellerdesk: "+redact.String(err.Error()))
-			return ExitFailure
-		}
-		return ExitOK
-	}
-	if rest[0] == "help" {
-		printUsage(e.Stdout)
-		return ExitOK
-	}
-	for _, c := range commands() {
-		if c.name != rest[0] {
+		if valueNext {
+			valueNext = false
+			out = append(out, a)
 			continue
 		}
-		err := c.run(ctx, e, rest[1:])
-		var (
-			ue usageError
-			te *session.TargetError
-		)
-		switch {
-		case err == nil:
-			return ExitOK
-		case errors.As(err, &ue):
-			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\nRun 'sellerdesk help' for usage.\n", c.name, redact.String(ue.msg))
-			return ExitUsage
-		case errors.As(err, &te):
-			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\n", c.name, redact.String(te.Error()))
-			return ExitUsage
-		case errors.Is(err, flag.ErrHelp):
-			return ExitOK
-		default:
-			// Every failure leaves through here: no credential may (an
-			// endpoint can echo the signed headers back in its message).
-			fmt.Fprintf(e.Stderr, "sellerdesk %s: %s\n", c.name, redact.String(awsconn.DescribeError(err)))
-			return ExitFailure
+		name, hasValue := strings.TrimLeft(a, "-"), false
+		if k, _, ok := strings.Cut(name, "="); ok {
+			name, hasValue = k, true
 		}
+		single := len(a) > 2 && a[0] == '-' && a[1] != '-'
+		if tv, known := takesValue[name]; known && strings.HasPrefix(a, "-") {
+			if single && len(name) > 1 {
+				a = "-" + a
+			}
+			valueNext = tv && !hasValue
+		}
+		out = append(out, a)
 	}
-	fmt.Fprintf(e.Stderr, "sellerdesk: unknown command %q\nRun 'sellerdesk help' for usage.\n", rest[0])
-	return ExitUsage
+	return out
 }
 
-// newFlagSet returns a flag set that also accepts the global flags, so they
-// may come before or after the command name, as with the AWS CLI.
-func newFlagSet(name string, g *Globals) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&g.Profile, "profile", g.Profile, "AWS profile (default: $AWS_PROFILE, then default)")
-	fs.StringVar(&g.Region, "region", g.Region, "AWS region (default: $AWS_REGION, then the profile's)")
-	fs.Var(&endpointFlag{v: &g.EndpointURL}, "endpoint-url", "send every AWS call to this endpoint (default: $AWS_ENDPOINT_URL)")
-	fs.StringVar(&g.Sandbox, "sandbox", g.Sandbox, "run against the embedded sandbox with this scenario")
-	fs.BoolVar(&g.JSON, "json", g.JSON, "print JSON")
-	fs.Float64Var(&g.TimeScale, "time-scale", g.TimeScale, "sandbox pacing: 1 is as slow as AWS, 100 is a hundred times faster")
-	return fs
+// walkFlags calls f on every flag of c and of the commands under it.
+func walkFlags(c *cobra.Command, f func(*pflag.Flag)) {
+	c.Flags().VisitAll(f)
+	c.PersistentFlags().VisitAll(f)
+	for _, s := range c.Commands() {
+		walkFlags(s, f)
+	}
 }
 
-// parseCommand parses a command's flags, turning flag errors into usage errors.
-func parseCommand(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
+// flagError turns a flag parsing error into a usage error, in the words
+// the flag package used before (scripts match on them).
+func flagError(_ *cobra.Command, err error) error {
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "unknown flag: "); ok {
+		msg = "flag provided but not defined: " + rest
+	} else if strings.HasPrefix(msg, "unknown shorthand flag: ") {
+		msg = "flag provided but not defined: " + msg[len("unknown shorthand flag: "):]
 	}
-	if err := checkFlags(fs); err != nil {
-		return usagef("%v", err)
+	return usageError{msg}
+}
+
+// checkTarget refuses, before any command runs, a target the command line
+// names but that could not be honoured: a bad --endpoint-url, or --sandbox
+// and --endpoint-url together. Neither is ever replaced by other
+// credentials or endpoints.
+func (e *env) checkTarget() error {
+	if e.endpoint.err != nil {
+		return usageError{e.endpoint.err.Error()}
+	}
+	if e.g.Sandbox != "" && e.endpoint.given {
+		return usagef("--sandbox and --endpoint-url cannot be used together: the sandbox has its own endpoint (leave out one of them)")
 	}
 	return nil
 }
 
 // endpointFlag is --endpoint-url: it records that the flag was given, so
-// that an explicit empty value is refused instead of meaning real AWS.
+// that an explicit empty value is refused instead of meaning real AWS. Set
+// never fails: the error would quote the value, which may hold a password.
 type endpointFlag struct {
-	v   *string
-	err error // why the value given cannot be used
+	v     *string
+	given bool
+	err   error // why the value given cannot be used
 }
 
 func (f *endpointFlag) String() string {
@@ -243,52 +220,12 @@ func (f *endpointFlag) String() string {
 
 func (f *endpointFlag) Set(s string) error {
 	*f.v = strings.TrimSpace(s)
+	f.given = true
 	f.err = awsconn.ValidateEndpointURL(s)
 	return nil
 }
 
-// checkFlags returns the problem with a flag given on this command line
-// that the flag package itself cannot report in plain words.
-func checkFlags(fs *flag.FlagSet) error {
-	if fl := fs.Lookup("endpoint-url"); fl != nil {
-		if ef, ok := fl.Value.(*endpointFlag); ok && ef.err != nil {
-			return ef.err
-		}
-	}
-	return nil
-}
-
-func printUsage(w io.Writer) {
-	fmt.Fprintf(w, `SellerDesk %s — onboard an AWS Marketplace seller.
-
-Usage:
-  sellerdesk [global flags]             open the window
-  sellerdesk COMMAND [flags]
-
-Commands:
-`, version.String())
-	cmds := commands()
-	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	for _, c := range cmds {
-		if !c.hidden {
-			fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
-		}
-	}
-	_ = tw.Flush()
-	fmt.Fprint(w, `
-Global flags:
-  --profile NAME        AWS profile (default: $AWS_PROFILE, then "default")
-  --region REGION       AWS region (default: $AWS_REGION, then the profile's)
-  --endpoint-url URL    send every AWS call here (default: $AWS_ENDPOINT_URL)
-  --sandbox SCENARIO    use the embedded offline sandbox (scenarios: `+strings.Join(scenarioNames(), ", ")+`)
-  --time-scale N        sandbox pacing: 1 is as slow as AWS, 100 a hundred times faster
-  --json                print JSON
-  --version             print the version
-
-Exit status: 0 success, 1 failure, 2 usage error.
-`)
-}
+func (f *endpointFlag) Type() string { return "URL" }
 
 func (e *env) printJSON(v any) error {
 	enc := json.NewEncoder(e.Stdout)
@@ -296,11 +233,7 @@ func (e *env) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-func runVersion(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet("version", &e.g)
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
+func runVersion(e *env) error {
 	if e.g.JSON {
 		return e.printJSON(map[string]string{"version": version.Version, "full": version.String()})
 	}

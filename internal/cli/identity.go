@@ -3,7 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"sort"
+	"strings"
 	"text/tabwriter"
+
+	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
@@ -18,14 +23,7 @@ func scenarioNames() []string {
 	return out
 }
 
-func runProfiles(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet("profiles", &e.g)
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("profiles takes no arguments, got %q", fs.Args())
-	}
+func runProfiles(_ context.Context, e *env) error {
 	files := awsconn.DefaultFiles()
 	ps, err := awsconn.ListProfiles(files)
 	if err != nil {
@@ -64,6 +62,14 @@ func (e *env) connect(ctx context.Context) (*session.Manager, error) {
 			return nil, usagef("%v", err)
 		}
 	}
+	if e.endpoint.given && e.g.Sandbox == "" {
+		if err := serviceEndpointOverride(); err != nil {
+			return nil, err
+		}
+		if err := profileEndpointOverride(ctx, e.g.Target().Name); err != nil {
+			return nil, err
+		}
+	}
 	m := session.New(session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e), TimeScale: e.g.TimeScale})
 	if err := m.Use(ctx, e.g.Target()); err != nil {
 		m.Close()
@@ -72,14 +78,7 @@ func (e *env) connect(ctx context.Context) (*session.Manager, error) {
 	return m, nil
 }
 
-func runWhoAmI(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("whoami", &e.g)
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("whoami takes no arguments, got %q", fs.Args())
-	}
+func runWhoAmI(ctx context.Context, e *env) error {
 	m, err := e.connect(ctx)
 	if err != nil {
 		return err
@@ -111,4 +110,71 @@ func stdinMFA(e *env) awsconn.MFAPrompter {
 		}
 		return code, nil
 	}
+}
+
+// serviceEndpointOverride refuses --endpoint-url when the environment
+// would make the SDK send calls elsewhere: an AWS_ENDPOINT_URL_<SERVICE>
+// variable replaces the endpoint for that service, and
+// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true drops the endpoint, so that the
+// calls go to AWS. (Values are not quoted: they may hold a password.)
+func serviceEndpointOverride() error {
+	if ignoresEndpoints(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
+		return usagef("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true: the AWS SDK would then send every call to AWS instead of --endpoint-url; unset it, or leave out --endpoint-url")
+	}
+	var names []string
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "AWS_ENDPOINT_URL_") && strings.TrimSpace(v) != "" {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	verb := " are"
+	if len(names) == 1 {
+		verb = " is"
+	}
+	return usagef("%s set: it would send that service's calls elsewhere than --endpoint-url; unset it, or leave out --endpoint-url", strings.Join(names, " and ")+verb)
+}
+
+func ignoresEndpoints(v string) bool { return strings.EqualFold(strings.TrimSpace(v), "true") }
+
+// profileEndpointOverride is serviceEndpointOverride for the profile's own
+// settings: a services section with an endpoint_url, or
+// ignore_configured_endpoint_urls = true. A profile that cannot be read is
+// left for the connection to report.
+func profileEndpointOverride(ctx context.Context, profile string) error {
+	if profile == "" {
+		profile = "default"
+	}
+	files := awsconn.DefaultFiles()
+	sc, readErr := config.LoadSharedConfigProfile(ctx, profile, func(o *config.LoadSharedConfigOptions) {
+		o.ConfigFiles, o.CredentialsFiles = nonEmptyList(files.Config), nonEmptyList(files.Credentials)
+	})
+	if readErr != nil {
+		sc = config.SharedConfig{} // the connection reports it, in its words
+	}
+	if sc.IgnoreConfiguredEndpoints != nil && *sc.IgnoreConfiguredEndpoints {
+		return usagef("profile %q sets ignore_configured_endpoint_urls = true: the AWS SDK would then send every call to AWS instead of --endpoint-url; remove it, or leave out --endpoint-url", profile)
+	}
+	var services []string
+	for svc, kv := range sc.Services.ServiceValues {
+		if _, ok := kv["endpoint_url"]; ok {
+			services = append(services, svc)
+		}
+	}
+	if len(services) > 0 {
+		sort.Strings(services)
+		return usagef("profile %q has a services section giving %s its own endpoint_url: those calls would go there instead of --endpoint-url; remove it, or leave out --endpoint-url", profile, strings.Join(services, ", "))
+	}
+	return nil
+}
+
+func nonEmptyList(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return []string{s}
 }

@@ -15,11 +15,7 @@ import (
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 )
 
-func runTemplate(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet("template", &e.g)
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
+func runTemplate(e *env) error {
 	if e.g.JSON {
 		sum, err := template.Describe()
 		if err != nil {
@@ -87,21 +83,7 @@ func (e *env) stackClients(ctx context.Context) (stackConn, error) {
 		polling: onboarding.PollingFrom(m.PollInterval()), close: func() { m.Close() }}, nil
 }
 
-func runLaunch(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("launch", &e.g)
-	var p template.Parameters
-	fs.StringVar(&p.PartnerAccountID, "partner-account", "", "the partner's 12-digit AWS account ID (required)")
-	fs.StringVar(&p.ExternalID, "external-id", "", "the external ID the partner gave you (required)")
-	stackName := fs.String("stack-name", onboarding.DefaultStackName, "CloudFormation stack name")
-	fs.StringVar(&p.ReportURL, "report-url", "", "optional URL the stack reports its outputs to, once")
-	fs.BoolVar(&p.LeastPrivilege, "least-privilege", false, "grant the partner only the read and tag actions it needs")
-	wait := fs.Bool("wait", false, "follow the stack until Connected or Error; exit 0 only on Connected")
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("launch takes flags only, got %q", fs.Args())
-	}
+func runLaunch(ctx context.Context, e *env, p template.Parameters, stackName string, wait bool) error {
 	if p.PartnerAccountID == "" || p.ExternalID == "" {
 		return usagef("--partner-account and --external-id are required")
 	}
@@ -111,8 +93,8 @@ func runLaunch(ctx context.Context, e *env, args []string) error {
 	}
 	defer c.close()
 	fmt.Fprintf(e.Stderr, "Creating stack %s. It creates IAM roles and policies with custom names (%s): see 'sellerdesk template --json' for every permission.\n",
-		*stackName, strings.Join(template.Capabilities, ", "))
-	rec, err := onboarding.Launch(ctx, c.cfn, c.key, *stackName, p)
+		stackName, strings.Join(template.Capabilities, ", "))
+	rec, err := onboarding.Launch(ctx, c.cfn, c.key, stackName, p)
 	if exists := (*onboarding.StackExistsError)(nil); errors.As(err, &exists) && exists.InProgress() {
 		// A refusal like any other (exit 1), with the command that follows it.
 		return fmt.Errorf("%w.\nFollow it with: sellerdesk stack watch --stack-name %s%s", err, exists.Name, e.g.targetFlags())
@@ -120,7 +102,7 @@ func runLaunch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if !*wait {
+	if !wait {
 		if e.g.JSON {
 			return e.printJSON(rec)
 		}
@@ -172,25 +154,9 @@ func (e *env) follow(ctx context.Context, c stackConn, rec onboarding.StackRecor
 	return errors.New(msg)
 }
 
-func runStack(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usagef("stack needs a subcommand: events, watch or delete")
-	}
-	sub := args[0]
-	fs := newFlagSet("stack "+sub, &e.g)
-	stackName := fs.String("stack-name", onboarding.DefaultStackName, "CloudFormation stack name")
-	yes := fs.Bool("yes", false, "confirm deleting the stack (delete)")
-	wait := fs.Bool("wait", true, "follow the delete until it ends (delete)")
-	if err := parseCommand(fs, args[1:]); err != nil {
-		return err
-	}
-	if sub == "delete" && !*yes {
-		return usagef("deleting stack %s removes the partner role and access; add --yes to confirm (the CAS and SDDS buckets are kept)", *stackName)
-	}
-	switch sub {
-	case "events", "watch", "delete":
-	default:
-		return usagef("unknown stack subcommand %q (want events, watch or delete)", sub)
+func runStack(ctx context.Context, e *env, sub, stackName string, yes, wait bool) error {
+	if sub == "delete" && !yes {
+		return usagef("deleting stack %s removes the partner role and access; add --yes to confirm (the CAS and SDDS buckets are kept)", stackName)
 	}
 	c, err := e.stackClients(ctx)
 	if err != nil {
@@ -198,11 +164,11 @@ func runStack(ctx context.Context, e *env, args []string) error {
 	}
 	defer c.close()
 	if sub == "events" {
-		return e.printEvents(ctx, c.cfn, *stackName)
+		return e.printEvents(ctx, c.cfn, stackName)
 	}
 	// watch and delete both follow the stack's operation with the watcher
 	// launch uses, to its end.
-	rec, err := onboarding.Follow(ctx, c.cfn, c.key, *stackName)
+	rec, err := onboarding.Follow(ctx, c.cfn, c.key, stackName)
 	if err != nil {
 		return err
 	}
@@ -215,8 +181,8 @@ func runStack(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stderr, "Deleting stack %s…\n", *stackName)
-	if !*wait {
+	fmt.Fprintf(e.Stderr, "Deleting stack %s…\n", stackName)
+	if !wait {
 		return nil
 	}
 	return e.follow(ctx, c, rec)

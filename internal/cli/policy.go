@@ -17,6 +17,8 @@ import (
 type listFlag []string
 
 func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Type() string   { return "list" }
+
 func (l *listFlag) Set(v string) error {
 	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -37,48 +39,38 @@ func policyUsage() string {
 	return b.String()
 }
 
-func runPolicy(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usagef("%s", policyUsage())
+// policyOptions holds the flags of `policy PATTERN`.
+type policyOptions struct {
+	opts                           policy.Options
+	entities, changeTypes, actions listFlag
+	tag, create                    string
+	attachRole, attachUser         string
+}
+
+func runPolicyManaged(e *env) error {
+	for _, a := range policy.ManagedPolicyAdvice() {
+		fmt.Fprintf(e.Stdout, "%s\n  %s\n  %s\n", a.Name, a.ARN, a.Purpose)
 	}
-	if args[0] == "lint" {
-		return runPolicyLint(e, args[1:])
-	}
-	if args[0] == "managed" {
-		for _, a := range policy.ManagedPolicyAdvice() {
-			fmt.Fprintf(e.Stdout, "%s\n  %s\n  %s\n", a.Name, a.ARN, a.Purpose)
-		}
-		return nil
-	}
-	pat, err := policy.ParsePattern(args[0])
+	return nil
+}
+
+func runPolicy(ctx context.Context, e *env, pattern string, po policyOptions) error {
+	pat, err := policy.ParsePattern(pattern)
 	if err != nil {
 		return usagef("%v\n%s", err, policyUsage())
 	}
-	fs := newFlagSet("policy "+args[0], &e.g)
-	var o policy.Options
-	var entities, changeTypes, actions listFlag
-	fs.StringVar(&o.Account, "account", "", "12-digit seller account ID")
-	fs.Var(&entities, "entity", "entity ARN (repeatable)")
-	fs.Var(&changeTypes, "change-type", "allowed ChangeType (repeatable)")
-	fs.Var(&actions, "actions", "actions instead of the pattern's default (comma-separated)")
-	tag := fs.String("tag", "", "tag condition KEY=VALUE")
-	create := fs.String("create", "", "create (or update) this customer managed policy in IAM")
-	attachRole := fs.String("attach-role", "", "with --create: attach the policy to this IAM role")
-	attachUser := fs.String("attach-user", "", "with --create: attach the policy to this IAM user")
-	if err := parseCommand(fs, args[1:]); err != nil {
-		return err
-	}
-	if (*attachRole != "" || *attachUser != "") && *create == "" {
+	if (po.attachRole != "" || po.attachUser != "") && po.create == "" {
 		return usagef("--attach-role and --attach-user need --create NAME")
 	}
-	if *attachRole != "" && *attachUser != "" {
+	if po.attachRole != "" && po.attachUser != "" {
 		return usagef("attach to a role or a user, not both")
 	}
-	o.EntityARNs, o.ChangeTypes, o.Actions = entities, changeTypes, actions
-	if *tag != "" {
-		k, v, ok := strings.Cut(*tag, "=")
+	o := po.opts
+	o.EntityARNs, o.ChangeTypes, o.Actions = po.entities, po.changeTypes, po.actions
+	if po.tag != "" {
+		k, v, ok := strings.Cut(po.tag, "=")
 		if !ok {
-			return usagef("--tag takes KEY=VALUE, got %q", *tag)
+			return usagef("--tag takes KEY=VALUE, got %q", po.tag)
 		}
 		o.TagKey, o.TagValue = k, v
 	}
@@ -91,17 +83,17 @@ func runPolicy(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(e.Stdout, string(out))
-	if *create == "" {
+	if po.create == "" {
 		return nil
 	}
 	var to *iamdeploy.Principal
 	switch {
-	case *attachRole != "":
-		to = &iamdeploy.Principal{Kind: iamdeploy.KindRole, Name: *attachRole}
-	case *attachUser != "":
-		to = &iamdeploy.Principal{Kind: iamdeploy.KindUser, Name: *attachUser}
+	case po.attachRole != "":
+		to = &iamdeploy.Principal{Kind: iamdeploy.KindRole, Name: po.attachRole}
+	case po.attachUser != "":
+		to = &iamdeploy.Principal{Kind: iamdeploy.KindUser, Name: po.attachUser}
 	}
-	return e.deployPolicy(ctx, *create, out, to)
+	return e.deployPolicy(ctx, po.create, out, to)
 }
 
 // deployPolicy creates the policy in the account of the current target and
@@ -131,17 +123,10 @@ func (e *env) deployPolicy(ctx context.Context, name string, doc []byte, to *iam
 	return nil
 }
 
-func runPolicyLint(e *env, args []string) error {
-	fs := newFlagSet("policy lint", &e.g)
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usagef("policy lint takes one FILE (or - for standard input)")
-	}
+func runPolicyLint(e *env, name string) error {
 	var raw []byte
 	var err error
-	if name := fs.Arg(0); name == "-" {
+	if name == "-" {
 		raw, err = readAll(os.Stdin)
 	} else {
 		raw, err = os.ReadFile(name)
@@ -151,7 +136,7 @@ func runPolicyLint(e *env, args []string) error {
 	}
 	findings, err := policy.Lint(raw)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	if e.g.JSON {
 		if findings == nil {

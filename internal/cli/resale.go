@@ -10,13 +10,8 @@ import (
 	"github.com/sellerdesk/sellerdesk/internal/resale"
 )
 
-func runResaleRole(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("resale-role", &e.g)
-	steps := fs.Bool("steps", false, "print the 10 console steps this command replaces, and exit")
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
-	if *steps {
+func runResaleRole(ctx context.Context, e *env, steps bool) error {
+	if steps {
 		for i, s := range policy.ResaleConsoleSteps() {
 			fmt.Fprintf(e.Stdout, "%2d. %s\n", i+1, s)
 		}

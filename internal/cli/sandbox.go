@@ -7,23 +7,14 @@ import (
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 )
 
-func runSandbox(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("sandbox", &e.g)
-	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
-	scenario := fs.String("scenario", "fresh", "scenario that sets the account's state")
-	if err := parseCommand(fs, args); err != nil {
-		return err
+func runSandbox(ctx context.Context, e *env, addr, scenario string) error {
+	if e.g.Sandbox != "" && scenario == "fresh" {
+		scenario = e.g.Sandbox
 	}
-	if fs.NArg() > 0 {
-		return usagef("sandbox takes no arguments, got %q", fs.Args())
-	}
-	if e.g.Sandbox != "" && *scenario == "fresh" {
-		*scenario = e.g.Sandbox
-	}
-	if _, err := sandbox.LookupScenario(*scenario); err != nil {
+	if _, err := sandbox.LookupScenario(scenario); err != nil {
 		return err // a wrong value, not a wrong command line: exit 1
 	}
-	srv, err := sandbox.Start(ctx, sandbox.Options{Addr: *addr, Scenario: *scenario, TimeScale: e.g.TimeScale})
+	srv, err := sandbox.Start(ctx, sandbox.Options{Addr: addr, Scenario: scenario, TimeScale: e.g.TimeScale})
 	if err != nil {
 		return err
 	}
@@ -41,11 +32,11 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 		for _, kv := range env {
 			m[kv[0]] = kv[1]
 		}
-		if err := e.printJSON(map[string]any{"endpoint": url, "scenario": *scenario, "account": srv.Account().ID, "env": m}); err != nil {
+		if err := e.printJSON(map[string]any{"endpoint": url, "scenario": scenario, "account": srv.Account().ID, "env": m}); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(e.Stdout, "SellerDesk sandbox — offline, scenario %q, account %s\nEndpoint: %s\n\nUse it from another shell:\n", *scenario, srv.Account().ID, url)
+		fmt.Fprintf(e.Stdout, "SellerDesk sandbox — offline, scenario %q, account %s\nEndpoint: %s\n\nUse it from another shell:\n", scenario, srv.Account().ID, url)
 		for _, kv := range env {
 			fmt.Fprintf(e.Stdout, "  export %s=%s\n", kv[0], kv[1])
 		}

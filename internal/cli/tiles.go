@@ -60,13 +60,8 @@ func (e *env) printTiles(ts []tiles.Tile) {
 	fmt.Fprintf(e.Stdout, "\n%d of %d connected\n", c, total)
 }
 
-func runStatus(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("status", &e.g)
-	stackName := fs.String("stack-name", onboarding.DefaultStackName, "onboarding stack name")
-	if err := parseCommand(fs, args); err != nil {
-		return err
-	}
-	ts, err := e.runTiles(ctx, *stackName, true, true)
+func runStatus(ctx context.Context, e *env, stackName string) error {
+	ts, err := e.runTiles(ctx, stackName, true, true)
 	if err != nil {
 		return err
 	}
@@ -83,17 +78,8 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runTest(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || (args[0] != "cas" && args[0] != "sdds") {
-		return usagef("test needs cas or sdds")
-	}
-	which := args[0]
-	fs := newFlagSet("test "+which, &e.g)
-	stackName := fs.String("stack-name", onboarding.DefaultStackName, "onboarding stack name")
-	if err := parseCommand(fs, args[1:]); err != nil {
-		return err
-	}
-	ts, err := e.runTiles(ctx, *stackName, which == "cas", which == "sdds")
+func runTest(ctx context.Context, e *env, which, stackName string) error {
+	ts, err := e.runTiles(ctx, stackName, which == "cas", which == "sdds")
 	if err != nil {
 		return err
 	}

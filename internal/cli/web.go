@@ -17,21 +17,16 @@ import (
 // browser on loopback: the browser end-to-end tests drive this. The URL it
 // prints carries a per-run token; without it nothing but static assets is
 // served.
-func runServeWeb(ctx context.Context, e *env, args []string) error {
-	fset := newFlagSet("serve-web", &e.g)
-	addr := fset.String("addr", "127.0.0.1:0", "loopback address")
-	if err := parseCommand(fset, args); err != nil {
-		return err
-	}
-	if err := webbridge.CheckLoopback(*addr); err != nil {
+func runServeWeb(ctx context.Context, e *env, addr string) error {
+	if err := webbridge.CheckLoopback(addr); err != nil {
 		return usagef("%v", err)
 	}
 	if e.Assets == nil {
 		return errors.New("this build has no web UI")
 	}
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *addr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listening on %s: %w", *addr, err)
+		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	bridge := webbridge.New(e.Assets, nil)
 	svc, err := app.Build(ctx, app.Options{Platform: bridge, Started: time.Now(), TimeScale: e.g.TimeScale, Polling: webPolling(e.g.TimeScale)})
