@@ -317,7 +317,7 @@ func unreachable(err error, w where) (*Error, bool) {
 		urlErr *url.Error
 		send   *smithyhttp.RequestSendError
 	)
-	host, why := "", ""
+	var host, why string
 	switch {
 	case errors.As(err, &ue):
 		host = ue.Endpoint
