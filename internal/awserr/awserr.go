@@ -234,7 +234,7 @@ func set(codes ...string) map[string]bool {
 // code, status or type tells it from a bad parameter. This is the one place
 // SellerDesk reads an AWS message to classify.
 func stackMissing(api smithy.APIError) bool {
-	return api != nil && api.ErrorCode() == "ValidationError" && strings.HasSuffix(strings.TrimSpace(api.ErrorMessage()), "does not exist")
+	return api != nil && api.ErrorCode() == "ValidationError" && strings.Contains(api.ErrorMessage(), "does not exist")
 }
 
 // performRE finds the action in IAM's denial ("User: arn:… is not authorized
