@@ -80,7 +80,7 @@ func TestFormatErrorSandbox(t *testing.T) {
 // A bound method's own error (not AWS's) keeps its words.
 func TestFormatErrorPlain(t *testing.T) {
 	v := (&Services{}).FormatError(errors.New("no job ID given to resume")).(*ErrorView)
-	if v.Kind != string(awserr.Other) || v.Message != "No job ID given to resume." {
+	if v.Kind != string(awserr.Other) || v.Message != "no job ID given to resume" {
 		t.Errorf("%+v", v)
 	}
 }

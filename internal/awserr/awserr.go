@@ -373,11 +373,12 @@ func unreachable(err error, w where) (*Error, bool) {
 }
 
 // plain is the text of an error that is neither AWS's answer nor a
-// connection failure: SellerDesk's own words, or the SDK's without its
-// "operation error …" wrapping.
+// connection failure: SellerDesk's own words as they are, or the SDK's
+// without its "operation error …" wrapping.
 func plain(err error, op *smithy.OperationError) string {
 	if op == nil {
-		return sentence(err.Error())
+		// SellerDesk's own words, as written (the CLI has printed them so).
+		return strings.TrimSpace(err.Error())
 	}
 	cause := op.Err
 	for {

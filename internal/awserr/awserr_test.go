@@ -123,7 +123,7 @@ func TestClassify(t *testing.T) {
 		{name: "credential_process", err: &awsconn.CredentialProcessError{Profile: "p", Reason: "exited with status 1"}, kind: ProfileProblem},
 		{name: "endpoint override refused", err: &awsconn.EndpointURLError{Source: "--endpoint-url", Value: "ftp://x", Reason: "must be http or https"},
 			kind: Validation, field: "endpoint-url"},
-		{name: "SellerDesk's own error", err: errors.New("only a stack in Error can be retried"), kind: Other, message: []string{"Only a stack in Error can be retried."}},
+		{name: "SellerDesk's own error", err: errors.New("only a stack in Error can be retried"), kind: Other, message: []string{"only a stack in Error can be retried"}},
 		{name: "SDK error that is neither", err: &smithy.OperationError{ServiceID: "STS", OperationName: "GetCallerIdentity", Err: fmt.Errorf("failed to sign request: %w", errors.New("bad region"))},
 			kind: Other, message: []string{"STS GetCallerIdentity failed: bad region"}, notIn: []string{"operation error"}},
 		{name: "a field SellerDesk checked", err: fmt.Errorf("launch: %w", Invalid("externalId", "The external ID is empty.")), kind: Validation, field: "externalId"},

@@ -37,7 +37,7 @@ func TestCallErrorsAreRedacted(t *testing.T) {
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(string(body), "Calling STS") {
+			if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(string(body), "calling STS") {
 				t.Fatalf("status %d: %s", resp.StatusCode, body)
 			}
 			for _, s := range tc.Secrets {
