@@ -153,7 +153,7 @@ func answered(e *Error, api smithy.APIError, detail string, status int, op *smit
 	case expiredCodes[code]:
 		e.Kind = ExpiredCredentials
 		e.Message = said("The AWS credentials in use have expired.")
-		e.Next = "Refresh the temporary keys or session token (or sign in again), then choose “Try again”."
+		e.Next = "Refresh the temporary keys or session token (or sign in again), then try again."
 	case code == "UnauthorizedException":
 		// The IAM Identity Center portal: the sign-in is no longer valid.
 		e.Kind = SSOLogin

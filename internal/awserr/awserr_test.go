@@ -248,4 +248,23 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// The CLI's next step names no button of the window.
+func TestRenderTerminalWords(t *testing.T) {
+	for _, err := range []error{
+		&awsconn.SSOLoginRequiredError{Profile: "corp", StartURL: "https://x.awsapps.com/start"},
+		&awsconn.ProfileNotFoundError{Name: "gone"},
+		awsconn.ErrNoCredentials,
+		&awsconn.ParseError{File: "/home/a/.aws/config", Line: 3, Msg: "bad line"},
+		answer("STS", "GetCallerIdentity", 400, "r", generic("ExpiredToken", "expired")),
+	} {
+		var buf bytes.Buffer
+		Render(&buf, "sellerdesk status", err)
+		for _, window := range []string{"choose", "“", "refresh.", "listed profiles", "keep using the sandbox"} {
+			if strings.Contains(buf.String(), window) {
+				t.Errorf("%q in %s", window, buf.String())
+			}
+		}
+	}
+}
+
 func strPtr(s string) *string { return &s }

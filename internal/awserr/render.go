@@ -46,12 +46,25 @@ func (e *Error) Reference() string {
 	return strings.Join(parts, " · ")
 }
 
+// terminalNext is the next step in the CLI's words where the window's
+// names a button or a list the terminal does not have.
+var terminalNext = map[Kind]string{
+	SSOLogin:       "Run `aws sso login --profile NAME` (or sign in from the SellerDesk window), then run the command again.",
+	UnknownProfile: "Run `sellerdesk profiles` to list the profiles, then pass one with --profile.",
+	NoCredentials:  "Run `aws configure` (or `aws configure sso`) to create a profile, or use --sandbox SCENARIO.",
+}
+
 // Lines are what the CLI prints: the message, the next step, and AWS's code
 // and request ID beneath.
 func (e *Error) Lines() []string {
 	out := []string{e.Message}
-	if e.Next != "" {
-		out = append(out, "Next: "+e.Next)
+	next := e.Next
+	if t, ok := terminalNext[e.Kind]; ok {
+		next = t
+	}
+	next = strings.ReplaceAll(next, ", then refresh.", ", then run the command again.")
+	if next != "" {
+		out = append(out, "Next: "+next)
 	}
 	if ref := e.Reference(); ref != "" {
 		out = append(out, ref)
