@@ -20,7 +20,6 @@ import (
 
 	"github.com/sellerdesk/sellerdesk/app"
 	"github.com/sellerdesk/sellerdesk/internal/cli"
-	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 )
 
@@ -122,8 +121,9 @@ func runGUI(g cli.Globals) error {
 			return false
 		},
 		Bind: svc.Bindings(),
-		// Errors of bound methods reach the page as text: no credential may.
-		ErrorFormatter: func(err error) any { return redact.String(err.Error()) },
+		// Errors of bound methods reach the page as {kind, message, next,
+		// code, requestId}: classified once (internal/awserr), redacted.
+		ErrorFormatter: svc.FormatError,
 	})
 }
 

@@ -13,7 +13,6 @@ import (
 
 	"github.com/sellerdesk/sellerdesk/internal/catalog"
 	"github.com/sellerdesk/sellerdesk/internal/policy"
-	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 	"github.com/sellerdesk/sellerdesk/internal/store"
 )
@@ -60,11 +59,12 @@ type cachedTags struct {
 // Catalog is the bound service for entities, tags, bulk tagging and
 // change sets of the AWS Marketplace Catalog API.
 type Catalog struct {
-	life *lifetime // shared; stopped by Services.Close
-	mgr  *session.Manager
-	st   *store.Store
-	p    Platform
-	log  *slog.Logger
+	life  *lifetime  // shared; stopped by Services.Close
+	where *targetNow // shared: the target the error words are for
+	mgr   *session.Manager
+	st    *store.Store
+	p     Platform
+	log   *slog.Logger
 	// csPoll paces change-set watching (shorter on a fast sandbox).
 	csPoll time.Duration
 
@@ -196,7 +196,7 @@ func (c *Catalog) entitiesViewLocked(withList bool) EntitiesView {
 		v.RefreshedAt = c.refreshedAt.UTC().Format(time.RFC3339)
 	}
 	if c.entErr != nil {
-		v.Error = explainCatalog(c.entErr)
+		v.Error = explain(c.entErr, c.where.options()...)
 	}
 	return v
 }
@@ -467,16 +467,4 @@ func (c *Catalog) SaveTags(arn string, want []catalog.Tag) (TagsUpdate, error) {
 		return TagsUpdate{ARN: arn, Tags: []catalog.Tag{}}, err
 	}
 	return c.rememberTags(ctx, scope, arn, got), nil
-}
-
-// explainCatalog turns a Catalog error into words and a next step.
-func explainCatalog(err error) *ErrorView {
-	msg := redact.String(err.Error())
-	switch {
-	case catalog.IsThrottle(err):
-		return &ErrorView{Kind: "throttled", Message: msg, Next: "AWS is throttling the Catalog API for this account; wait a minute and try again."}
-	case catalog.IsAccessDenied(err):
-		return &ErrorView{Kind: "denied", Message: msg, Next: "The identity in use lacks the Catalog API permission named above; the Policies tab builds a policy that grants it."}
-	}
-	return explain(err)
 }

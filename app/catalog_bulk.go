@@ -143,7 +143,7 @@ func (c *Catalog) PreviewBulk(req BulkRequest) (BulkPreviewView, error) {
 		c.setBulk(func(v *BulkView) { v.Read, v.Total = done, total })
 	}))
 	if err != nil {
-		c.setBulk(func(v *BulkView) { v.Phase, v.Error = "idle", explainCatalog(err) })
+		c.setBulk(func(v *BulkView) { v.Phase, v.Error = "idle", explain(err, c.where.options()...) })
 		return empty, fmt.Errorf("previewing the bulk job: %w", err)
 	}
 	c.setBulk(func(v *BulkView) { v.Phase = "idle" })
@@ -242,7 +242,7 @@ func (c *Catalog) runBulk(job catalog.Job, resumeID string) (BulkView, error) {
 			case errors.Is(err, context.Canceled):
 				v.Phase = "stopped"
 			case err != nil:
-				v.Phase, v.Error = "failed", explainCatalog(err)
+				v.Phase, v.Error = "failed", explain(err, c.where.options()...)
 			default:
 				v.Phase, v.ETASeconds = "done", 0
 			}

@@ -3,16 +3,16 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
-	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/awserr"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 	"github.com/sellerdesk/sellerdesk/internal/redact"
@@ -96,7 +96,8 @@ type ResourceDiff struct {
 
 // Onboarding is the bound service for the onboarding stack.
 type Onboarding struct {
-	life    *lifetime // shared; stopped by Services.Close
+	life    *lifetime  // shared; stopped by Services.Close
+	where   *targetNow // shared: the target the error words are for
 	mgr     *session.Manager
 	st      *store.Store
 	p       Platform
@@ -186,7 +187,7 @@ func (o *Onboarding) viewLocked() StackView {
 		v.NeedsUpdate = r.NeedsUpdate()
 	}
 	if o.watchErr != nil {
-		v.Error = explain(o.watchErr)
+		v.Error = explain(o.watchErr, o.where.options()...)
 	}
 	return v
 }
@@ -257,7 +258,7 @@ func (o *Onboarding) Launch(form LaunchForm) (StackView, error) {
 // kept on the new record so its events stay readable.
 func (o *Onboarding) launch(form LaunchForm, prev *onboarding.StackRecord) (StackView, error) {
 	if errs := o.Validate(form); len(errs) > 0 {
-		return o.State(), fmt.Errorf("%s", errs[0].Message)
+		return o.State(), awserr.Invalid(errs[0].Field, errs[0].Message)
 	}
 	key, cfn, _, err := o.clients()
 	if err != nil {
@@ -273,11 +274,11 @@ func (o *Onboarding) launch(form LaunchForm, prev *onboarding.StackRecord) (Stac
 		o.mu.Unlock()
 		o.emit()
 		if exists.InProgress() {
-			return o.State(), errors.New(awsconn.DescribeError(err) + ". Choose Follow to watch it here.")
+			return o.State(), o.where.withNext(err, "Choose Follow to watch it here.")
 		}
 	}
 	if err != nil {
-		return o.State(), errors.New(describeLaunchError(err))
+		return o.State(), o.launchError(err)
 	}
 	rec.Previous = prev
 	o.save(ctx, rec)
@@ -311,7 +312,7 @@ func (o *Onboarding) Follow(stackName string) (StackView, error) {
 	defer cancel()
 	rec, err := onboarding.Follow(ctx, cfn, key, stackName)
 	if err != nil {
-		return o.State(), errors.New(awsconn.DescribeError(err))
+		return o.State(), o.where.classify(err)
 	}
 	o.save(ctx, rec)
 	o.mu.Lock()
@@ -321,16 +322,18 @@ func (o *Onboarding) Follow(stackName string) (StackView, error) {
 	return o.State(), nil
 }
 
-// describeLaunchError keeps the AWS code and adds the next step.
-func describeLaunchError(err error) string {
-	msg := awsconn.DescribeError(err)
+// launchError is a failed CreateStack, classified, with the next step for
+// the launch form.
+func (o *Onboarding) launchError(err error) error {
+	e := awserr.Classify(err, o.where.options()...)
+	var caps *cfntypes.InsufficientCapabilitiesException
 	switch {
-	case strings.Contains(msg, "AccessDenied") || strings.Contains(msg, "not authorized"):
-		return msg + " — use a profile allowed to create CloudFormation stacks and IAM roles (for example an administrator), then try again. Nothing was created."
-	case strings.Contains(msg, "InsufficientCapabilities"):
-		return msg + " — tick the IAM acknowledgement, then try again. Nothing was created."
+	case e.Kind == awserr.AccessDenied:
+		return o.where.withNext(e, "Use a profile allowed to create CloudFormation stacks and IAM roles (for example an administrator), then try again. Nothing was created.")
+	case errors.As(err, &caps):
+		return o.where.withNext(e, "Tick the IAM acknowledgement (CAPABILITY_NAMED_IAM), then try again. Nothing was created.")
 	}
-	return msg
+	return e
 }
 
 // Retry deletes the failed stack, waits for the delete, and launches again
@@ -345,7 +348,7 @@ func (o *Onboarding) Retry(form LaunchForm) (StackView, error) {
 		return o.State(), errors.New("only a stack in Error can be retried")
 	}
 	if errs := o.Validate(form); len(errs) > 0 {
-		return o.State(), fmt.Errorf("%s", errs[0].Message)
+		return o.State(), awserr.Invalid(errs[0].Field, errs[0].Message)
 	}
 	prev := *rec
 	prev.Previous = nil
@@ -412,7 +415,7 @@ func (o *Onboarding) Delete() (StackView, error) {
 	defer cancel()
 	next, err := onboarding.Delete(ctx, cfn, *rec)
 	if err != nil {
-		return o.State(), errors.New(awsconn.DescribeError(err))
+		return o.State(), o.where.classify(err)
 	}
 	next.StartedAt = time.Now().UTC()
 	o.save(ctx, next)
@@ -543,7 +546,7 @@ func (o *Onboarding) PreviewUpdate() (ChangePreview, error) {
 	defer cancel()
 	cs, err := onboarding.PrepareUpdate(ctx, cfn, *rec)
 	if err != nil {
-		return ChangePreview{}, errors.New(awsconn.DescribeError(err))
+		return ChangePreview{}, o.where.classify(err)
 	}
 	out := ChangePreview{ChangeSetID: cs.ID, FromVersion: rec.TemplateVersion, ToVersion: template.Version, Changes: []ResourceDiff{}}
 	for _, c := range cs.Changes {
@@ -568,7 +571,7 @@ func (o *Onboarding) ExecuteUpdate(changeSetID string) (StackView, error) {
 	defer cancel()
 	next, err := onboarding.ExecuteUpdate(ctx, cfn, *rec, changeSetID)
 	if err != nil {
-		return o.State(), errors.New(awsconn.DescribeError(err))
+		return o.State(), o.where.classify(err)
 	}
 	o.save(ctx, next)
 	o.mu.Lock()

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 
+	"github.com/sellerdesk/sellerdesk/internal/awserr"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
@@ -221,7 +223,8 @@ func TestLaunchOnAStackInProgressOffersFollow(t *testing.T) {
 	}
 	form := LaunchForm{StackName: "SellerDesk-Onboarding", PartnerAccountID: "123456789012", ExternalID: "ext-follow", Acknowledged: true}
 	v, err := svc.Onboarding.Launch(form)
-	if err == nil || !strings.Contains(err.Error(), "already being created (CREATE_IN_PROGRESS since") || !strings.Contains(err.Error(), "Follow") {
+	var ae *awserr.Error
+	if !errors.As(err, &ae) || !strings.Contains(ae.Message, "already being created (CREATE_IN_PROGRESS since") || !strings.Contains(ae.Next, "Follow") {
 		t.Fatalf("second launch: %v, want it refused as in progress with Follow", err)
 	}
 	if v.Existing == nil || !v.Existing.InProgress || v.Existing.StackName != "SellerDesk-Onboarding" || v.Existing.Since.IsZero() {

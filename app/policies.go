@@ -81,10 +81,11 @@ type ResaleView struct {
 // Policies is the bound service for the Catalog API access policies: the
 // builder, the lint, creating a policy in IAM, and the resale role.
 type Policies struct {
-	life *lifetime // shared; stopped by Services.Close
-	mgr  *session.Manager
-	p    Platform
-	log  *slog.Logger
+	life  *lifetime  // shared; stopped by Services.Close
+	where *targetNow // shared: the target the error words are for
+	mgr   *session.Manager
+	p     Platform
+	log   *slog.Logger
 }
 
 // NewPolicies wires the service.

@@ -18,7 +18,10 @@ func TestErrorViewsAreRedacted(t *testing.T) {
 		if len(tc.Secrets) == 0 {
 			continue
 		}
-		for name, explainFn := range map[string]func(error) *ErrorView{"explain": explain, "explainCatalog": explainCatalog} {
+		for name, explainFn := range map[string]func(error) *ErrorView{
+			"explain":     func(err error) *ErrorView { return explain(err) },
+			"FormatError": func(err error) *ErrorView { return (&Services{}).FormatError(err).(*ErrorView) },
+		} {
 			t.Run(name+"/"+tc.Name, func(t *testing.T) {
 				v := explainFn(fmt.Errorf("listing entities: %w", errors.New(tc.Text)))
 				for _, s := range tc.Secrets {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/redact/redacttest"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 )
@@ -30,7 +29,11 @@ func TestBoundServicesRedactAReflectingEndpoint(t *testing.T) {
 		}
 		text := string(b)
 		if err != nil {
-			text += "\n" + redact.String(err.Error())
+			fe, ferr := json.Marshal(svc.FormatError(err))
+			if ferr != nil {
+				t.Fatalf("%s: encoding the error: %v", what, ferr)
+			}
+			text += "\n" + string(fe)
 		}
 		if leaks := redacttest.Leaks(text, refl.Signatures()...); len(leaks) > 0 {
 			t.Errorf("%s gives the page %q", what, leaks)

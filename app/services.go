@@ -43,7 +43,8 @@ type Services struct {
 	Store   *store.Store // nil when another process holds the state file
 	Log     *applog.Logger
 
-	life *lifetime
+	life   *lifetime
+	target *targetNow // the selected target, for the words of errors
 
 	started     chan struct{} // closed when Start has chosen the target
 	startedOnce sync.Once
@@ -97,6 +98,8 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 	s.Catalog = NewCatalog(s.Manager, st, o.Platform, log.Logger, o.TimeScale)
 	s.Policies = NewPolicies(s.Manager, o.Platform, log.Logger)
 	s.life = newLifetime()
+	s.target = &targetNow{}
+	s.Session.where, s.Onboarding.where, s.Tiles.where, s.Catalog.where, s.Policies.where = s.target, s.target, s.target, s.target, s.target
 	s.started = make(chan struct{})
 	s.Session.life, s.Onboarding.life, s.Tiles.life, s.Catalog.life, s.Policies.life = s.life, s.life, s.life, s.life, s.life
 	s.Session.onTarget = append(s.Session.onTarget, s.Onboarding.targetChanged, s.Tiles.targetChanged, s.Catalog.targetChanged)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
-	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 )
@@ -50,13 +49,6 @@ type IdentityView struct {
 	Profile   string `json:"profile"`
 	CheckedAt string `json:"checkedAt"` // RFC 3339
 	Stale     bool   `json:"stale"`     // from the cache, not yet re-verified
-}
-
-// ErrorView is a failure explained for a person.
-type ErrorView struct {
-	Kind    string `json:"kind"`    // sso-login, no-credentials, unknown-profile, unreachable, denied, other
-	Message string `json:"message"` // what failed and why, AWS error code kept
-	Next    string `json:"next"`    // what to do next
 }
 
 // ConnectionState is everything the header shows.
@@ -103,6 +95,7 @@ type Session struct {
 	// onTarget is told when the selected target changes (other services
 	// reload what they show for it).
 	onTarget []func(ctx context.Context, t session.Target)
+	where    *targetNow // shared: the target the error words are for
 
 	mfaSeq     atomic.Int64
 	mfaMu      sync.Mutex
@@ -246,6 +239,7 @@ func (s *Session) use(t session.Target) ConnectionState {
 }
 
 func (s *Session) targetChanged(ctx context.Context, t session.Target) {
+	s.where.set(t)
 	for _, f := range s.onTarget {
 		f(ctx, t)
 	}
@@ -266,7 +260,7 @@ func (s *Session) settle(ctx context.Context, t session.Target, id *IdentityView
 	}
 	st := ConnectionState{Target: tv, Identity: id}
 	if err != nil {
-		st.Error = explain(err)
+		st.Error = explain(err, targetOptions(t)...)
 		s.log.Warn("connection problem", "target", t.Key(), "err", err)
 	}
 	s.mu.Lock()
@@ -279,34 +273,6 @@ func (s *Session) settle(ctx context.Context, t session.Target, id *IdentityView
 func identityView(id session.Identity, stale bool) *IdentityView {
 	return &IdentityView{Account: id.Account, ARN: id.ARN, UserID: id.UserID, Region: id.Region, Profile: id.Profile,
 		CheckedAt: id.CheckedAt.Format(time.RFC3339), Stale: stale}
-}
-
-// explain turns an error into words and a next step, without credentials
-// (an endpoint may quote the request's headers back).
-func explain(err error) *ErrorView {
-	v := explainRaw(err)
-	v.Message = redact.String(v.Message)
-	return v
-}
-
-func explainRaw(err error) *ErrorView {
-	var sso *awsconn.SSOLoginRequiredError
-	var nf *awsconn.ProfileNotFoundError
-	var pe *awsconn.ParseError
-	switch {
-	case errors.Is(err, awsconn.ErrMFACancelled):
-		return &ErrorView{Kind: "mfa-cancelled", Message: "You cancelled the MFA code, so SellerDesk could not use this profile's role.",
-			Next: "Choose Refresh to enter the code, or pick another profile."}
-	case errors.As(err, &sso):
-		return &ErrorView{Kind: "sso-login", Message: err.Error(), Next: "Sign in with AWS IAM Identity Center: choose “Sign in” and confirm the code in your browser."}
-	case errors.Is(err, awsconn.ErrNoCredentials):
-		return &ErrorView{Kind: "no-credentials", Message: err.Error(), Next: "Run “aws configure” (or “aws configure sso”) to create a profile, or keep using the sandbox."}
-	case errors.As(err, &nf):
-		return &ErrorView{Kind: "unknown-profile", Message: err.Error(), Next: "Pick one of the listed profiles."}
-	case errors.As(err, &pe):
-		return &ErrorView{Kind: "config-file", Message: err.Error(), Next: "Fix that line of the file, then refresh."}
-	}
-	return &ErrorView{Kind: "other", Message: awsconn.DescribeError(err), Next: "Check the profile and your network, then refresh. The log file has details."}
 }
 
 // mfaPrompter returns the prompter the session manager uses: it asks the
@@ -426,7 +392,7 @@ func (s *Session) SSOLogin(profile string) error {
 		}
 		res := SSOResult{Profile: profile, OK: err == nil}
 		if err != nil {
-			res.Error = explain(err)
+			res.Error = explain(err, s.where.options()...)
 		}
 		s.p.Emit(EventSSODone, res)
 		if err == nil {

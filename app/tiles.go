@@ -46,12 +46,13 @@ type tilesState struct {
 
 // Tiles is the bound service for the four status tiles.
 type Tiles struct {
-	life *lifetime // shared; stopped by Services.Close
-	mgr  *session.Manager
-	st   *store.Store
-	ob   *Onboarding
-	p    Platform
-	log  *slog.Logger
+	life  *lifetime  // shared; stopped by Services.Close
+	where *targetNow // shared: the target the error words are for
+	mgr   *session.Manager
+	st    *store.Store
+	ob    *Onboarding
+	p     Platform
+	log   *slog.Logger
 
 	runMu sync.Mutex // one check run at a time
 	mu    sync.Mutex
@@ -85,7 +86,7 @@ func (t *Tiles) viewLocked() TilesView {
 		v.Total = 4
 	}
 	if t.err != nil {
-		v.Error = explain(t.err)
+		v.Error = explain(t.err, t.where.options()...)
 	}
 	return v
 }

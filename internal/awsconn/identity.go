@@ -62,8 +62,7 @@ func DescribeError(err error) string {
 	case errors.As(err, &dupKey):
 		return dupKey.Error() + "."
 	case errors.As(err, &unreach) && unreach.Within > 0:
-		// A refused connection keeps the "is the sandbox running?" text
-		// below: it names the endpoint override.
+		// A refused connection is worded below, with its root cause.
 		return capitalize(unreach.Error()) + "."
 	case errors.As(err, &ssoErr):
 		return capitalize(ssoErr.Error()) + "."
@@ -83,7 +82,9 @@ func DescribeError(err error) string {
 		return describeAPIError(apiErr)
 	}
 	if endpoint, ok := unreachable(err); ok {
-		return fmt.Sprintf("could not reach %s: is the sandbox running? (%s)", endpoint, rootCause(err))
+		// Worded as UnreachableError is: a real profile without network must
+		// not be asked about the sandbox (internal/awserr words the sandbox).
+		return fmt.Sprintf("could not reach %s (%s): check your network, VPN or proxy (or --endpoint-url)", endpoint, rootCause(err))
 	}
 	msg := err.Error()
 	switch {

@@ -69,9 +69,9 @@ func TestDescribeErrorUnreachable(t *testing.T) {
 	if err == nil {
 		t.Fatal("want an error")
 	}
-	want := "could not reach " + endpoint + ": is the sandbox running?"
-	if d := DescribeError(err); !strings.HasPrefix(d, want) {
-		t.Errorf("DescribeError = %q, want prefix %q", d, want)
+	want := "could not reach " + endpoint + " ("
+	if d := DescribeError(err); !strings.HasPrefix(d, want) || !strings.Contains(d, "check your network, VPN or proxy") || strings.Contains(d, "sandbox") {
+		t.Errorf("DescribeError = %q, want prefix %q, the network to check and no sandbox", d, want)
 	}
 }
 

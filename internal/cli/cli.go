@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/awserr"
 	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 	"github.com/sellerdesk/sellerdesk/internal/version"
@@ -127,7 +128,7 @@ func run(ctx context.Context, e *env, args []string) int {
 	default:
 		// Every failure leaves through here: no credential may (an
 		// endpoint can echo the signed headers back in its message).
-		fmt.Fprintf(e.Stderr, "%s: %s\n", name, redact.String(awsconn.DescribeError(err)))
+		awserr.Render(e.Stderr, name, err, awserr.Sandbox(e.g.Sandbox != ""), awserr.Endpoint(e.g.Target().Endpoint))
 		return ExitFailure
 	}
 }

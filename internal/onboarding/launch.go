@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-	"github.com/aws/smithy-go"
 
+	"github.com/sellerdesk/sellerdesk/internal/awserr"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 )
 
@@ -250,11 +250,11 @@ func isAlreadyExists(err error) bool {
 	return errors.As(err, &ae)
 }
 
-// isNotFound: CloudFormation answers a missing stack with a ValidationError
-// whose message says it does not exist.
+// isNotFound: the stack does not exist (CloudFormation's ValidationError
+// "… does not exist", classified in internal/awserr, the one place that
+// reads that message).
 func isNotFound(err error) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "does not exist")
+	return awserr.Of(err) == awserr.NotFound
 }
 
 // Delete starts deleting the stack; Watch follows it.

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/smithy-go"
 
-	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/awserr"
 	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
 )
@@ -32,7 +32,7 @@ func VerifyRole(ctx context.Context, client IAM, rec StackRecord) []Check {
 	var checks []Check
 	role, err := client.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)}, retryReadIAM)
 	if err != nil {
-		return append(checks, Check{Name: "Partner role exists", Unknown: !isNoSuchEntity(err), Code: errorCode(err), Detail: fmt.Sprintf("iam:GetRole %s failed: %s", name, awsconn.DescribeError(err))})
+		return append(checks, Check{Name: "Partner role exists", Unknown: !isNoSuchEntity(err), Code: errorCode(err), Detail: fmt.Sprintf("iam:GetRole %s failed: %s", name, awserr.Classify(err).Message)})
 	}
 	checks = append(checks, Check{Name: "Partner role exists", OK: true, Detail: aws.ToString(role.Role.Arn)})
 	checks = append(checks, checkTrust(aws.ToString(role.Role.AssumeRolePolicyDocument), rec.Params))
@@ -43,7 +43,7 @@ func VerifyRole(ctx context.Context, client IAM, rec StackRecord) []Check {
 	}
 	listed, err := client.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(name)}, retryReadIAM)
 	if err != nil {
-		return append(checks, Check{Name: "Role policies attached", Unknown: !isNoSuchEntity(err), Code: errorCode(err), Detail: "iam:ListRolePolicies failed: " + awsconn.DescribeError(err)})
+		return append(checks, Check{Name: "Role policies attached", Unknown: !isNoSuchEntity(err), Code: errorCode(err), Detail: "iam:ListRolePolicies failed: " + awserr.Classify(err).Message})
 	}
 	have := map[string]bool{}
 	for _, p := range listed.PolicyNames {
@@ -63,7 +63,7 @@ func VerifyRole(ctx context.Context, client IAM, rec StackRecord) []Check {
 	// The guide's role-policy access: the role may read its own policies.
 	doc, err := client.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("PartnerRolePolicyAccess")}, retryReadIAM)
 	if err != nil {
-		checks = append(checks, Check{Name: "Role can read its own policies", Unknown: !isNoSuchEntity(err), Code: errorCode(err), Detail: "iam:GetRolePolicy PartnerRolePolicyAccess failed: " + awsconn.DescribeError(err)})
+		checks = append(checks, Check{Name: "Role can read its own policies", Unknown: !isNoSuchEntity(err), Code: errorCode(err), Detail: "iam:GetRolePolicy PartnerRolePolicyAccess failed: " + awserr.Classify(err).Message})
 	} else {
 		checks = append(checks, checkActions("Role can read its own policies", aws.ToString(doc.PolicyDocument),
 			[]string{"iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:PassRole"}))

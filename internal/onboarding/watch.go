@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/smithy-go"
 
-	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/awserr"
 )
 
 // Polling paces DescribeStackEvents: fast while events flow, slower when
@@ -271,7 +271,7 @@ func (w *Watcher) finish(ctx context.Context, rec StackRecord) (StackRecord, err
 	}
 	out, err := w.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(id)}, retryReadCFN)
 	if transientRead(err) {
-		rec = rec.WithRoleChecks([]Check{{Name: "Stack outputs read", Unknown: true, Detail: "cloudformation:DescribeStacks failed: " + awsconn.DescribeError(err)}})
+		rec = rec.WithRoleChecks([]Check{{Name: "Stack outputs read", Unknown: true, Detail: "cloudformation:DescribeStacks failed: " + awserr.Classify(err).Message}})
 		w.publish(ctx, &rec)
 		return rec, nil
 	}

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/awserr"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 )
 
@@ -198,7 +198,7 @@ func casGenerateCheck(ctx context.Context, deps CASDeps, bucket, topic, roleArn 
 // the message is what to act on, and the discontinuation is mentioned.
 func casDiscontinued(name string, err error, what string, onAWS bool) CheckResult {
 	r := CheckResult{Name: name, Status: StatusFailed, Code: errorCode(err)}
-	said := what + ": " + awsconn.DescribeError(err)
+	said := what + ": " + awserr.Classify(err).Message
 	if onAWS {
 		r.Detail = said + ". " + CASDiscontinuedNote +
 			" This refusal is most likely that discontinuation; it can also mean the account is not on CAS's allow list (not a registered seller) or may not call marketplacecommerceanalytics:GenerateDataSet."

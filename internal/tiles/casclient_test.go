@@ -258,7 +258,8 @@ func TestGenerateDataSetUnreachable(t *testing.T) {
 	c.AWSEndpoint = false
 	s3f, snsf, _ := casWorld()
 	check := TestCAS(context.Background(), CASDeps{S3: s3f, SNS: snsf, CAS: c}, outputs(), acct, "")[3]
-	if check.Status != StatusFailed || strings.Contains(check.Detail, "discontinu") || !strings.Contains(check.Detail, "could not reach") {
+	if check.Status != StatusFailed || strings.Contains(check.Detail, "discontinu") || !strings.Contains(check.Detail, "cannot reach") ||
+		!strings.Contains(check.Fix, "network") {
 		t.Errorf("check %+v", check)
 	}
 	// Without credentials nothing is sent.

@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/smithy-go"
 
-	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/awserr"
 	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
@@ -92,18 +92,22 @@ func errorResult(name, action, target string, err error, fix string) CheckResult
 	if target != "" {
 		doing += " on " + target
 	}
-	r := CheckResult{Name: name, Code: errorCode(err), Detail: doing + ": " + awsconn.DescribeError(err)}
+	r := CheckResult{Name: name, Code: errorCode(err), Detail: doing + ": " + awserr.Classify(err).Message}
 	switch {
 	case notSupported(err):
 		r.Status = StatusCouldNotCheck
-		r.Detail = doing + ": this endpoint does not implement the call, so it could not be checked (" + awsconn.DescribeError(err) + ")"
+		r.Detail = doing + ": this endpoint does not implement the call, so it could not be checked (" + awserr.Classify(err).Message + ")"
 		if unreadable(err) && !notSupportedCodes[r.Code] {
-			r.Detail = doing + ": this endpoint's answer is not in the service's protocol (it does not implement the call, or answers it wrongly), so it could not be checked (" + awsconn.DescribeError(err) + ")"
+			r.Detail = doing + ": this endpoint's answer is not in the service's protocol (it does not implement the call, or answers it wrongly), so it could not be checked (" + awserr.Classify(err).Message + ")"
 		}
 		r.Fix = "Run Test Configuration against AWS (or the SellerDesk sandbox) to check this."
 	case isAccessDenied(err):
 		r.Status = StatusFailed
 		r.Fix = "Your profile is not allowed " + action + ": use a profile allowed to read the onboarding resources (for example an administrator), then test again."
+	case awserr.Of(err) == awserr.Unreachable:
+		// Nothing was learnt about the resource: say what to check.
+		r.Status = StatusFailed
+		r.Fix = awserr.Classify(err).Next
 	default:
 		r.Status = StatusFailed
 		r.Fix = fix

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
 	cattypes "github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 
-	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/awserr"
 	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
@@ -92,7 +92,7 @@ func ProbeSeller(ctx context.Context, cat CatalogAPI) (SellerProbe, error) {
 			case notSupported(err):
 				probe.Outcome = SellerNotChecked
 				if probe.Message == "" {
-					probe.Message = awsconn.DescribeError(err)
+					probe.Message = awserr.Classify(err).Message
 				}
 				return probe, nil
 			case catalogIAMDenied(err):
@@ -103,7 +103,7 @@ func ProbeSeller(ctx context.Context, cat CatalogAPI) (SellerProbe, error) {
 				return probe, nil
 			}
 			probe.Outcome = SellerProbeFailed
-			probe.Message = awsconn.DescribeError(err)
+			probe.Message = awserr.Classify(err).Message
 			return probe, fmt.Errorf("probing seller registration with Marketplace Catalog ListEntities (%s): %w", et, err)
 		}
 		if n := len(out.EntitySummaryList); n > 0 {

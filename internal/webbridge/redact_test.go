@@ -16,7 +16,7 @@ type leaker struct{ text string }
 
 func (l *leaker) Fail() error { return errors.New("calling STS: " + l.text) }
 
-// The page gets a bound method's error as text: never its credentials.
+// The page gets a bound method's error as {kind, message, next…}: never its credentials.
 func TestCallErrorsAreRedacted(t *testing.T) {
 	for _, tc := range redacttest.Cases() {
 		if len(tc.Secrets) == 0 {

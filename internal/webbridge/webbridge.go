@@ -25,7 +25,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sellerdesk/sellerdesk/internal/redact"
+	"github.com/sellerdesk/sellerdesk/internal/awserr"
 )
 
 // Bridge is an http.Handler and an app.Platform.
@@ -38,6 +38,11 @@ type Bridge struct {
 	mu   sync.Mutex
 	addr string // the bound host:port, the only Host answered
 	subs map[chan []byte]struct{}
+	// FormatError is what a bound method's error is sent as, like Wails'
+	// ErrorFormatter (set it to app.Services.FormatError); nil: the
+	// classification of internal/awserr, {kind, message, next, code,
+	// requestId}, redacted.
+	FormatError func(error) any
 	// OpenedURLs records links the app asked to open (a browser test cannot
 	// follow them into a real browser window).
 	OpenedURLs []string
@@ -211,7 +216,7 @@ func (b *Bridge) serveCall(w http.ResponseWriter, r *http.Request) {
 	for _, o := range out {
 		if o.Type() == errType {
 			if !o.IsNil() {
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": redact.String(o.Interface().(error).Error())})
+				writeJSON(w, http.StatusInternalServerError, map[string]any{"error": b.formatError(o.Interface().(error))})
 				return
 			}
 			continue
@@ -219,6 +224,13 @@ func (b *Bridge) serveCall(w http.ResponseWriter, r *http.Request) {
 		result = o.Interface()
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"result": result})
+}
+
+func (b *Bridge) formatError(err error) any {
+	if b.FormatError != nil {
+		return b.FormatError(err)
+	}
+	return awserr.Format(err)
 }
 
 func (b *Bridge) serveEvents(w http.ResponseWriter, r *http.Request) {

@@ -82,7 +82,7 @@ func TestCalls(t *testing.T) {
 		want     string
 	}{
 		{"result", "webbridge.Greeter.Hello", []any{"ann", 2}, 200, `{"result":{"text":"hi ann hi ann "}}`},
-		{"error becomes a rejection", "webbridge.Greeter.Fail", nil, 500, `{"error":"it broke"}`},
+		{"error becomes a rejection", "webbridge.Greeter.Fail", nil, 500, `{"error":{"kind":"other","message":"it broke","next":""}}`},
 		{"no result", "webbridge.Greeter.NoResult", nil, 200, `{"result":null}`},
 		{"unknown method", "webbridge.Greeter.Nope", nil, 404, `{"error":"no bound method webbridge.Greeter.Nope"}`},
 		{"wrong arity", "webbridge.Greeter.Hello", []any{"ann"}, 400, `{"error":"webbridge.Greeter.Hello takes 2 arguments, got 1"}`},

@@ -63,7 +63,7 @@ import {
 export type * from './types'
 export type * from './catalogTypes'
 export { isTerminalStatus } from './catalogTypes'
-export { checkedTime, errorMessage } from './types'
+export { checkedTime, errorMessage, errorReference, toErrorView, errorKinds, errorTitles, isErrorKind } from './types'
 
 // --- Session: targets and identity ---
 

@@ -4,6 +4,10 @@
 // and optional fields; Go sends nil pointers as null and nil slices as null.
 // Everything that crosses the seam is normalised to these plain types.
 import type { app, onboarding, template, tiles } from '../../wailsjs/go/models'
+import { isErrorKind, type ErrorKind } from './errorKinds'
+
+export type { ErrorKind } from './errorKinds'
+export { errorKinds, errorTitles, isErrorKind } from './errorKinds'
 
 type Fields<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] }
 
@@ -11,7 +15,25 @@ export type ProfileView = Fields<app.ProfileView>
 export type ScenarioView = Fields<app.ScenarioView>
 export type TargetView = Fields<app.TargetView>
 export type IdentityView = Fields<app.IdentityView>
-export type ErrorView = Fields<app.ErrorView>
+/** ErrorView as the generated model has it (kind a string there). */
+type ErrorModel = Fields<app.ErrorView>
+
+/**
+ * A failure explained for a person (app.ErrorView, internal/awserr): in a
+ * state (ConnectionState.error…) and as the rejection of a bound call.
+ * code and requestId are AWS's, shown beneath; empty when AWS did not answer.
+ */
+export interface ErrorView {
+  kind: ErrorKind
+  message: string
+  next: string
+  code?: string
+  requestId?: string
+  /** The IAM action refused (access-denied). */
+  action?: string
+  /** The field refused (validation). */
+  field?: string
+}
 export type AppInfo = Fields<app.AppInfo>
 export type Notice = Fields<app.Notice>
 
@@ -45,18 +67,25 @@ export interface SSOResult {
   error: ErrorView | null
 }
 
-/** Kinds of ErrorView.kind the Go side sends (app.explain). */
-export type ErrorKind = 'sso-login' | 'no-credentials' | 'unknown-profile' | 'config-file' | 'mfa-cancelled' | 'unreachable' | 'denied' | 'other'
 
 // Compile-time check that the generated model still has the fields used here:
 // if a Go field is renamed, type checking fails on this line.
 export type ModelsMatch = [Fields<app.ConnectionState>] extends [
-  { target?: TargetView; identity?: IdentityView; error?: ErrorView; busy: boolean },
+  { target?: TargetView; identity?: IdentityView; error?: ErrorModel; busy: boolean },
 ]
   ? true
   : never
 const modelsMatch: ModelsMatch = true
 void modelsMatch
+
+// And that the generated ErrorView still has what ErrorView reads.
+export type ErrorViewMatch = [Fields<app.ErrorView>] extends [
+  { kind: string; message: string; next: string; code: string; requestId: string; action: string; field: string },
+]
+  ? true
+  : never
+const errorViewMatch: ErrorViewMatch = true
+void errorViewMatch
 
 export function normalizeState(raw: unknown): ConnectionState {
   const s = (raw ?? {}) as Partial<Record<keyof ConnectionState, unknown>>
@@ -68,12 +97,43 @@ export function normalizeState(raw: unknown): ConnectionState {
   }
 }
 
-/** The text of a rejected bound call: Wails rejects with the Go error string. */
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : ''
+}
+
+/**
+ * A rejected bound call as an ErrorView. The Go side rejects with
+ * {kind, message, next, code, requestId} (main.go's ErrorFormatter, the
+ * serve-web bridge); a plain string or Error (older builds, the runtime
+ * itself) becomes kind "other" with no next step.
+ */
+export function toErrorView(e: unknown): ErrorView {
+  if (e && typeof e === 'object' && !(e instanceof Error) && 'message' in e && typeof e.message === 'string') {
+    const o = e as Record<string, unknown>
+    const v: ErrorView = { kind: isErrorKind(o.kind) ? o.kind : 'other', message: o.message as string, next: str(o.next) }
+    for (const k of ['code', 'requestId', 'action', 'field'] as const) {
+      if (str(o[k])) v[k] = str(o[k])
+    }
+    return v
+  }
+  if (typeof e === 'string') return { kind: 'other', message: e, next: '' }
+  if (e instanceof Error) return { kind: 'other', message: e.message, next: '' }
+  return { kind: 'other', message: String(e), next: '' }
+}
+
+/** The line beneath the message: AWS's code and request ID, '' when AWS did not answer. */
+export function errorReference(v: Pick<ErrorView, 'code' | 'requestId'>): string {
+  return [v.code ? `AWS code: ${v.code}` : '', v.requestId ? `Request ID: ${v.requestId}` : ''].filter(Boolean).join(' · ')
+}
+
+/**
+ * The text of a rejected bound call, for places that show one line: the
+ * message, the next step, and AWS's code and request ID in brackets.
+ */
 export function errorMessage(e: unknown): string {
-  if (typeof e === 'string') return e
-  if (e instanceof Error) return e.message
-  if (e && typeof e === 'object' && 'message' in e && typeof e.message === 'string') return e.message
-  return String(e)
+  const v = toErrorView(e)
+  const ref = errorReference(v)
+  return [v.message, v.next, ref ? `(${ref})` : ''].filter(Boolean).join(' ')
 }
 
 // --- Onboarding (app/onboarding.go, internal/onboarding, internal/onboarding/template) ---
@@ -479,7 +539,7 @@ export interface TilesView {
 }
 
 export type TilesModelsMatch = [Fields<app.TilesView>, Fields<tiles.Tile>, Fields<tiles.CheckResult>, Fields<tiles.Field>, Fields<tiles.Note>] extends [
-  { tiles: unknown[]; connected: number; total: number; busy: boolean; sellerConfirmed: boolean; casEnrolled: boolean; sddsEnrolled: boolean; error?: ErrorView },
+  { tiles: unknown[]; connected: number; total: number; busy: boolean; sellerConfirmed: boolean; casEnrolled: boolean; sddsEnrolled: boolean; error?: ErrorModel },
   { id: string; state: string; summary: string; fields: unknown[]; checks: unknown[]; checkedAt: unknown; stale: boolean; source?: string; notes: unknown[] },
   { name: string; status: string; detail: string; fix: string; code: string },
   { label: string; value: string; copy: boolean },

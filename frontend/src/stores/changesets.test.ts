@@ -152,7 +152,7 @@ describe('change sets store', () => {
     const s = useChangeSetsStore()
     await s.start()
     expect(await s.cancel()).toBe(false)
-    expect(s.actionError).toEqual({ action: 'cancel', message: 'cancelling change set cs-1 (only a PREPARING change set can be cancelled): ValidationException' })
+    expect(s.actionError).toMatchObject({ action: 'cancel', message: 'cancelling change set cs-1 (only a PREPARING change set can be cancelled): ValidationException' })
     expect(s.busy.cancel).toBe(false)
   })
 
@@ -169,7 +169,7 @@ describe('change sets store', () => {
 
     backend.describeChangeSet.mockRejectedValueOnce(new Error('reading change set cs-x: ResourceNotFoundException'))
     expect(await s.describe('cs-x')).toBe(false)
-    expect(s.actionError).toEqual({ action: 'describe', message: 'reading change set cs-x: ResourceNotFoundException' })
+    expect(s.actionError).toMatchObject({ action: 'describe', message: 'reading change set cs-x: ResourceNotFoundException' })
     expect(s.current?.id).toBe('cs-b')
   })
 

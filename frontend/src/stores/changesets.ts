@@ -7,7 +7,7 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, watch } from 'vue'
 import * as backend from '@/api/backend'
-import type { ChangeSetFilter, ChangeSetRequest, ChangeSetSummary, ChangeSetTemplate, ChangeSetView, Tag } from '@/api/backend'
+import type { ErrorView, ChangeSetFilter, ChangeSetRequest, ChangeSetSummary, ChangeSetTemplate, ChangeSetView, Tag } from '@/api/backend'
 import { onCatalogChangeSet } from '@/api/events'
 import { useSessionStore } from './session'
 
@@ -122,7 +122,7 @@ export const useChangeSetsStore = defineStore('changesets', () => {
   const filter = reactive<ChangeSetFilter>({ status: '', name: '', entityId: '' })
   const busy = reactive<Record<ChangeSetAction, boolean>>({ templates: false, start: false, describe: false, cancel: false, list: false })
   /** The last call that failed, with the Go error text as-is. */
-  const actionError = ref<{ action: ChangeSetAction; message: string } | null>(null)
+  const actionError = ref<{ action: ChangeSetAction; message: string; error: ErrorView } | null>(null)
 
   /** The most advanced view seen of each change set, by ID (events and results). */
   const seen = new Map<string, ChangeSetView>()
@@ -183,7 +183,7 @@ export const useChangeSetsStore = defineStore('changesets', () => {
   }
 
   function fail(action: ChangeSetAction, e: unknown) {
-    actionError.value = { action, message: backend.errorMessage(e) }
+    actionError.value = { action, message: backend.errorMessage(e), error: backend.toErrorView(e) }
   }
 
   function clearError(action: ChangeSetAction) {

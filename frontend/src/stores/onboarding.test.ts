@@ -141,6 +141,22 @@ describe('onboarding store: actions', () => {
     expect(s.busy.launch).toBe(false)
   })
 
+  it('keeps a structured rejection: kind, next step, AWS code and request ID', async () => {
+    const rejection = {
+      kind: 'access-denied', message: 'The identity in use is not allowed to call cloudformation:CreateStack.',
+      next: 'Use a profile allowed to create CloudFormation stacks and IAM roles (for example an administrator), then try again. Nothing was created.',
+      code: 'AccessDenied', requestId: 'req-1', action: 'cloudformation:CreateStack', field: '',
+    }
+    backend.launchStack.mockRejectedValue(rejection)
+    const s = useOnboardingStore()
+    await s.init()
+    s.openLaunch()
+    expect(await s.launch({ ...emptyForm('A'), acknowledged: true })).toBe(false)
+    expect(s.actionError?.error).toEqual({ kind: 'access-denied', message: rejection.message, next: rejection.next,
+      code: 'AccessDenied', requestId: 'req-1', action: 'cloudformation:CreateStack' })
+    expect(s.actionError?.message).toBe(`${rejection.message} ${rejection.next} (AWS code: AccessDenied · Request ID: req-1)`)
+  })
+
   it('keeps a launch error as the Go side wrote it, and stays on the form', async () => {
     const msg = 'AccessDenied: User is not authorized to perform cloudformation:CreateStack — use a profile allowed to create CloudFormation stacks and IAM roles (for example an administrator), then try again. Nothing was created.'
     backend.launchStack.mockRejectedValue(msg)
@@ -148,7 +164,7 @@ describe('onboarding store: actions', () => {
     await s.init()
     s.openLaunch()
     expect(await s.launch({ ...emptyForm('A'), acknowledged: true })).toBe(false)
-    expect(s.actionError).toEqual({ action: 'launch', message: msg })
+    expect(s.actionError).toMatchObject({ action: 'launch', message: msg })
     expect(s.panel).toBe('launch')
     expect(s.record).toBeNull()
     s.openLaunch() // reopening starts without the old error
@@ -224,7 +240,7 @@ describe('onboarding store: actions', () => {
     emit('onboarding:changed', stackView(record('connected')))
     s.askDelete()
     expect(await s.confirmDelete()).toBe(false)
-    expect(s.actionError).toEqual({ action: 'delete', message: 'AccessDenied: not authorized to perform cloudformation:DeleteStack' })
+    expect(s.actionError).toMatchObject({ action: 'delete', message: 'AccessDenied: not authorized to perform cloudformation:DeleteStack' })
     expect(s.phase).toBe('connected')
   })
 

@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import * as backend from '@/api/backend'
-import type { ChangePreview, LaunchForm, Phase, StackEvent, StackRecord, StackView } from '@/api/backend'
+import type { ErrorView, ChangePreview, LaunchForm, Phase, StackEvent, StackRecord, StackView } from '@/api/backend'
 import { onOnboardingChanged } from '@/api/events'
 
 export type StackAction = 'launch' | 'follow' | 'retry' | 'delete' | 'preview' | 'update' | 'recheck'
@@ -99,7 +99,7 @@ export const useOnboardingStore = defineStore('onboarding', () => {
   const loadError = ref<string | null>(null)
   const busy = reactive<Record<StackAction, boolean>>({ launch: false, follow: false, retry: false, delete: false, preview: false, update: false, recheck: false })
   /** The last call that failed, with the Go error text as-is. */
-  const actionError = ref<{ action: StackAction; message: string } | null>(null)
+  const actionError = ref<{ action: StackAction; message: string; error: ErrorView } | null>(null)
 
   const panel = ref<Panel>('closed')
   const form = ref<LaunchForm>(emptyForm())
@@ -191,7 +191,7 @@ export const useOnboardingStore = defineStore('onboarding', () => {
     try {
       return await call()
     } catch (e) {
-      actionError.value = { action, message: backend.errorMessage(e) }
+      actionError.value = { action, message: backend.errorMessage(e), error: backend.toErrorView(e) }
       return undefined
     } finally {
       busy[action] = false

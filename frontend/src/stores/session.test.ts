@@ -125,7 +125,7 @@ describe('error kinds', () => {
   it('other kinds do not offer a sign-in', async () => {
     const s = useSessionStore()
     await s.init()
-    for (const kind of ['no-credentials', 'unknown-profile', 'config-file', 'other']) {
+    for (const kind of ['no-credentials', 'unknown-profile', 'config-file', 'other'] as const) {
       emit('session:changed', profileState('dev', { error: { kind, message: 'm', next: 'n' } }))
       expect(s.error?.kind).toBe(kind)
       expect(s.signInProfile).toBeNull()

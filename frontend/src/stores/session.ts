@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as backend from '@/api/backend'
-import type { ConnectionState, ErrorView, MFAPrompt, ProfileView, ScenarioView, SSODeviceCode, SSOResult } from '@/api/backend'
+import type { ConnectionState, ErrorKind, ErrorView, MFAPrompt, ProfileView, ScenarioView, SSODeviceCode, SSOResult } from '@/api/backend'
 import { onMfaClosed, onMfaPrompt, onSessionChanged, onSsoDeviceCode, onSsoDone } from '@/api/events'
 
 export const MFA_CODE = /^[0-9]{6}$/
@@ -33,8 +33,14 @@ export interface SSOSignIn {
   hidden: boolean
 }
 
-function failure(kind: string, message: string, next: string): ErrorView {
+function failure(kind: ErrorKind, message: string, next: string): ErrorView {
   return { kind, message, next }
+}
+
+/** A rejected call as an alert: what was being done, then the Go side's words, its next step (else fallbackNext), code and request ID. */
+function failed(doing: string, e: unknown, fallbackNext: string, kind: ErrorKind = 'other'): ErrorView {
+  const v = backend.toErrorView(e)
+  return { ...v, kind: v.kind === 'other' ? kind : v.kind, message: `${doing}: ${v.message}`, next: v.next || fallbackNext }
 }
 
 export const useSessionStore = defineStore('session', () => {
@@ -129,7 +135,7 @@ export const useSessionStore = defineStore('session', () => {
         target: null,
         identity: null,
         busy: false,
-        error: failure('other', `SellerDesk could not read its session state: ${backend.errorMessage(e)}`,
+        error: failed('SellerDesk could not read its session state', e,
           'Restart SellerDesk. If it happens again, send the log file (About, F1) to support.'),
       }
       conn.value = st
@@ -155,7 +161,7 @@ export const useSessionStore = defineStore('session', () => {
     try {
       await applyResult(backend.refreshIdentity())
     } catch (e) {
-      actionError.value = failure('other', `Could not re-check the identity: ${backend.errorMessage(e)}`, 'Try again. The log file has details.')
+      actionError.value = failed('Could not re-check the identity', e, 'Try again. The log file has details.')
     } finally {
       refreshing.value = false
     }
@@ -170,7 +176,7 @@ export const useSessionStore = defineStore('session', () => {
     try {
       await applyResult(t.kind === 'sandbox' ? backend.useSandbox(t.name) : backend.useProfile(t.name))
     } catch (e) {
-      actionError.value = failure('other', `Could not switch to ${t.kind === 'sandbox' ? 'the sandbox' : `profile ${t.name}`}: ${backend.errorMessage(e)}`,
+      actionError.value = failed(`Could not switch to ${t.kind === 'sandbox' ? 'the sandbox' : `profile ${t.name}`}`, e,
         'Try again, or pick another target. The log file has details.')
     } finally {
       switchingTo.value = null
@@ -247,8 +253,8 @@ export const useSessionStore = defineStore('session', () => {
       await backend.ssoLogin(profile)
     } catch (e) {
       sso.value = null
-      actionError.value = failure('sso-login', `Could not start the sign-in for ${profile}: ${backend.errorMessage(e)}`,
-        'Check the profile’s sso_start_url and sso_region in your AWS config file.')
+      actionError.value = failed(`Could not start the sign-in for ${profile}`, e,
+        'Check the profile’s sso_start_url and sso_region in your AWS config file.', 'sso-login')
     }
   }
 

@@ -53,7 +53,7 @@ describe('tiles store', () => {
     await store.init()
     await flushPromises()
     expect(store.staleLine('sdds')).toBe(STALE_FAILED)
-    expect(store.actionError).toEqual({ action: 'refresh', message: 'no credentials' })
+    expect(store.actionError).toMatchObject({ action: 'refresh', message: 'no credentials' })
   })
 
   it('treats a Go-side busy view as refreshing', async () => {
@@ -109,7 +109,7 @@ describe('tiles store', () => {
 
     backend.setEnrolled.mockRejectedValueOnce('only the CAS and SDDS tiles have an enrolment toggle')
     expect(await store.setEnrolled('cas', true)).toBe(false)
-    expect(store.actionError).toEqual({ action: 'enrollCas', message: 'only the CAS and SDDS tiles have an enrolment toggle' })
+    expect(store.actionError).toMatchObject({ action: 'enrollCas', message: 'only the CAS and SDDS tiles have an enrolment toggle' })
     expect(store.busy.enrollCas).toBe(false)
   })
 

@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, watch } from 'vue'
 import * as backend from '@/api/backend'
-import type { Tile, TileId, TilesView } from '@/api/backend'
+import type { ErrorView, Tile, TileId, TilesView } from '@/api/backend'
 import { onTilesChanged } from '@/api/events'
 import { useOnboardingStore } from './onboarding'
 import { useSessionStore } from './session'
@@ -53,7 +53,7 @@ export const useTilesStore = defineStore('tiles', () => {
   const loadError = ref<string | null>(null)
   const busy = reactive<Record<TilesAction, boolean>>({ refresh: false, testCas: false, testSdds: false, enrollCas: false, enrollSdds: false, confirmSeller: false })
   /** The last call that failed, with the Go error text as-is. */
-  const actionError = ref<{ action: TilesAction; message: string } | null>(null)
+  const actionError = ref<{ action: TilesAction; message: string; error: ErrorView } | null>(null)
 
   let eventSeq = 0
   let unsubscribe: (() => void) | null = null
@@ -150,7 +150,7 @@ export const useTilesStore = defineStore('tiles', () => {
       await applyResult(call())
       return true
     } catch (e) {
-      actionError.value = { action, message: backend.errorMessage(e) }
+      actionError.value = { action, message: backend.errorMessage(e), error: backend.toErrorView(e) }
       return false
     } finally {
       busy[action] = false

@@ -5,7 +5,12 @@
 import { vi } from 'vitest'
 import {
   checkedTime,
+  errorKinds,
   errorMessage,
+  errorReference,
+  errorTitles,
+  isErrorKind,
+  toErrorView,
   type AppInfo,
   type ChangePreview,
   type ConnectionState,
@@ -146,7 +151,7 @@ export const events = {
 }
 
 export function backendModule() {
-  return { ...backend, errorMessage, checkedTime, isTerminalStatus }
+  return { ...backend, errorMessage, errorReference, toErrorView, errorKinds, errorTitles, isErrorKind, checkedTime, isTerminalStatus }
 }
 
 export function eventsModule() {

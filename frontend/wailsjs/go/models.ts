@@ -284,6 +284,10 @@ export namespace app {
 	    kind: string;
 	    message: string;
 	    next: string;
+	    code: string;
+	    requestId: string;
+	    action: string;
+	    field: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ErrorView(source);
@@ -294,6 +298,10 @@ export namespace app {
 	        this.kind = source["kind"];
 	        this.message = source["message"];
 	        this.next = source["next"];
+	        this.code = source["code"];
+	        this.requestId = source["requestId"];
+	        this.action = source["action"];
+	        this.field = source["field"];
 	    }
 	}
 	export class BulkView {
