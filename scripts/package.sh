@@ -92,7 +92,7 @@ linux() {
   rm -f "$dist"/sellerdesk_*.deb "$dist"/sellerdesk-*.rpm
   for p in deb rpm; do
     say "packaging the .$p"
-    (cd "$src" && SELLERDESK_BINARY="$bin" go tool -modfile="$root/tools/nfpm/go.mod" nfpm package \
+    (cd "$src" && go tool -modfile="$root/tools/nfpm/go.mod" nfpm package \
        --config build/linux/nfpm.yaml --packager "$p" --target "$dist/")
   done
   artefacts+=("$dist"/sellerdesk_*.deb "$dist"/sellerdesk-*.rpm)
