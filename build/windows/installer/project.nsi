@@ -19,6 +19,7 @@ SetCompressor /SOLID lzma
 # Before wails_tools.nsh, which otherwise requests administrator rights.
 !define REQUEST_EXECUTION_LEVEL "user"
 !define UNINST_KEY_NAME "SellerDesk"
+!define PRODUCT_EXECUTABLE "sellerdesk.exe" # as on Linux and in help texts (the default is SellerDesk.exe)
 !include "wails_tools.nsh"
 # Written by scripts/package.sh into the staged copy: SD_VERSION (the full
 # version, e.g. 1.4.0 or 0.0.0-dev+abc1234) and the signing hooks.
