@@ -3,7 +3,9 @@
 #   - SHA256SUMS matches the files
 #   - the Windows installer and sellerdesk.exe carry a valid SHA-256
 #     Authenticode signature (osslsigncode verify; against the throwaway
-#     certificate when the build made one)
+#     certificate when the build made one), and the installer installs and
+#     uninstalls silently under Wine (.ci/test-windows-wine.sh; skipped
+#     without wine)
 #   - the .deb installs with apt-get, puts the binary, desktop entry and icons
 #     in place, reports the computed version, opens its window under Xvfb to
 #     the ready signal (.ci/smoke.sh), and apt-get remove takes the files away
@@ -42,6 +44,8 @@ if [ ${#installers[@]} -eq 0 ]; then
 else
   for f in "${installers[@]}"; do verify "$f"; done
   [ ! -f build/stage/src/build/bin/sellerdesk.exe ] || verify build/stage/src/build/bin/sellerdesk.exe
+  # Silent install and uninstall under Wine, when Wine is here.
+  if .ci/test-windows-wine.sh; then ok "Wine: silent install and uninstall"; else bad "Wine: silent install and uninstall"; fi
 fi
 
 # --- the .deb, installed, started and removed ---------------------------------

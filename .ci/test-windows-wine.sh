@@ -8,10 +8,13 @@
 #   uninstall.exe /S /REMOVEDATA      (second round) removes it too
 # The uninstaller's own signature is verified once the install wrote it.
 # Needs wine (Debian: apt-get install wine wine64; 64-bit only is enough: the
-# installer is amd64). Does not run the app: Wine has no WebView2.
+# installer is amd64). Does not run the app: Wine has no WebView2, and Debian
+# 12's Wine 8.0 lacks bcryptprimitives.dll (ProcessPrng), which the Go 1.27
+# runtime loads first: even `sellerdesk.exe --version` stops with "fatal
+# error: bcryptprimitives.dll not found" there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-setup=$(ls build/dist/SellerDesk-*-windows-amd64-setup.exe 2>/dev/null | head -1 || true)
+setup=$(ls -t build/dist/SellerDesk-*-windows-amd64-setup.exe 2>/dev/null | head -1 || true)
 [ -n "$setup" ] || { echo "test-windows-wine: no installer in build/dist (make windows)"; exit 1; }
 command -v wine >/dev/null || { echo "test-windows-wine: skipped: wine is not installed (apt-get install wine wine64)"; exit 0; }
 work=$(mktemp -d)

@@ -77,6 +77,7 @@ NSH
   (cd "$src" && "$WAILS" build -platform windows/amd64 -nsis -s -skipbindings -m -nosyncgomod -trimpath \
      -ldflags "$release_ldflags" -o sellerdesk.exe -v 1)
   local out="$dist/SellerDesk-$VERSION-windows-amd64-setup.exe"
+  rm -f "$dist"/SellerDesk-*-windows-amd64-setup.exe
   cp "$src"/build/bin/*-amd64-installer.exe "$out"
   artefacts+=("$out")
 }
