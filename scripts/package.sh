@@ -61,8 +61,16 @@ artefacts=()
 
 # --- Windows: signed sellerdesk.exe inside a signed NSIS installer ------------
 windows() {
-  command -v makensis >/dev/null || { echo "package: makensis is missing (apt-get install nsis)" >&2; exit 1; }
-  command -v osslsigncode >/dev/null || { echo "package: osslsigncode is missing (apt-get install osslsigncode)" >&2; exit 1; }
+  # makensis and osslsigncode, from Debian when missing (as .ci/deps.sh does).
+  local missing=()
+  command -v makensis >/dev/null || missing+=(nsis)
+  command -v osslsigncode >/dev/null || missing+=(osslsigncode)
+  if [ ${#missing[@]} -gt 0 ]; then
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    say "installing Debian packages: ${missing[*]}"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+      { echo "package: install ${missing[*]} (apt-get install ${missing[*]})" >&2; exit 1; }
+  fi
   scripts/sign-windows.sh --prepare
   # makensis runs these while it builds: the app before it is packed, the
   # uninstaller before it is embedded, the installer once written.
