@@ -27,6 +27,8 @@ LDFLAGS=${LDFLAGS:--X github.com/sellerdesk/sellerdesk/internal/version.Version=
 WAILS=${WAILS:-$(go env GOPATH)/bin/wails}
 TAGS=${TAGS:-webkit2_41}
 dist=$root/build/dist
+# sign-windows.sh decodes a base64 SIGN_CERT_P12 here: never leave it behind.
+trap 'rm -f "$root/build/stage/signing.p12"' EXIT
 src=$root/build/stage/src
 mkdir -p "$dist"
 [ "$what" != all ] || rm -rf "${dist:?}"/*
