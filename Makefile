@@ -10,13 +10,14 @@ SHELL := /bin/bash
 export GOTOOLCHAIN := go1.27.3
 GO      ?= go
 WAILS   := $(shell $(GO) env GOPATH)/bin/wails
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The one version (scripts/version.sh): the tag on this commit, else 0.0.0-dev+COMMIT.
+VERSION ?= $(shell scripts/version.sh)
 COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS := -X github.com/sellerdesk/sellerdesk/internal/version.Version=$(VERSION) -X github.com/sellerdesk/sellerdesk/internal/version.Commit=$(COMMIT)
 TAGS    := webkit2_41
 BIN     := build/bin/sellerdesk
 
-.PHONY: bench bench-catalog run test deps-run deps-test build frontend bindings test-go test-frontend test-e2e test-smoke test-cli lint windows clean
+.PHONY: bench bench-catalog run test deps-run deps-test build frontend bindings test-go test-frontend test-e2e test-smoke test-cli lint windows deb dist test-dist icons clean
 
 run: deps-run build
 	./$(BIN) --sandbox fresh
@@ -65,9 +66,32 @@ lint:
 	$(GO) tool -modfile=tools/go.mod golangci-lint run ./...
 	.ci/vulncheck.sh
 
-# Windows build and NSIS installer, cross-built here (unsigned).
-windows: deps-run
-	$(WAILS) build -platform windows/amd64 -nsis -ldflags "$(LDFLAGS)" -trimpath -o sellerdesk.exe
+# --- Release packaging (issue 11): scripts/package.sh, build/dist/ ----------
+# make windows   signed sellerdesk.exe in a signed per-user NSIS installer
+#                (SIGN_CERT_P12, SIGN_CERT_PASSWORD, SIGN_TIMESTAMP_URL; a
+#                throwaway self-signed certificate without them)
+# make deb       .deb and .rpm (nfpm, pinned in tools/nfpm/go.mod)
+# make dist      both, with SHA256SUMS and each artefact's size
+# make test-dist checks what make dist built: signatures, --version, the .deb
+#                installed, started under Xvfb and removed (root or sudo)
+# make icons     re-renders build/appicon.svg into the committed icons
+PACKAGE := VERSION="$(VERSION)" SELLERDESK_VERSION="$(VERSION)" LDFLAGS="$(LDFLAGS)" WAILS="$(WAILS)" TAGS="$(TAGS)" scripts/package.sh
+
+windows: deps-run frontend
+	$(PACKAGE) windows
+
+deb: deps-run frontend
+	$(PACKAGE) linux
+
+dist: deps-run frontend
+	$(PACKAGE) all
+
+test-dist:
+	SELLERDESK_VERSION="$(VERSION)" .ci/test-dist.sh
+
+icons:
+	scripts/render-icons.sh
+# --- end of release packaging ------------------------------------------------
 
 clean:
 	rm -rf build/bin frontend/dist/assets frontend/dist/index.html frontend/dist/.vite

@@ -26,6 +26,14 @@ import (
 //go:embed all:frontend/dist
 var assets embed.FS
 
+// appIcon is SellerDesk's icon (build/appicon.svg, rendered by
+// scripts/render-icons.sh): the Linux window's icon and the About view's
+// picture (served at /appicon.png). Windows takes build/windows/icon.ico
+// from the executable's resources.
+//
+//go:embed build/linux/icons/hicolor/256x256/apps/sellerdesk.png
+var appIcon []byte
+
 var started = time.Now()
 
 func main() {
@@ -106,7 +114,7 @@ func runGUI(g cli.Globals) error {
 				}
 			},
 		},
-		Linux: &linux.Options{ProgramName: "sellerdesk", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
+		Linux: &linux.Options{ProgramName: "sellerdesk", Icon: appIcon, WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
 		OnStartup: func(wctx context.Context) {
 			plat.ctx = wctx
 			svc.Start(wctx, asked)
@@ -133,6 +141,11 @@ func runGUI(g cli.Globals) error {
 func bootPage(svc *app.Services) assetserver.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == "/appicon.png" {
+				w.Header().Set("Content-Type", "image/png")
+				_, _ = w.Write(appIcon)
+				return
+			}
 			if r.Method != http.MethodGet || (r.URL.Path != "/" && r.URL.Path != "/index.html") {
 				next.ServeHTTP(w, r)
 				return
