@@ -14,10 +14,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Debian packages: the webview the window needs, and for tests a virtual
-# display, a screenshot tool and the browser the end-to-end tests drive.
+# display, a screenshot tool and the browser the end-to-end tests drive; the
+# installers' tests sign and verify (osslsigncode), render the icon
+# (librsvg2-bin) and install the Windows installer silently (wine64).
 pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 if [ "$what" = test ]; then
-  pkgs+=(xvfb xauth x11-utils imagemagick chromium dbus-x11 nsis openbox wmctrl xdotool)
+  pkgs+=(xvfb xauth x11-utils imagemagick chromium dbus-x11 nsis openbox wmctrl xdotool
+    osslsigncode librsvg2-bin wine wine64)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -27,6 +27,12 @@ if suite "desktop build (wails build)" make -s build; then
   suite "real window smoke test (Xvfb)" make -s test-smoke
   suite "window size remembered (Xvfb, openbox)" .ci/window-size.sh
 fi
+# The installers: signed Windows NSIS installer and .deb/.rpm (make dist),
+# then osslsigncode verify, apt install / start / remove of the .deb, and a
+# silent install and uninstall under Wine when Wine is there (test-dist).
+if suite "installers (make dist)" make -s dist; then
+  suite "installers checked (signature, .deb install/start/remove)" make -s test-dist
+fi
 
 echo
 if [ "$failed" -gt 0 ]; then echo "failed suites: ${failures[*]}"; fi
