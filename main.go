@@ -78,7 +78,7 @@ func runGUI(g cli.Globals) error {
 	}
 	ctx := context.Background()
 	plat := &desktop{}
-	svc, err := app.Build(ctx, app.Options{Platform: plat, Started: started, TimeScale: 1})
+	svc, err := app.Build(ctx, app.Options{Platform: plat, Started: started, TimeScale: max(g.TimeScale, 1)})
 	if err != nil {
 		return err
 	}

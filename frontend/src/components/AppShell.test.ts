@@ -4,7 +4,7 @@ import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import App from '@/App.vue'
 import { resetReadyForTests } from '@/ready'
-import { backend, emit, events, freshTiles, identity, profileState, resetSeam, sandboxState, tile, tilesView } from '@/test/seam'
+import { backend, emit, events, freshTiles, identity, profileState, resetSeam, sandboxState, scenarios, tile, tilesView } from '@/test/seam'
 import AboutDialog from './AboutDialog.vue'
 import SsoDialog from './SsoDialog.vue'
 
@@ -73,6 +73,8 @@ describe('app shell', () => {
     const w = mountApp()
     await flushPromises()
     expect(w.find('[data-testid="sandbox-badge"]').text()).toContain('Sandbox — offline')
+    // The scenario's description, in full, in the badge's tooltip.
+    await vi.waitFor(() => expect(w.find('[data-testid="sandbox-badge-description"]').text()).toBe(scenarios.find((s) => s.name === 'fresh')!.description))
     expect(events.setWindowTitle).toHaveBeenLastCalledWith('SellerDesk — Sandbox — offline (fresh)')
     emit('session:changed', profileState('dev'))
     await flushPromises()

@@ -24,7 +24,12 @@ export function profileDetail(p: Pick<ProfileView, 'kind' | 'region'>): string {
 
 const DETAIL_MAX = 64
 
-/** An option's line in the list: the name, what it is (cut short: the full text is the option's title), and why it cannot be used. */
+/**
+ * An option's line in the list: the name, what it is (cut short; the sandbox
+ * badge's tooltip shows the current scenario's description in full), and why
+ * it cannot be used. Options carry no native title: WebKitGTK parses it as
+ * GTK markup.
+ */
 export function optionText(o: TargetOption): string {
   if (o.value === '__no-profiles') return `${o.label} — ${o.detail}`
   const short = o.detail.length > DETAIL_MAX ? `${o.detail.slice(0, DETAIL_MAX - 1).trimEnd()}…` : o.detail
