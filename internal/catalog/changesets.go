@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -11,6 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
 	mctypes "github.com/aws/aws-sdk-go-v2/service/marketplacecatalog/types"
 )
+
+// entityIDPattern is StartChangeSet's Entity.Identifier pattern (botocore's
+// model: 1–255 characters of ^[\w\-@]+$).
+var entityIDPattern = regexp.MustCompile(`^[\w\-@]+$`)
 
 // ChangeRequest is one change of a change set, as the guide's examples.
 type ChangeRequest struct {
@@ -45,6 +50,14 @@ func (r StartRequest) Validate() error {
 		}
 		if !strings.Contains(c.EntityType, "@") {
 			return fmt.Errorf("change %d: entity type %q needs its version, e.g. SaaSProduct@1.0", i+1, c.EntityType)
+		}
+		switch {
+		case c.EntityID == "" && !strings.HasPrefix(c.ChangeType, "Create"):
+			// Only a Create… change makes a new entity; any other acts on one
+			// that exists, and AWS refuses it (422) without its ID.
+			return fmt.Errorf("change %d: %s acts on an existing entity: give its entity ID (only a Create… change makes a new one)", i+1, c.ChangeType)
+		case c.EntityID != "" && (len(c.EntityID) > 255 || !entityIDPattern.MatchString(c.EntityID)):
+			return fmt.Errorf("change %d: entity ID %q is not valid: 1 to 255 letters, digits, _ - or @", i+1, c.EntityID)
 		}
 		if !json.Valid([]byte(c.Details)) {
 			return fmt.Errorf("change %d: Details is not valid JSON", i+1)

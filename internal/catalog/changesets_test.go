@@ -21,7 +21,10 @@ func TestStartRequestValidate(t *testing.T) {
 		{"no changes", StartRequest{}, "1 to 20"},
 		{"lower-case change type", StartRequest{Changes: []ChangeRequest{{ChangeType: "updateInformation", EntityType: "AmiProduct@1.0", Details: "{}"}}}, "capital"},
 		{"entity type without version", StartRequest{Changes: []ChangeRequest{{ChangeType: "UpdateInformation", EntityType: "AmiProduct", Details: "{}"}}}, "@1.0"},
-		{"details not JSON", StartRequest{Changes: []ChangeRequest{{ChangeType: "UpdateInformation", EntityType: "AmiProduct@1.0", Details: "{"}}}, "JSON"},
+		{"details not JSON", StartRequest{Changes: []ChangeRequest{{ChangeType: "UpdateInformation", EntityType: "AmiProduct@1.0", EntityID: "e1", Details: "{"}}}, "JSON"},
+		{"update without an entity ID", StartRequest{Changes: []ChangeRequest{{ChangeType: "UpdateInformation", EntityType: "AmiProduct@1.0", Details: "{}"}}}, "give its entity ID"},
+		{"create without an entity ID", StartRequest{Changes: []ChangeRequest{{ChangeType: "CreateExperience", EntityType: "Experience@1.0", Details: "{}"}}}, ""},
+		{"entity ID with a space", StartRequest{Changes: []ChangeRequest{{ChangeType: "UpdateInformation", EntityType: "AmiProduct@1.0", EntityID: "prod 1", Details: "{}"}}}, "not valid"},
 		{"same change twice", StartRequest{Changes: []ChangeRequest{ok, ok}}, "twice"},
 		{"bad change set tag", StartRequest{Changes: []ChangeRequest{ok}, ChangeSetTags: []Tag{{Key: "bad#", Value: "v"}}}, "bad#"},
 	}

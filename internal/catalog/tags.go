@@ -42,6 +42,7 @@ const (
 	RuleKeyChars    = "key characters"
 	RuleValueChars  = "value characters"
 	RuleDuplicate   = "duplicate key"
+	RuleReserved    = "reserved prefix" // keys beginning aws: (any case) belong to AWS
 )
 
 // TagError is one violation. Index is the position in the list given to the
@@ -132,6 +133,12 @@ func checkKey(errs TagErrors, i int, key string) TagErrors {
 	if !tagChars.MatchString(key) {
 		errs = append(errs, TagError{Index: i, Key: key, Rule: RuleKeyChars,
 			Detail: "key may contain only letters, numbers, spaces and _ . : / = + - @" + badChars(key)})
+	}
+	// AWS reserves the prefix for its own tags: they cannot be added,
+	// changed or removed, and AWS refuses the call with a 422.
+	if len(key) >= 4 && strings.EqualFold(key[:4], "aws:") {
+		errs = append(errs, TagError{Index: i, Key: key, Rule: RuleReserved,
+			Detail: `keys beginning "aws:" are reserved for AWS: choose another prefix`})
 	}
 	return errs
 }
