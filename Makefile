@@ -58,12 +58,14 @@ test-cli:
 	.ci/cli-acceptance.sh
 
 # gofmt, go vet, golangci-lint (.golangci.yml) and govulncheck; the linters
-# are pinned in tools/go.mod and built by `go tool` on first use.
+# are pinned in tools/go.mod and built by `go tool` on first use. Then eslint
+# on the frontend (frontend/eslint.config.js, pinned in package.json).
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	$(GO) tool -modfile=tools/go.mod golangci-lint run ./...
 	.ci/vulncheck.sh
+	cd frontend && npm run -s lint
 
 # Windows build and NSIS installer, cross-built here (unsigned).
 windows: deps-run

@@ -18,7 +18,7 @@ suite() {
   fi
 }
 
-suite "go lint (gofmt, go vet)" make -s lint
+suite "lint (gofmt, go vet, golangci-lint, govulncheck, eslint)" make -s lint
 suite "go tests" go test -count=1 ./...
 suite "frontend types and unit tests (vitest)" make -s test-frontend
 if suite "desktop build (wails build)" make -s build; then
