@@ -16,7 +16,7 @@ LDFLAGS := -X github.com/sellerdesk/sellerdesk/internal/version.Version=$(VERSIO
 TAGS    := webkit2_41
 BIN     := build/bin/sellerdesk
 
-.PHONY: bench bench-catalog run test deps-run deps-test build frontend bindings test-go test-frontend test-e2e test-smoke test-cli lint windows clean
+.PHONY: bench bench-catalog run test deps-run deps-test build frontend bindings check-bindings test-go test-frontend test-e2e test-smoke test-cli lint windows clean
 
 run: deps-run build
 	./$(BIN) --sandbox fresh
@@ -40,6 +40,11 @@ frontend:
 
 bindings:
 	$(WAILS) generate module -tags $(TAGS)
+
+# Fails with a diff when frontend/wailsjs is not what `make bindings` makes
+# (generated in a temporary copy of the tree; nothing here is changed).
+check-bindings:
+	TAGS=$(TAGS) .ci/bindings.sh
 
 test-go:
 	$(GO) test ./...

@@ -21,6 +21,7 @@ suite() {
 suite "lint (gofmt, go vet, golangci-lint, govulncheck, eslint)" make -s lint
 suite "go tests" go test -count=1 ./...
 suite "frontend types and unit tests (vitest)" make -s test-frontend
+suite "Wails bindings match the Go code (frontend/wailsjs)" make -s check-bindings
 if suite "desktop build (wails build)" make -s build; then
   suite "CLI acceptance (built binary, AWS CLI)" make -s test-cli
   suite "browser end-to-end (Chromium, real backend)" make -s test-e2e

@@ -296,43 +296,6 @@ export namespace app {
 	        this.next = source["next"];
 	    }
 	}
-	export class ExistingStack {
-	    stackName: string;
-	    status: string;
-	    // Go type: time
-	    since: any;
-	    inProgress: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ExistingStack(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.stackName = source["stackName"];
-	        this.status = source["status"];
-	        this.since = this.convertValues(source["since"], null);
-	        this.inProgress = source["inProgress"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class BulkView {
 	    phase: string;
 	    jobId: string;
@@ -782,6 +745,43 @@ export namespace app {
 		}
 	}
 	
+	export class ExistingStack {
+	    stackName: string;
+	    status: string;
+	    // Go type: time
+	    since: any;
+	    inProgress: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExistingStack(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stackName = source["stackName"];
+	        this.status = source["status"];
+	        this.since = this.convertValues(source["since"], null);
+	        this.inProgress = source["inProgress"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class FieldError {
 	    field: string;
 	    message: string;
