@@ -46,8 +46,10 @@ bindings:
 check-bindings:
 	TAGS=$(TAGS) .ci/bindings.sh
 
+# Every package under the race detector (.ci/gotest.sh: go test -race
+# -count=1, skipped tests listed at the end of make test).
 test-go:
-	$(GO) test ./...
+	.ci/gotest.sh
 
 # check:entry builds the web frontend and fails if Naive UI reaches the start-up chunks.
 test-frontend:
