@@ -64,3 +64,5 @@ require (
 	golang.org/x/net v0.56.0 // indirect
 	golang.org/x/text v0.39.0 // indirect
 )
+
+ignore ./frontend/node_modules
