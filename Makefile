@@ -17,7 +17,7 @@ LDFLAGS := -X github.com/sellerdesk/sellerdesk/internal/version.Version=$(VERSIO
 TAGS    := webkit2_41
 BIN     := build/bin/sellerdesk
 
-.PHONY: bench bench-catalog run test deps-run deps-test build frontend bindings test-go test-frontend test-e2e test-smoke test-cli lint windows deb dist test-dist icons clean
+.PHONY: bench bench-catalog run test deps-run deps-test build frontend bindings check-bindings test-go test-frontend test-e2e test-smoke test-cli lint windows deb dist test-dist icons clean
 
 run: deps-run build
 	./$(BIN) --sandbox fresh
@@ -42,8 +42,15 @@ frontend:
 bindings:
 	$(WAILS) generate module -tags $(TAGS)
 
+# Fails with a diff when frontend/wailsjs is not what `make bindings` makes
+# (generated in a temporary copy of the tree; nothing here is changed).
+check-bindings:
+	TAGS=$(TAGS) .ci/bindings.sh
+
+# Every package under the race detector (.ci/gotest.sh: go test -race
+# -count=1, skipped tests listed at the end of make test).
 test-go:
-	$(GO) test ./...
+	.ci/gotest.sh
 
 # check:entry builds the web frontend and fails if Naive UI reaches the start-up chunks.
 test-frontend:
@@ -59,12 +66,14 @@ test-cli:
 	.ci/cli-acceptance.sh
 
 # gofmt, go vet, golangci-lint (.golangci.yml) and govulncheck; the linters
-# are pinned in tools/go.mod and built by `go tool` on first use.
+# are pinned in tools/go.mod and built by `go tool` on first use. Then eslint
+# on the frontend (frontend/eslint.config.js, pinned in package.json).
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	$(GO) tool -modfile=tools/go.mod golangci-lint run ./...
 	.ci/vulncheck.sh
+	cd frontend && npm run -s lint
 
 # --- Release packaging (issue 11): scripts/package.sh, build/dist/ ----------
 # make windows   signed sellerdesk.exe in a signed per-user NSIS installer

@@ -69,3 +69,5 @@ require (
 	golang.org/x/text v0.39.0 // indirect
 	golang.org/x/tools v0.47.0 // indirect
 )
+
+ignore ./frontend/node_modules

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Runs every suite, keeps going after a failure so one run shows everything,
-# and ends with the count of suites passed and failed.
+# and ends with every test that was skipped and why (never silently), then
+# the count of suites passed and failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(go env GOPATH)/bin:$PATH"
+# Suites append one line per skipped test or check here (.ci/gotest.sh, .ci/cli-acceptance.sh).
+export SELLERDESK_SKIPS_FILE
+SELLERDESK_SKIPS_FILE=$(mktemp)
+trap 'rm -f "$SELLERDESK_SKIPS_FILE"' EXIT
 
 passed=0; failed=0; failures=()
 suite() {
@@ -18,9 +23,10 @@ suite() {
   fi
 }
 
-suite "go lint (gofmt, go vet)" make -s lint
-suite "go tests" go test -count=1 ./...
+suite "lint (gofmt, go vet, golangci-lint, govulncheck, eslint)" make -s lint
+suite "go tests (-race)" make -s test-go
 suite "frontend types and unit tests (vitest)" make -s test-frontend
+suite "Wails bindings match the Go code (frontend/wailsjs)" make -s check-bindings
 if suite "desktop build (wails build)" make -s build; then
   suite "CLI acceptance (built binary, AWS CLI)" make -s test-cli
   suite "browser end-to-end (Chromium, real backend)" make -s test-e2e
@@ -35,6 +41,13 @@ if suite "installers (make dist)" make -s dist; then
 fi
 
 echo
+nskip=$(grep -c . "$SELLERDESK_SKIPS_FILE")
+if [ "$nskip" -gt 0 ]; then
+  printf '\033[1mskipped: %s test(s) or check(s) did not run:\033[0m\n' "$nskip"
+  sed 's/^/  /' "$SELLERDESK_SKIPS_FILE"
+else
+  echo "skipped: none"
+fi
 if [ "$failed" -gt 0 ]; then echo "failed suites: ${failures[*]}"; fi
 echo "suites: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -40,6 +40,19 @@ func waitBulk(t *testing.T, c *Catalog, within time.Duration) BulkView {
 	return BulkView{}
 }
 
+// waitBulkDone waits until the running bulk job has done at least n entities.
+func waitBulkDone(t *testing.T, c *Catalog, n int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for c.BulkState().Done < n {
+		if time.Now().After(deadline) {
+			v := c.BulkState()
+			t.Fatalf("bulk job did %d of %d entities after %v, want at least %d (phase %s)", v.Done, v.Total, within, n, v.Phase)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func TestCatalogEntitiesTagsAndBulk(t *testing.T) {
 	p := &RecordingPlatform{}
 	svc, home := catalogServices(t, "connected", p)
@@ -151,9 +164,7 @@ func TestCatalogBulkStopAndResume(t *testing.T) {
 	if _, err := c.StartBulk(BulkRequest{Kind: catalog.KindAdd, Tags: []catalog.Tag{{Key: "wave", Value: "1"}}, ARNs: arns}); err != nil {
 		t.Fatal(err)
 	}
-	for c.BulkState().Done < 3 {
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitBulkDone(t, c, 3, 30*time.Second)
 	c.StopBulk()
 	stopped := waitBulk(t, c, 10*time.Second)
 	if stopped.Phase != "stopped" || stopped.Done >= len(arns) {
@@ -257,9 +268,7 @@ func TestCatalogBulkQuitMidJobResumesAfterRestart(t *testing.T) {
 	if _, err := svc.Catalog.StartBulk(BulkRequest{Kind: catalog.KindAdd, Tags: []catalog.Tag{{Key: "quit", Value: "test"}}, ARNs: arns}); err != nil {
 		t.Fatal(err)
 	}
-	for svc.Catalog.BulkState().Done < 2 {
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitBulkDone(t, svc.Catalog, 2, 30*time.Second)
 	svc.Close() // the window closes mid-job
 	waitBulk(t, svc.Catalog, 10*time.Second)
 

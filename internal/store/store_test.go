@@ -327,7 +327,7 @@ const helperDirEnv = "SELLERDESK_STORE_TEST_HOLD_DIR"
 func TestHelperHoldOpen(t *testing.T) {
 	dir := os.Getenv(helperDirEnv)
 	if dir == "" {
-		t.Skip("helper process only")
+		return // not a test of its own: only the helper process runs it
 	}
 	s, err := Open(context.Background(), dir)
 	if err != nil {

@@ -44,14 +44,18 @@ func StartMoto(t testing.TB) string {
 	}
 	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for range 150 {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
+	// Each probe is bounded too: a server that accepts and never answers
+	// would otherwise hold the loop forever.
+	probe := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := probe.Get(url + "/moto-api/"); err == nil {
 			resp.Body.Close()
 			return url
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatal("moto_server did not start")
+	t.Fatalf("moto_server did not answer on %s within 30s", url)
 	return ""
 }
 
