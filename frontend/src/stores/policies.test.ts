@@ -68,14 +68,15 @@ describe('policies store', () => {
     await s.init()
     await s.build()
     expect(s.currentLint).toEqual(ok)
-    backend.buildPolicy.mockRejectedValueOnce(new Error('policy: start-by-tag needs a tag key'))
+    backend.buildPolicy.mockRejectedValueOnce(new Error('policy: tag key "bad#" is not valid'))
     s.form.pattern = 'start-by-tag'
+    s.form.tagKey = 'bad#'
     // The text on screen is the old form's: no verdict on it while the build is due.
     expect(s.buildPending).toBe(true)
     expect(s.currentLint).toBeNull()
     expect(s.createBlocker).toMatch(/^Checking/)
     expect(await s.build()).toBe(false)
-    expect(s.buildError).toBe('policy: start-by-tag needs a tag key')
+    expect(s.buildError).toBe('policy: tag key "bad#" is not valid')
     expect(s.buildPending).toBe(false)
     expect(s.json).toBe('')
     expect(s.currentLint).toBeNull()
@@ -86,6 +87,19 @@ describe('policies store', () => {
     expect(s.buildError).toBeNull()
     expect(s.json).toBe('{"pattern":"start-by-tag"}')
     expect(s.currentLint).toEqual(ok)
+  })
+
+  it('does not call Build while the pattern lacks an input, and says what it needs', async () => {
+    const s = usePoliciesStore()
+    await s.init()
+    backend.buildPolicy.mockClear()
+    s.form.pattern = 'start-by-tag'
+    expect(await s.build()).toBe(false)
+    expect(backend.buildPolicy).not.toHaveBeenCalled()
+    expect(s.buildError).toBeNull()
+    expect(s.missing).toEqual(['the tag key'])
+    expect(s.buildPending).toBe(false)
+    expect(s.createBlocker).toMatch(/^To build this policy, give the tag key/)
   })
 
   it('lints hand edits; the lint of an older text never lands on a newer one', async () => {

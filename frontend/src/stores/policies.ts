@@ -43,6 +43,20 @@ export function policyRequest(form: PolicyForm, p: PatternView | null): PolicyRe
   }
 }
 
+/**
+ * What the pattern needs that the form does not have yet, in the words of the
+ * form's labels; empty when it can be built. Nothing is sent to Go (and no
+ * error shown) until these are given.
+ */
+export function missingInputs(r: PolicyRequest, p: PatternView | null): string[] {
+  if (!p) return []
+  const out: string[] = []
+  if (p.usesEntities && r.entityArns.length === 0) out.push('at least one entity ARN (or “Use selected entities”)')
+  if (p.usesChangeTypes && r.changeTypes.length === 0) out.push('at least one change type (for example UpdateInformation)')
+  if (p.usesTag && !r.tagKey.trim()) out.push('the tag key')
+  return out
+}
+
 /** Whatever the catalog store keeps its selection as (a Set or an array), as an array. */
 export function asList(v: unknown): string[] {
   if (v instanceof Set) return [...v].map(String)
@@ -91,6 +105,7 @@ export const usePoliciesStore = defineStore('policies', () => {
   const pattern = computed(() => patterns.value.find((p) => p.id === form.pattern) ?? null)
   const request = computed(() => policyRequest(form, pattern.value))
   const requestKey = computed(() => JSON.stringify(request.value))
+  const missing = computed(() => missingInputs(request.value, pattern.value))
   /** The form changed since the text was built: a build is due, the text on screen is the old form's. */
   const buildPending = computed(() => form.pattern !== '' && requestKey.value !== builtKey.value && requestKey.value !== failedKey.value)
   /** The lint of the text on screen; null while it is being checked or rebuilt (or there is no text). */
@@ -101,7 +116,11 @@ export const usePoliciesStore = defineStore('policies', () => {
   const principal = computed(() => principals.value.find((p) => p.arn === attachTo.value) ?? null)
   /** Why Create in IAM cannot run now; '' when it can. */
   const createBlocker = computed(() => {
-    if (!json.value.trim()) return buildError.value ? 'The policy could not be built: fix the form above, or paste a policy.' : 'Build or paste a policy first.'
+    if (!json.value.trim()) {
+      if (buildError.value) return 'The policy could not be built: fix the form above, or paste a policy.'
+      if (missing.value.length) return `To build this policy, give ${missing.value.join(' and ')} above, or paste a policy.`
+      return 'Build or paste a policy first.'
+    }
     if (lintPending.value || !currentLint.value) return 'Checking the policy against the guide…'
     const l = currentLint.value
     if (l.parseError) return 'The text is not a policy document; fix the JSON first.'
@@ -175,6 +194,17 @@ export const usePoliciesStore = defineStore('policies', () => {
   async function build(): Promise<boolean> {
     if (!form.pattern) return false
     const seq = ++buildSeq
+    if (missing.value.length) {
+      // Not an error: the form asks for what is missing (see missing).
+      builtKey.value = requestKey.value
+      failedKey.value = null
+      buildError.value = null
+      json.value = ''
+      lint.value = null
+      lintedText.value = ''
+      lintSeq++
+      return false
+    }
     const key = requestKey.value
     busy.build = true
     try {
@@ -334,7 +364,7 @@ export const usePoliciesStore = defineStore('policies', () => {
   return {
     patterns, managed, form, json, lint, lintedText, buildError, savedPath, createName, attachTo, principals, principalsLoaded,
     createResult, resale, resaleSteps, resaleDocs, busy, errors,
-    pattern, request, buildPending, currentLint, lintPending, lintErrors, selectedEntityArns, principal, createBlocker,
+    pattern, request, missing, buildPending, currentLint, lintPending, lintErrors, selectedEntityArns, principal, createBlocker,
     init, unsubscribeAll, build, lintNow, takeSelectedEntities, save, loadPrincipals, create, ensureResale, loadResaleInfo, dismiss,
   }
 })

@@ -20,6 +20,7 @@ const PATTERNS: PatternView[] = [
 /** A Go-like Build: the guide's start-by-tag document, or a refusal naming the missing value. */
 function build(req: PolicyRequest) {
   if (req.pattern === 'start-by-tag' && !req.tagKey) throw new Error('policy: start-by-tag needs a tag key')
+  if (req.tagKey.includes('#')) throw new Error(`policy: tag key "${req.tagKey}" may contain only letters, numbers, spaces and _ . : / = + - @`)
   const condition = req.tagKey ? `, "Condition": { "StringEquals": { "aws:ResourceTag/${req.tagKey}": "${req.tagValue}" } }` : ''
   const actions = req.pattern === 'start-by-tag' ? '"aws-marketplace:StartChangeSet", "aws-marketplace:TagResource"' : '"aws-marketplace:StartChangeSet"'
   return `{ "Version": "2012-10-17", "Statement": [ { "Effect": "Allow", "Action": [ ${actions} ], "Resource": "*"${condition} } ] }`
@@ -125,13 +126,27 @@ describe('policy builder', () => {
     expect(tid('policy-tag-field').exists()).toBe(true)
   })
 
-  it('rebuilds as you type, debounced, and shows a refusal at the form', async () => {
+  it('asks for what a pattern needs before anything is built, without an error', async () => {
     await open()
+    backend.buildPolicy.mockClear()
     await pickPattern('start-by-tag')
-    expect(tid('policy-build-error').text()).toBe('The policy could not be built: policy: start-by-tag needs a tag key')
+    expect(tid('policy-needs').text()).toBe('To build this policy, give the tag key.')
+    expect(tid('policy-build-error').exists()).toBe(false)
+    expect(backend.buildPolicy).not.toHaveBeenCalled()
     // The text of the previous pattern is gone, and with it its verdict.
     expect(json().element.value).toBe('')
     expect(tid('lint-ok').exists()).toBe(false)
+    await pickPattern('change-type')
+    expect(tid('policy-needs').text()).toMatch(/at least one entity ARN .* and at least one change type/)
+  })
+
+  it('rebuilds as you type, debounced, and shows a refusal at the form', async () => {
+    await open()
+    await pickPattern('start-by-tag')
+    await field('policy-tag-key').setValue('bad#key')
+    await settle()
+    expect(tid('policy-build-error').text()).toMatch(/^The policy could not be built: policy: tag key "bad#key"/)
+    expect(json().element.value).toBe('')
     expect(tid('lint-empty').text()).toMatch(/could not be built/)
     backend.buildPolicy.mockClear()
     await field('policy-tag-key').setValue('product-team')
@@ -166,6 +181,7 @@ describe('policy builder', () => {
     backend.catalogEntities.mockResolvedValue(entitiesView(list))
     await open()
     await pickPattern('change-type')
+    usePoliciesStore().form.changeTypes = ['UpdateInformation']
     expect(tid('policy-use-selected').attributes('disabled')).toBeDefined()
     const catalog = useCatalogStore()
     await catalog.init()
