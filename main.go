@@ -21,6 +21,7 @@ import (
 	"github.com/sellerdesk/sellerdesk/app"
 	"github.com/sellerdesk/sellerdesk/internal/cli"
 	"github.com/sellerdesk/sellerdesk/internal/session"
+	"github.com/sellerdesk/sellerdesk/internal/store"
 )
 
 //go:embed all:frontend/dist
@@ -86,7 +87,7 @@ func runGUI(g cli.Globals) error {
 
 	size := windowSize{Width: 1180, Height: 780}
 	if svc.Store != nil {
-		_, _ = svc.Store.Get(ctx, "settings", "window", &size)
+		_, _ = svc.Store.Get(ctx, store.BucketSettings, "window", &size)
 	}
 	var asked *session.Target
 	if g.Sandbox != "" || g.Profile != "" || os.Getenv("AWS_PROFILE") != "" {
@@ -123,7 +124,7 @@ func runGUI(g cli.Globals) error {
 			if svc.Store != nil {
 				w, h := wruntime.WindowGetSize(wctx)
 				if w >= 400 && h >= 300 {
-					_ = svc.Store.Put(wctx, "settings", "window", windowSize{Width: w, Height: h})
+					_ = svc.Store.Put(wctx, store.BucketSettings, "window", windowSize{Width: w, Height: h})
 				}
 			}
 			return false
