@@ -82,6 +82,13 @@ describe('stack progress', () => {
     expect(backend.recheckStack).toHaveBeenCalledTimes(1)
   })
 
+  it('shows the parameters the stack was launched with, the external ID with a copy button', async () => {
+    await details(stackView(record('connected')))
+    expect(q('[data-testid="stack-partner-account"]').text()).toBe('210987654321')
+    expect(q('[data-testid="stack-external-id"]').text()).toBe('partner-ext-1')
+    expect(q('[data-testid="stack-params"] [data-testid="copy-button"]').exists()).toBe(true)
+  })
+
   it('Connected with a newer template offers the update', async () => {
     const { store } = await details(stackView(record('connected'), { needsUpdate: true }))
     await q('[data-testid="update-stack"]').trigger('click')
