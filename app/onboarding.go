@@ -125,11 +125,35 @@ func NewOnboarding(mgr *session.Manager, st *store.Store, p Platform, log *slog.
 // parameters or, when form is given, for those.
 func (o *Onboarding) Review(form LaunchForm) (Review, error) {
 	p := form.params()
-	sum, err := template.DescribeFor(p)
+	sum, err := template.DescribeIn(p, o.launchPlace(form))
 	if err != nil {
 		return Review{}, err
 	}
 	return Review{DefaultStackName: onboarding.DefaultStackName, Summary: sum}, nil
+}
+
+// launchPlace is what the review can know of the launch: the current target's
+// account (from the identity last verified) and region, and the stack name
+// when the form's is valid.
+func (o *Onboarding) launchPlace(form LaunchForm) template.Where {
+	var w template.Where
+	if name := strings.TrimSpace(form.StackName); template.ValidateStackName(name) == nil {
+		w.StackName = name
+	}
+	if o.mgr == nil {
+		return w
+	}
+	t, cfg, err := o.mgr.Current()
+	if err != nil {
+		return w
+	}
+	w.Region = cfg.Region
+	ctx, cancel := context.WithTimeout(o.life.context(), 5*time.Second)
+	defer cancel()
+	if id, ok := o.mgr.CachedIdentity(ctx, t); ok {
+		w.AccountID = id.Account
+	}
+	return w
 }
 
 // TemplateBody returns the template text, for "view template" and copying.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -239,5 +240,29 @@ func TestLaunchOnAStackInProgressOffersFollow(t *testing.T) {
 	v = waitPhase(t, svc.Onboarding, onboarding.PhaseConnected, 60*time.Second)
 	if v.Record.Outputs["PartnerRoleArn"] == "" || v.Record.Params.ExternalID != "ext-follow" {
 		t.Errorf("followed record %+v", v.Record)
+	}
+}
+
+// TestReviewResolvesTheTargetsAccount: on a verified target the review
+// names the account, region and stack name instead of ${AWS::…}
+// placeholders (issue 14.4).
+func TestReviewResolvesTheTargetsAccount(t *testing.T) {
+	svc, _, _ := newServices(t, "", "")
+	svc.Start(context.Background(), nil)
+	st := svc.Session.UseSandbox("fresh")
+	if st.Error != nil || st.Identity == nil {
+		t.Fatalf("state %+v", st)
+	}
+	r, err := svc.Onboarding.Review(LaunchForm{StackName: "Demo-Stack", PartnerAccountID: "210987654321", ExternalID: "ext-1234"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(r.Summary)
+	text := string(b)
+	if strings.Contains(text, "${AWS::AccountId}") || strings.Contains(text, "${AWS::StackName}") {
+		t.Errorf("placeholders left in the review")
+	}
+	if !strings.Contains(text, "arn:aws:iam::"+st.Identity.Account+":role/") {
+		t.Errorf("the role ARN does not name the account %s", st.Identity.Account)
 	}
 }

@@ -115,6 +115,24 @@ func Describe() (Summary, error) {
 // not apply are left out, and resources whose condition is false are marked
 // Skipped. It returns the validation error if p is not valid.
 func DescribeFor(p Parameters) (Summary, error) {
+	return DescribeIn(p, Where{})
+}
+
+// Where is what is known of the place a stack will be launched: the
+// account, region and stack name. DescribeIn replaces ${AWS::AccountId},
+// ${AWS::Region} and ${AWS::StackName} by what is known, and the ARNs of
+// resources whose names are known (a role, queue, topic or bucket named by
+// the template) by the ARN CloudFormation will give them. Unknown parts stay
+// placeholders.
+type Where struct {
+	AccountID string
+	Region    string
+	StackName string
+}
+
+// DescribeIn is DescribeFor with the launch's account, region and stack
+// name resolved where they are known.
+func DescribeIn(p Parameters, w Where) (Summary, error) {
 	if err := p.Validate(); err != nil {
 		return Summary{}, err
 	}
@@ -122,7 +140,13 @@ func DescribeFor(p Parameters) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	return describe(t, p.values())
+	values := p.values()
+	for k, v := range map[string]string{"AWS::AccountId": w.AccountID, "AWS::Region": w.Region, "AWS::StackName": w.StackName} {
+		if v != "" {
+			values[k] = v
+		}
+	}
+	return describe(t, values)
 }
 
 type describer struct {
@@ -140,6 +164,11 @@ func describe(t *cfntemplate.Template, values map[string]string) (Summary, error
 	if values != nil {
 		raw := *d
 		d = &describer{t: t, resolve: true, params: map[string]string{}, conds: map[string]bool{}, labels: d.labels, raw: &raw}
+		for _, name := range []string{"AWS::AccountId", "AWS::Region", "AWS::StackName"} {
+			if v, ok := values[name]; ok {
+				d.params[name] = v
+			}
+		}
 		for _, name := range t.ParameterNames() {
 			if v, ok := values[name]; ok {
 				d.params[name] = v
@@ -759,8 +788,18 @@ func (d *describer) render(v any) string {
 			for i, p := range a {
 				parts[i] = d.render(p)
 			}
+			if len(parts) == 2 {
+				if arn, ok := d.knownAttr(parts[0], parts[1]); ok {
+					return arn
+				}
+			}
 			return "${" + strings.Join(parts, ".") + "}"
 		case string:
+			if res, attr, ok := strings.Cut(a, "."); ok {
+				if arn, ok := d.knownAttr(res, attr); ok {
+					return arn
+				}
+			}
 			return "${" + a + "}"
 		}
 	case "Fn::Sub":
@@ -875,11 +914,62 @@ func (d *describer) sub(s string, vars map[string]any) string {
 		if v, ok := vars[name]; ok {
 			return d.render(v)
 		}
-		if strings.Contains(name, ".") {
+		if res, attr, ok := strings.Cut(name, "."); ok {
+			if arn, ok := d.knownAttr(res, attr); ok {
+				return arn
+			}
 			return m // ${Resource.Attribute}
 		}
 		return d.placeholder(name)
 	})
+}
+
+// knownAttr gives the ARN of resource res, when resolving and the account,
+// region and the resource's name are all known: the ARN CloudFormation will
+// report. Only the resource types whose ARN is built from their name.
+func (d *describer) knownAttr(res, attr string) (string, bool) {
+	if !d.resolve || attr != "Arn" {
+		return "", false
+	}
+	r, ok := d.t.Resources[res]
+	if !ok {
+		return "", false
+	}
+	acct, region := d.params["AWS::AccountId"], d.params["AWS::Region"]
+	name := func(prop string) string {
+		v, ok := r.Properties[prop]
+		if !ok {
+			return ""
+		}
+		n := d.render(v)
+		if n == "" || strings.Contains(n, "${") {
+			return ""
+		}
+		return n
+	}
+	switch r.Type {
+	case "AWS::IAM::Role":
+		if n := name("RoleName"); n != "" && acct != "" {
+			path := "/"
+			if p := name("Path"); p != "" {
+				path = p
+			}
+			return "arn:aws:iam::" + acct + ":role" + path + n, true
+		}
+	case "AWS::SQS::Queue":
+		if n := name("QueueName"); n != "" && acct != "" && region != "" {
+			return "arn:aws:sqs:" + region + ":" + acct + ":" + n, true
+		}
+	case "AWS::SNS::Topic":
+		if n := name("TopicName"); n != "" && acct != "" && region != "" {
+			return "arn:aws:sns:" + region + ":" + acct + ":" + n, true
+		}
+	case "AWS::S3::Bucket":
+		if n := name("BucketName"); n != "" {
+			return "arn:aws:s3:::" + n, true
+		}
+	}
+	return "", false
 }
 
 // ---------------------------------------------------------------- conditions

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -354,5 +355,37 @@ Resources:
 		if err != nil || got != w {
 			t.Errorf("eval %s = %v, %v; want %v", name, got, err, w)
 		}
+	}
+}
+
+// TestDescribeInResolvesWhatIsKnown: with the account, region and stack
+// name known, the review shows no ${AWS::…} placeholder, and the ARNs of
+// resources named by the template are the ones CloudFormation will give
+// them (issue 14.4).
+func TestDescribeInResolvesWhatIsKnown(t *testing.T) {
+	p := Parameters{PartnerAccountID: "210987654321", ExternalID: "ext-1234"}
+	w := Where{AccountID: "111122223333", Region: "eu-west-1", StackName: "SellerDesk-Onboarding"}
+	sum, err := DescribeIn(p, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(sum)
+	text := string(b)
+	for _, ph := range []string{"${AWS::AccountId}", "${AWS::Region}", "${AWS::StackName}", "${PartnerRole.Arn}"} {
+		if strings.Contains(text, ph) {
+			t.Errorf("the review still shows %s", ph)
+		}
+	}
+	if !strings.Contains(text, "arn:aws:iam::111122223333:role/SellerDeskPartnerRole") {
+		t.Error("the partner role's ARN is not resolved")
+	}
+	// Without them, the placeholders stay (nothing is guessed).
+	sum, err = DescribeFor(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = json.Marshal(sum)
+	if !strings.Contains(string(b), "${PartnerRole.Arn}") {
+		t.Error("DescribeFor resolved the role ARN without knowing the account")
 	}
 }

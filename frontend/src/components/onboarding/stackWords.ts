@@ -92,7 +92,8 @@ const REPORT_URL_RE = /^https:\/\/[^\s/?#]+\S*$/
 export function reviewRequest(f: LaunchForm, urlRejected = false): LaunchForm {
   const url = f.reportUrl.trim()
   return {
-    stackName: '',
+    // The stack name resolves ${AWS::StackName} in the review (Go ignores an invalid one).
+    stackName: f.stackName.trim(),
     partnerAccountId: PLACEHOLDER_ACCOUNT,
     externalId: PLACEHOLDER_EXTERNAL_ID,
     reportUrl: url && (urlRejected || !REPORT_URL_RE.test(url) || url.length > 2048) ? PLACEHOLDER_REPORT_URL : url,
