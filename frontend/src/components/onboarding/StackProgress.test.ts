@@ -107,7 +107,6 @@ describe('stack progress', () => {
     const failed = wrapper!.findAll('[data-testid="event-row"][data-failed="true"]')
     expect(failed).toHaveLength(1)
     expect(failed[0]!.classes()).toContain('event-failed')
-    expect(failed[0]!.classes()).toContain('n-timeline-item--error-type')
     expect(failed[0]!.find('[data-testid="event-reason"]').text()).toBe('sellerdesk-cas already exists')
 
     await q('[data-testid="retry-stack"]').trigger('click')
