@@ -150,6 +150,18 @@ func (t *Tiles) run(what RunWhat) TilesView {
 
 	ctx, cancel := context.WithTimeout(t.life.context(), 2*time.Minute)
 	defer cancel()
+	// Who the caller is comes first: when AWS refuses the credentials or
+	// cannot be reached, every probe would fail the same way, one deadline
+	// after another. The tiles keep what they last showed, marked stale,
+	// and the error says why (issue 14.1).
+	id, err := t.mgr.WhoAmI(ctx)
+	if err != nil {
+		t.mu.Lock()
+		t.busy, t.err = false, err
+		t.mu.Unlock()
+		t.emit()
+		return t.State()
+	}
 	rec := t.ob.State().Record
 	if rec == nil || rec.Phase == onboarding.PhaseNotConnected {
 		// A stack launched elsewhere (CLI, console) is found by its name.
@@ -159,10 +171,7 @@ func (t *Tiles) run(what RunWhat) TilesView {
 			t.log.Warn("stack discovery failed", "err", derr)
 		}
 	}
-	account := ""
-	if id, ok := t.mgr.CachedIdentity(ctx, tgt); ok {
-		account = id.Account
-	}
+	account := id.Account
 	res := tiles.Run(ctx, cfg, rec, tiles.RunOptions{AccountID: account, SellerConfirmed: s.SellerConfirmed, SellerConfirmedAt: s.SellerConfirmedAt,
 		CASEnrolled: s.CASEnrolled, SDDSEnrolled: s.SDDSEnrolled, TestCAS: what.CAS, TestSDDS: what.SDDS,
 		PreviousCAS: s.CAS, PreviousCASAt: s.CASAt, PreviousSDDS: s.SDDS, PreviousSDDSAt: s.SDDSAt})

@@ -2,7 +2,11 @@ package app
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -105,5 +109,38 @@ func TestBrokenScenariosNameTheFailingCheck(t *testing.T) {
 			}
 			t.Fatalf("no %s tile", tc.tile)
 		})
+	}
+}
+
+// TestTilesDoNotProbeAfterIdentityFailed: when AWS refuses the credentials,
+// a refresh asks who the caller is once and probes nothing else; the tiles
+// say why (issue 14.1).
+func TestTilesDoNotProbeAfterIdentityFailed(t *testing.T) {
+	var mu sync.Mutex
+	var calls []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls = append(calls, r.Header.Get("X-Amz-Target")+" "+r.URL.Path)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`)
+	}))
+	t.Cleanup(srv.Close)
+	svc, _, _ := newServices(t, "[profile dev]\nregion = us-east-1\nendpoint_url = "+srv.URL+"\n",
+		"[dev]\naws_access_key_id = AKIAEXAMPLEEXAMPLE1\naws_secret_access_key = secretsecretsecret\n")
+	svc.Start(context.Background(), nil)
+	svc.Session.UseProfile("dev")
+	mu.Lock()
+	calls = nil
+	mu.Unlock()
+	v := svc.Tiles.Refresh()
+	if v.Error == nil || v.Error.Kind != "invalid-credentials" {
+		t.Fatalf("error %+v, want invalid-credentials", v.Error)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(calls) != 1 {
+		t.Errorf("%d calls after the identity failed, want the one STS call: %v", len(calls), calls)
 	}
 }
