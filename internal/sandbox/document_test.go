@@ -1,0 +1,285 @@
+package sandbox
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/sellerdesk/sellerdesk/internal/stacktemplate"
+)
+
+func encodeT(t *testing.T, s State) []byte {
+	t.Helper()
+	b, err := EncodeState(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// roundTrip checks Snapshot → JSON → Restore → Snapshot gives the same document.
+func roundTrip(t *testing.T, a *Account) State {
+	t.Helper()
+	first := encodeT(t, a.Snapshot())
+	st, err := DecodeState(first)
+	if err != nil {
+		t.Fatalf("DecodeState: %v", err)
+	}
+	b, err := NewAccountFromState(st)
+	if err != nil {
+		t.Fatalf("NewAccountFromState: %v", err)
+	}
+	defer b.shutdown()
+	second := encodeT(t, b.Snapshot())
+	if !bytes.Equal(first, second) {
+		t.Fatalf("the document changed in a round trip:\n%s", firstDiff(first, second))
+	}
+	return st
+}
+
+func firstDiff(a, b []byte) string {
+	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := range min(len(la), len(lb)) {
+		if la[i] != lb[i] {
+			return "line " + la[i] + "\n  vs " + lb[i]
+		}
+	}
+	return "lengths differ"
+}
+
+func TestStateRoundTripEveryScenario(t *testing.T) {
+	for _, sc := range Scenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			a, err := sc.build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.shutdown()
+			st := roundTrip(t, a)
+			if st.Scenario != sc.Name || st.Account.ID == "" || len(st.IAM.Users) == 0 {
+				t.Errorf("document lacks identity or IAM: scenario %q account %q users %d", st.Scenario, st.Account.ID, len(st.IAM.Users))
+			}
+		})
+	}
+}
+
+func TestStateRoundTripLaunchedStack(t *testing.T) {
+	a, err := scenarios["connected"].build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.shutdown()
+	st := roundTrip(t, a)
+	if len(st.CloudFormation.Stacks) != 1 {
+		t.Fatalf("stacks = %d", len(st.CloudFormation.Stacks))
+	}
+	s := st.CloudFormation.Stacks[0]
+	if s.Status != "CREATE_COMPLETE" || len(s.Events) < 10 || len(s.Resources) == 0 || len(s.Outputs) == 0 || s.TemplateBody == "" {
+		t.Fatalf("stack document incomplete: status %s, %d events, %d resources, %d outputs", s.Status, len(s.Events), len(s.Resources), len(s.Outputs))
+	}
+	b, _ := NewAccountFromState(st)
+	defer b.shutdown()
+	before, _ := a.Stack(OnboardingStackName)
+	after, ok := b.Stack(OnboardingStackName)
+	if !ok || !slices.Equal(eventKeys(before.Events), eventKeys(after.Events)) || len(after.Outputs) != len(before.Outputs) {
+		t.Fatalf("restored stack differs: %v", after.Status)
+	}
+	// The restored resources are the live ones: the role is there.
+	if len(b.Roles()) != len(a.Roles()) || len(b.Buckets()) != len(a.Buckets()) || len(b.Keys()) != len(a.Keys()) {
+		t.Fatal("restored account lacks the stack's resources")
+	}
+}
+
+func TestStateSchema(t *testing.T) {
+	if StateSchema != len(stateMigrations)+1 {
+		t.Fatalf("StateSchema %d, but %d migrations", StateSchema, len(stateMigrations))
+	}
+	if _, err := DecodeState([]byte(`{"schema": 99, "account": {"id": "111122223333"}}`)); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("a newer schema: %v", err)
+	}
+	if _, err := DecodeState([]byte(`{"hello": 1}`)); err == nil {
+		t.Fatal("a foreign document was accepted")
+	}
+	// Migrations run in order from the file's version.
+	var ran []int
+	ms := []func(map[string]any) error{
+		func(m map[string]any) error { ran = append(ran, 1); m["a"] = 1; return nil },
+		func(m map[string]any) error { ran = append(ran, 2); m["b"] = m["a"]; return nil },
+	}
+	raw := map[string]any{"schema": float64(1)}
+	if err := migrateState(raw, 1, ms); err != nil || !slices.Equal(ran, []int{1, 2}) || raw["schema"] != float64(3) || raw["b"] != 1 {
+		t.Fatalf("migrations: %v ran %v raw %v", err, ran, raw)
+	}
+	ran = nil
+	if err := migrateState(map[string]any{}, 2, ms); err != nil || !slices.Equal(ran, []int{2}) {
+		t.Fatalf("from 2: %v ran %v", err, ran)
+	}
+}
+
+func eventKeys(events []StackEventInfo) []string {
+	var out []string
+	for _, e := range events {
+		out = append(out, e.LogicalID+" "+e.Status+" "+e.StatusReason)
+	}
+	return out
+}
+
+// perResource groups event statuses by logical ID, in order: what a run must
+// reproduce whatever the interleaving of parallel resources.
+func perResource(events []StackEventInfo) map[string][]string {
+	out := map[string][]string{}
+	for _, e := range events {
+		out[e.LogicalID] = append(out[e.LogicalID], e.Status+" "+e.StatusReason)
+	}
+	return out
+}
+
+func launchOnboardingAPI(t *testing.T, srv *Server) *cloudformation.Client {
+	t.Helper()
+	cfn := cloudformation.NewFromConfig(sdkConfig(t, srv, "AKIDSANDBOX", "sandbox-secret", ""))
+	var caps []cfntypes.Capability
+	for _, c := range stacktemplate.Capabilities {
+		caps = append(caps, cfntypes.Capability(c))
+	}
+	_, err := cfn.CreateStack(t.Context(), &cloudformation.CreateStackInput{StackName: aws.String(OnboardingStackName),
+		TemplateBody: aws.String(string(stacktemplate.Body())), Capabilities: caps,
+		Parameters: params("PartnerAccountId", DemoPartnerAccountID, "ExternalId", DemoExternalID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfn
+}
+
+func waitStatus(t *testing.T, srv *Server, status string, timeout time.Duration) StackInfo {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		st, ok := srv.Account().Stack(OnboardingStackName)
+		if ok && st.Status == status {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stack is %s after %v, want %s", st.Status, timeout, status)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestStateResumesStackCreate(t *testing.T) {
+	const scale = 100
+	// A straight run, for the events it gives.
+	straight, err := Start(t.Context(), Options{Scenario: "fresh", TimeScale: scale})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer straight.Close()
+	launchOnboardingAPI(t, straight)
+	want := waitStatus(t, straight, "CREATE_COMPLETE", 20*time.Second)
+
+	dir := t.TempDir()
+	srv, err := Start(t.Context(), Options{Scenario: "fresh", TimeScale: scale, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	launchOnboardingAPI(t, srv)
+	// Mid-way: some resources complete, the stack still creating.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, _ := srv.Account().Stack(OnboardingStackName)
+		done := 0
+		for _, r := range st.Resources {
+			if r.Status == "CREATE_COMPLETE" {
+				done++
+			}
+		}
+		if done >= 3 && st.Status == "CREATE_IN_PROGRESS" {
+			break
+		}
+		if time.Now().After(deadline) || st.Status != "CREATE_IN_PROGRESS" {
+			t.Fatalf("never caught the stack mid-way (%s, %d done)", st.Status, done)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "fresh.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := DecodeState(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := saved.CloudFormation.Stacks[0]; s.Status != "CREATE_IN_PROGRESS" || s.Op == nil {
+		t.Fatalf("saved stack: %s op %v", s.Status, s.Op)
+	}
+
+	again, err := Start(t.Context(), Options{Scenario: "fresh", TimeScale: scale, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	got := waitStatus(t, again, "CREATE_COMPLETE", 20*time.Second)
+	w, g := perResource(want.Events), perResource(got.Events)
+	for id, statuses := range w {
+		if id == OnboardingStackName {
+			continue
+		}
+		if !slices.Equal(statuses, g[id]) {
+			t.Errorf("%s: events %q, a straight run gives %q", id, g[id], statuses)
+		}
+	}
+	if len(w) != len(g) || len(got.Events) != len(want.Events) {
+		t.Errorf("%d events over %d resources, a straight run gives %d over %d", len(got.Events), len(g), len(want.Events), len(w))
+	}
+	if len(got.Outputs) != len(want.Outputs) {
+		t.Errorf("outputs %v, want %v", got.Outputs, want.Outputs)
+	}
+	// And it was saved as it went.
+	if err := again.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(filepath.Join(dir, "fresh.json"))
+	saved, _ = DecodeState(b)
+	if s := saved.CloudFormation.Stacks[0]; s.Status != "CREATE_COMPLETE" || s.Op != nil {
+		t.Fatalf("saved after completion: %s op %v", s.Status, s.Op)
+	}
+}
+
+func TestStateFileSharedBetweenServers(t *testing.T) {
+	dir := t.TempDir()
+	a, err := Start(t.Context(), Options{Scenario: "fresh", TimeScale: 1000, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Start(t.Context(), Options{Scenario: "fresh", TimeScale: 1000, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	launchOnboardingAPI(t, a)
+	// b sees a's stack on its next request, and follows it to the end.
+	cfnB := cloudformation.NewFromConfig(sdkConfig(t, b, "AKIDSANDBOX", "sandbox-secret", ""))
+	st := waitStack(t, cfnB, OnboardingStackName)
+	if st.StackStatus != cfntypes.StackStatusCreateComplete {
+		t.Fatalf("b sees %s", st.StackStatus)
+	}
+	// Reset restores the built-in state, for both.
+	if err := b.Reset("fresh"); err != nil {
+		t.Fatal(err)
+	}
+	cfnA := cloudformation.NewFromConfig(sdkConfig(t, a, "AKIDSANDBOX", "sandbox-secret", ""))
+	if _, err := cfnA.DescribeStacks(t.Context(), &cloudformation.DescribeStacksInput{StackName: aws.String(OnboardingStackName)}); err == nil {
+		t.Fatal("a still sees the stack after b's reset")
+	}
+}
