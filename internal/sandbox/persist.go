@@ -300,3 +300,22 @@ func (s *Server) saveLoop() {
 		unlock()
 	}
 }
+
+// ResetStateFile writes scenario's built-in state to path (under the file's
+// lock), so that every sandbox serving the file, in this process or another,
+// picks it up on its next request.
+func ResetStateFile(path, scenario string) error {
+	sc, err := LookupScenario(scenario)
+	if err != nil {
+		return err
+	}
+	a, err := sc.build()
+	if err != nil {
+		return err
+	}
+	defer a.shutdown()
+	p := &persister{path: path}
+	unlock := p.lock()
+	defer unlock()
+	return p.write(a.Snapshot())
+}
