@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -32,8 +33,10 @@ var stateMigrations = []func(map[string]any) error{}
 type State struct {
 	Schema   int    `json:"schema"`
 	Scenario string `json:"scenario"`
-	// Saved is when the document was written (informational).
-	Saved time.Time `json:"saved,omitzero"`
+	// Endpoint is the URL of the sandbox that wrote the document, the host
+	// of its SQS queue URLs ("" for the real SQS endpoint, a document built
+	// outside a server). A sandbox restoring it at another URL rewrites them.
+	Endpoint string `json:"endpoint,omitempty"`
 
 	Account        StateAccount        `json:"account"`
 	Flags          StateFlags          `json:"flags"`
@@ -235,7 +238,7 @@ func (a *Account) Snapshot() State {
 }
 
 func (a *Account) snapshotLocked() State {
-	s := State{Schema: StateSchema, Scenario: a.Scenario,
+	s := State{Schema: StateSchema, Scenario: a.Scenario, Endpoint: a.env.endpoint,
 		Account: StateAccount{ID: a.ID, Region: a.Region, CallerARN: a.CallerARN, UserID: a.UserID},
 		Flags: StateFlags{Seller: a.Seller, CatalogDenied: a.CatalogDenied, CatalogQuotaScale: a.CatalogQuotaScale,
 			BucketNamesTaken: a.bucketNamesTaken, ForeignBuckets: maps.Clone(a.foreignBuckets)},
@@ -568,6 +571,12 @@ func migrateState(raw map[string]any, from int, migrations []func(map[string]any
 func NewAccountFromState(s State) (*Account, error) { return accountFromState(s, accountEnv{}, false) }
 
 func accountFromState(s State, env accountEnv, resume bool) (*Account, error) {
+	if env.endpoint != "" {
+		var err error
+		if s, err = rehost(s, env.endpoint); err != nil {
+			return nil, err
+		}
+	}
 	a := newAccount(s.Scenario, env)
 	if err := a.restoreState(s); err != nil {
 		a.shutdown()
@@ -577,4 +586,33 @@ func accountFromState(s State, env accountEnv, resume bool) (*Account, error) {
 		a.resumeOperations()
 	}
 	return a, nil
+}
+
+// rehost rewrites the document's queue URLs (wherever they appear: queues,
+// stack resources and outputs) for a sandbox serving at endpoint.
+func rehost(s State, endpoint string) (State, error) {
+	old := s.Endpoint
+	if old == "" {
+		region := s.Account.Region
+		if region == "" {
+			region = DefaultRegion
+		}
+		old = "https://sqs." + region + ".amazonaws.com"
+	}
+	if old == endpoint {
+		return s, nil
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return State{}, fmt.Errorf("sandbox state: %w", err)
+	}
+	oldQ, _ := json.Marshal(old + "/" + s.Account.ID + "/")
+	newQ, _ := json.Marshal(endpoint + "/" + s.Account.ID + "/")
+	b = bytes.ReplaceAll(b, bytes.Trim(oldQ, `"`), bytes.Trim(newQ, `"`))
+	var out State
+	if err := json.Unmarshal(b, &out); err != nil {
+		return State{}, fmt.Errorf("sandbox state: %w", err)
+	}
+	out.Endpoint = endpoint
+	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/sellerdesk/sellerdesk/internal/stacktemplate"
 )
@@ -241,6 +242,11 @@ func TestStateResumesStackCreate(t *testing.T) {
 	if len(w) != len(g) || len(got.Events) != len(want.Events) {
 		t.Errorf("%d events over %d resources, a straight run gives %d over %d", len(got.Events), len(g), len(want.Events), len(w))
 	}
+	for _, q := range again.Account().Queues() {
+		if !strings.HasPrefix(q.URL, again.URL()+"/") || !strings.Contains(got.Outputs["QueueUrl"], again.URL()+"/") {
+			t.Errorf("queue URL %s (output %s) is not on the restoring sandbox %s", q.URL, got.Outputs["QueueUrl"], again.URL())
+		}
+	}
 	if len(got.Outputs) != len(want.Outputs) {
 		t.Errorf("outputs %v, want %v", got.Outputs, want.Outputs)
 	}
@@ -281,5 +287,41 @@ func TestStateFileSharedBetweenServers(t *testing.T) {
 	cfnA := cloudformation.NewFromConfig(sdkConfig(t, a, "AKIDSANDBOX", "sandbox-secret", ""))
 	if _, err := cfnA.DescribeStacks(t.Context(), &cloudformation.DescribeStacksInput{StackName: aws.String(OnboardingStackName)}); err == nil {
 		t.Fatal("a still sees the stack after b's reset")
+	}
+}
+
+// TestStateFileServedAndSavedBack: Options.StateFile (sellerdesk sandbox
+// --state FILE) is created from the scenario when missing, saves each change
+// back, and serves it on the next start whatever --scenario says.
+func TestStateFileServedAndSavedBack(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "demo.json")
+	srv, err := Start(t.Context(), Options{Scenario: "connected", TimeScale: 1000, StateFile: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iamc := iam.NewFromConfig(sdkConfig(t, srv, "AKIDSANDBOX", "sandbox-secret", ""))
+	if _, err := iamc.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String("SupportRole"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	// Saved after the request, before Close.
+	b, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(b), `"SupportRole"`) {
+		t.Fatalf("the state file lacks the new role (%v)", err)
+	}
+	_ = srv.Close()
+	again, err := Start(t.Context(), Options{Scenario: "fresh", TimeScale: 1000, StateFile: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if again.Scenario() != "connected" {
+		t.Errorf("scenario %q, want the file's (connected)", again.Scenario())
+	}
+	if _, ok := again.Account().Role("SupportRole"); !ok {
+		t.Error("the role did not survive the restart")
+	}
+	if _, ok := again.Account().Stack(OnboardingStackName); !ok {
+		t.Error("the connected stack did not survive the restart")
 	}
 }
