@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,4 +68,44 @@ func lastLineWith(s, sub string) string {
 		}
 	}
 	return last
+}
+
+// TestSandboxStateFlagAndResetAll: `sandbox --state FILE` creates FILE from
+// --scenario and says so; `sandbox reset` without NAME resets every
+// scenario saved in the folder.
+func TestSandboxStateFlagAndResetAll(t *testing.T) {
+	dir := isolate(t, "", "")
+	file := filepath.Join(dir, "demo.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, &env{Deps: Deps{Stdout: &out, Stderr: &errb}, g: Globals{TimeScale: 1}}, []string{"sandbox", "--state", file, "--scenario", "connected"})
+	}()
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(out.String(), "State: "+file); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("sandbox --state never said it serves the file\n%s%s", out.String(), errb.String())
+		}
+	}
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("sandbox --state: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	b, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(b), `"scenario": "connected"`) || !strings.Contains(string(b), "SellerDesk-Onboarding") {
+		t.Fatalf("state file: %v\n%.300s", err, b)
+	}
+
+	for _, sc := range []string{"fresh", "rollback"} {
+		if code, o, e := runCLI(t, "whoami", "--sandbox", sc); code != ExitOK {
+			t.Fatalf("whoami --sandbox %s: exit %d\n%s%s", sc, code, o, e)
+		}
+	}
+	code, o, e := runCLI(t, "sandbox", "reset")
+	if code != ExitOK || !strings.Contains(o, "Reset sandbox scenario fresh") || !strings.Contains(o, "Reset sandbox scenario rollback") {
+		t.Fatalf("sandbox reset: exit %d\n%s%s", code, o, e)
+	}
+	if code, o, e := runCLI(t, "sandbox", "reset", "nope"); code != ExitFailure || !strings.Contains(o+e, `unknown sandbox scenario "nope"`) {
+		t.Fatalf("sandbox reset nope: exit %d\n%s%s", code, o, e)
+	}
 }

@@ -281,6 +281,7 @@ func readOnlyAction(action string) bool {
 func (s *Server) saveLoop() {
 	t := time.NewTicker(saveEvery)
 	defer t.Stop()
+	var next time.Time // a large state (catalog-large) is saved less often
 	for {
 		select {
 		case <-s.done:
@@ -288,9 +289,10 @@ func (s *Server) saveLoop() {
 		case <-t.C:
 		}
 		acct, p := s.current()
-		if p == nil || !acct.busy() {
+		if p == nil || !acct.busy() || time.Now().Before(next) {
 			continue
 		}
+		start := time.Now()
 		unlock := p.lock()
 		if p.changed() {
 			s.reloadLocked(acct, p)
@@ -298,6 +300,7 @@ func (s *Server) saveLoop() {
 			s.save(acct, p)
 		}
 		unlock()
+		next = time.Now().Add(4 * time.Since(start))
 	}
 }
 
