@@ -33,6 +33,8 @@ var stateMigrations = []func(map[string]any) error{}
 type State struct {
 	Schema   int    `json:"schema"`
 	Scenario string `json:"scenario"`
+	// Description says what a scenario file (scenarios/NAME.json) shows.
+	Description string `json:"description,omitempty"`
 	// Endpoint is the URL of the sandbox that wrote the document, the host
 	// of its SQS queue URLs ("" for the real SQS endpoint, a document built
 	// outside a server). A sandbox restoring it at another URL rewrites them.

@@ -142,7 +142,11 @@ func (s *Server) buildScenario(name string) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sc.buildWith(s.env())
+	a, err := sc.buildWith(s.env())
+	if err == nil {
+		a.resumeOperations() // a scenario file may hold a stack under way
+	}
+	return a, err
 }
 
 func (s *Server) env() accountEnv {
