@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/sellerdesk/sellerdesk/internal/stacktemplate"
 )
@@ -299,6 +300,7 @@ func TestStateFileServedAndSavedBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer srv.Close()
 	iamc := iam.NewFromConfig(sdkConfig(t, srv, "AKIDSANDBOX", "sandbox-secret", ""))
 	if _, err := iamc.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: aws.String("SupportRole"),
 		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[]}`)}); err != nil {
@@ -309,7 +311,22 @@ func TestStateFileServedAndSavedBack(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), `"SupportRole"`) {
 		t.Fatalf("the state file lacks the new role (%v)", err)
 	}
+	// No credential travels: neither the caller's keys nor those AssumeRole
+	// issues (sessions are process-local).
+	stsc := sts.NewFromConfig(sdkConfig(t, srv, "AKIDSANDBOX", "sandbox-secret", ""))
+	role, _ := srv.Account().Role(SeedRoleName)
+	cred, err := stsc.AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String(role.ARN), RoleSessionName: aws.String("support-session")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	_ = srv.Close()
+	b, _ = os.ReadFile(file)
+	for _, secret := range []string{"AKIDSANDBOX", "sandbox-secret", aws.ToString(cred.Credentials.AccessKeyId),
+		aws.ToString(cred.Credentials.SecretAccessKey), aws.ToString(cred.Credentials.SessionToken)} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("the state file holds the credential %q", secret)
+		}
+	}
 	again, err := Start(t.Context(), Options{Scenario: "fresh", TimeScale: 1000, StateFile: file})
 	if err != nil {
 		t.Fatal(err)
