@@ -682,14 +682,21 @@ func (a *Account) deleteTask(st *cfnStack, r *cfnResource, deps []string, onCrea
 				a.mu.Unlock()
 				return nil
 			}
-			a.setResourceStatus(st, r, "DELETE_IN_PROGRESS", "", false)
+			// A delete restored from a state document mid-way carries on
+			// from its DELETE_IN_PROGRESS event rather than starting again.
+			started := time.Now()
+			if e := lastEvent(st, r.id, "DELETE_IN_PROGRESS", ""); r.status == "DELETE_IN_PROGRESS" && e != nil {
+				started = e.ts
+			} else {
+				a.setResourceStatus(st, r, "DELETE_IN_PROGRESS", "", false)
+			}
 			h := handlerFor(r.typ)
 			a.mu.Unlock()
 			secs := 2.0
 			if h != nil {
 				secs = h.deleteSecs
 			}
-			if err := a.pause(ctx, secs); err != nil {
+			if err := a.pauseSince(ctx, started, secs); err != nil {
 				return err
 			}
 			a.mu.Lock()

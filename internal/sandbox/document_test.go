@@ -342,3 +342,67 @@ func TestStateFileServedAndSavedBack(t *testing.T) {
 		t.Error("the connected stack did not survive the restart")
 	}
 }
+
+// TestStateResumesStackDelete: a delete under way when the sandbox stops
+// goes on to DELETE_COMPLETE when it starts again, each resource deleted once.
+func TestStateResumesStackDelete(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := Start(t.Context(), Options{Scenario: "connected", TimeScale: 100, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cfn := cloudformation.NewFromConfig(sdkConfig(t, srv, "AKIDSANDBOX", "sandbox-secret", ""))
+	st, _ := srv.Account().Stack(OnboardingStackName)
+	if _, err := cfn.DeleteStack(t.Context(), &cloudformation.DeleteStackInput{StackName: aws.String(OnboardingStackName)}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		cur, _ := srv.Account().Stack(st.ID)
+		n := 0
+		for _, e := range cur.Events {
+			if e.Status == "DELETE_COMPLETE" && e.LogicalID != OnboardingStackName {
+				n++
+			}
+		}
+		if n >= 2 && cur.Status == "DELETE_IN_PROGRESS" {
+			break
+		}
+		if time.Now().After(deadline) || cur.Status != "DELETE_IN_PROGRESS" {
+			t.Fatalf("never caught the delete mid-way (%s, %d deleted)", cur.Status, n)
+		}
+	}
+	_ = srv.Close()
+	again, err := Start(t.Context(), Options{Scenario: "connected", TimeScale: 100, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	var got StackInfo
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		got, _ = again.Account().Stack(st.ID)
+		if got.Status == "DELETE_COMPLETE" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stack %s after the restart", got.Status)
+		}
+	}
+	for id, statuses := range perResource(got.Events) {
+		if id == OnboardingStackName {
+			continue
+		}
+		var del []string
+		for _, s := range statuses {
+			if strings.HasPrefix(s, "DELETE_") {
+				del = append(del, strings.TrimSpace(s))
+			}
+		}
+		if !slices.Equal(del, []string{"DELETE_IN_PROGRESS", "DELETE_COMPLETE"}) && !slices.Equal(del, []string{"DELETE_SKIPPED"}) {
+			t.Errorf("%s: delete events %q", id, del)
+		}
+	}
+	if len(again.Account().Roles()) != 1 || len(again.Account().Queues()) != 0 {
+		t.Errorf("resources left after the delete: %d roles, %d queues", len(again.Account().Roles()), len(again.Account().Queues()))
+	}
+}
