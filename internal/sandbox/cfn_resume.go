@@ -23,7 +23,10 @@ func (a *Account) resumeOperations() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, st := range a.stacks {
-		if st.deleted || !inProgress(st.status) {
+		for _, cs := range st.changeSets {
+			a.resumeChangeSetCreation(cs)
+		}
+		if st.deleted || !inProgress(st.status) || st.status == "REVIEW_IN_PROGRESS" {
 			st.op = nil
 			continue
 		}

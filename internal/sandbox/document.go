@@ -141,32 +141,33 @@ type StateCloudFormation struct {
 // and every event. A stack in a *_IN_PROGRESS status carries its operation
 // (Op); its resources' statuses and events say how far it got.
 type StateStack struct {
-	ID               string            `json:"id"`
-	Name             string            `json:"name"`
-	Status           string            `json:"status"`
-	StatusReason     string            `json:"statusReason,omitempty"`
-	Created          time.Time         `json:"created"`
-	Updated          time.Time         `json:"updated,omitzero"`
-	DeletedAt        time.Time         `json:"deletedAt,omitzero"`
-	Deleted          bool              `json:"deleted,omitempty"`
-	TemplateBody     string            `json:"templateBody"`
-	Parameters       map[string]string `json:"parameters"`
-	ParameterInput   []StateParamInput `json:"parameterInput,omitempty"`
-	Conditions       map[string]bool   `json:"conditions,omitempty"`
-	Capabilities     []string          `json:"capabilities,omitempty"`
-	NotificationARNs []string          `json:"notificationArns,omitempty"`
-	Tags             []Tag             `json:"tags,omitempty"`
-	RoleARN          string            `json:"roleArn,omitempty"`
-	DisableRollback  bool              `json:"disableRollback,omitempty"`
-	OnFailure        string            `json:"onFailure,omitempty"`
-	TimeoutMinutes   int               `json:"timeoutMinutes,omitempty"`
-	TermProtection   bool              `json:"terminationProtection,omitempty"`
-	Outputs          []StateOutput     `json:"outputs,omitempty"`
-	Resources        []StateResource   `json:"resources,omitempty"` // creation order, then not yet started ones
-	ResourceOrder    []string          `json:"resourceOrder,omitempty"`
-	Events           []StateEvent      `json:"events"`
-	ChangeSetID      string            `json:"changeSetId,omitempty"`
-	Op               *StateOp          `json:"op,omitempty"`
+	ID               string                `json:"id"`
+	Name             string                `json:"name"`
+	Status           string                `json:"status"`
+	StatusReason     string                `json:"statusReason,omitempty"`
+	Created          time.Time             `json:"created"`
+	Updated          time.Time             `json:"updated,omitzero"`
+	DeletedAt        time.Time             `json:"deletedAt,omitzero"`
+	Deleted          bool                  `json:"deleted,omitempty"`
+	TemplateBody     string                `json:"templateBody"`
+	Parameters       map[string]string     `json:"parameters"`
+	ParameterInput   []StateParamInput     `json:"parameterInput,omitempty"`
+	Conditions       map[string]bool       `json:"conditions,omitempty"`
+	Capabilities     []string              `json:"capabilities,omitempty"`
+	NotificationARNs []string              `json:"notificationArns,omitempty"`
+	Tags             []Tag                 `json:"tags,omitempty"`
+	RoleARN          string                `json:"roleArn,omitempty"`
+	DisableRollback  bool                  `json:"disableRollback,omitempty"`
+	OnFailure        string                `json:"onFailure,omitempty"`
+	TimeoutMinutes   int                   `json:"timeoutMinutes,omitempty"`
+	TermProtection   bool                  `json:"terminationProtection,omitempty"`
+	Outputs          []StateOutput         `json:"outputs,omitempty"`
+	Resources        []StateResource       `json:"resources,omitempty"` // creation order, then not yet started ones
+	ResourceOrder    []string              `json:"resourceOrder,omitempty"`
+	Events           []StateEvent          `json:"events"`
+	ChangeSetID      string                `json:"changeSetId,omitempty"`
+	ChangeSets       []StateStackChangeSet `json:"changeSets,omitempty"`
+	Op               *StateOp              `json:"op,omitempty"`
 }
 
 // StateParamInput is a parameter as submitted.
@@ -370,6 +371,9 @@ func (st *cfnStack) document() StateStack {
 		d.Events = append(d.Events, StateEvent{ID: e.id, Timestamp: e.ts, LogicalID: e.logicalID, PhysicalID: e.physicalID,
 			Type: e.typ, Status: e.status, Reason: e.reason, Token: e.token, Properties: e.props})
 	}
+	for _, cs := range st.changeSets {
+		d.ChangeSets = append(d.ChangeSets, cs.document())
+	}
 	if st.op != nil {
 		d.Op = &StateOp{Kind: st.op.kind, Token: st.op.token, DeleteRequested: st.op.deleteRequested}
 	}
@@ -506,6 +510,13 @@ func stackFromDocument(d StateStack) (*cfnStack, error) {
 	for _, e := range d.Events {
 		st.events = append(st.events, &cfnEvent{id: e.ID, ts: e.Timestamp, logicalID: e.LogicalID, physicalID: e.PhysicalID,
 			typ: e.Type, status: e.Status, reason: e.Reason, token: e.Token, props: e.Properties})
+	}
+	for _, c := range d.ChangeSets {
+		cs, err := changeSetFromDocument(st, c)
+		if err != nil {
+			return nil, err
+		}
+		st.changeSets = append(st.changeSets, cs)
 	}
 	if d.Op != nil {
 		st.op = &cfnOp{kind: d.Op.Kind, token: d.Op.Token, deleteRequested: d.Op.DeleteRequested}

@@ -30,7 +30,9 @@ func encodeT(t *testing.T, s State) []byte {
 // roundTrip checks Snapshot → JSON → Restore → Snapshot gives the same document.
 func roundTrip(t *testing.T, a *Account) State {
 	t.Helper()
-	first := encodeT(t, a.Snapshot())
+	snap := a.Snapshot()
+	snap.Endpoint = "" // the copy is built outside a server
+	first := encodeT(t, snap)
 	st, err := DecodeState(first)
 	if err != nil {
 		t.Fatalf("DecodeState: %v", err)
@@ -405,4 +407,66 @@ func TestStateResumesStackDelete(t *testing.T) {
 	if len(again.Account().Roles()) != 1 || len(again.Account().Queues()) != 0 {
 		t.Errorf("resources left after the delete: %d roles, %d queues", len(again.Account().Roles()), len(again.Account().Queues()))
 	}
+}
+
+// TestStateKeepsCloudFormationChangeSets: a change set created before a
+// restart is described the same after it, and can be executed; one still
+// being computed is computed again.
+func TestStateKeepsCloudFormationChangeSets(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := Start(t.Context(), Options{Scenario: "connected", TimeScale: 1000, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cfn := cloudformation.NewFromConfig(sdkConfig(t, srv, "AKIDSANDBOX", "sandbox-secret", ""))
+	var caps []cfntypes.Capability
+	for _, c := range stacktemplate.Capabilities {
+		caps = append(caps, cfntypes.Capability(c))
+	}
+	create := func(c *cloudformation.Client, name string) {
+		t.Helper()
+		if _, err := c.CreateChangeSet(t.Context(), &cloudformation.CreateChangeSetInput{StackName: aws.String(OnboardingStackName),
+			ChangeSetName: aws.String(name), UsePreviousTemplate: aws.Bool(true), Capabilities: caps,
+			Parameters: params("PartnerAccountId", "210987654321", "ExternalId", DemoExternalID)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	describe := func(c *cloudformation.Client, name string) *cloudformation.DescribeChangeSetOutput {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			out, err := c.DescribeChangeSet(t.Context(), &cloudformation.DescribeChangeSetInput{StackName: aws.String(OnboardingStackName), ChangeSetName: aws.String(name)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Status == cfntypes.ChangeSetStatusCreateComplete || out.Status == cfntypes.ChangeSetStatusFailed || time.Now().After(deadline) {
+				return out
+			}
+		}
+	}
+	create(cfn, "first")
+	before := describe(cfn, "first")
+	if before.Status != cfntypes.ChangeSetStatusCreateComplete || len(before.Changes) == 0 {
+		t.Fatalf("change set %s (%s), %d changes", before.Status, aws.ToString(before.StatusReason), len(before.Changes))
+	}
+	_ = srv.Close()
+
+	again, err := Start(t.Context(), Options{Scenario: "connected", TimeScale: 1000, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	cfn2 := cloudformation.NewFromConfig(sdkConfig(t, again, "AKIDSANDBOX", "sandbox-secret", ""))
+	after := describe(cfn2, "first")
+	if after.Status != before.Status || aws.ToString(after.ChangeSetId) != aws.ToString(before.ChangeSetId) || len(after.Changes) != len(before.Changes) ||
+		after.ExecutionStatus != cfntypes.ExecutionStatusAvailable {
+		t.Fatalf("after the restart: %s %s, %d changes (before %d)", after.Status, after.ExecutionStatus, len(after.Changes), len(before.Changes))
+	}
+	if _, err := cfn2.ExecuteChangeSet(t.Context(), &cloudformation.ExecuteChangeSetInput{StackName: aws.String(OnboardingStackName), ChangeSetName: aws.String("first")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := waitStack(t, cfn2, OnboardingStackName); st.StackStatus != cfntypes.StackStatusUpdateComplete {
+		t.Fatalf("after executing: %s", st.StackStatus)
+	}
+	roundTrip(t, again.Account())
 }
