@@ -180,21 +180,40 @@ func whoamiCommand(e *env) *cobra.Command {
 }
 
 func sandboxCommand(e *env) *cobra.Command {
-	var addr, scenario string
+	var addr, scenario, state string
 	c := &cobra.Command{
 		Use:   "sandbox",
 		Short: "serve the embedded AWS sandbox to other clients until interrupted",
 		Long: `Serve the embedded AWS sandbox on loopback until Ctrl+C, and print its
 endpoint and the environment variables for the AWS CLI, boto3 or another
-SellerDesk to use it.
+SellerDesk to use it. With --state FILE it serves the state in FILE (created
+from --scenario when missing) and saves every change back to it; without,
+the state is forgotten when it stops.
+
+"sellerdesk sandbox reset [NAME]" restores a scenario's built-in state in
+this SellerDesk folder (every scenario without NAME).
 
 Scenarios: ` + strings.Join(scenarioNames(), ", ") + ".",
-		Example: "  sellerdesk sandbox\n  sellerdesk sandbox --addr 127.0.0.1:4566 --scenario throttled",
+		Example: "  sellerdesk sandbox\n  sellerdesk sandbox --addr 127.0.0.1:4566 --scenario throttled\n  sellerdesk sandbox --state demo.json --scenario connected\n  sellerdesk sandbox reset fresh",
 		Args:    noArgs,
-		RunE:    func(c *cobra.Command, _ []string) error { return runSandbox(c.Context(), e, addr, scenario) },
+		RunE:    func(c *cobra.Command, _ []string) error { return runSandbox(c.Context(), e, addr, scenario, state) },
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
 	c.Flags().StringVar(&scenario, "scenario", "fresh", "scenario that sets the account's state")
+	c.Flags().StringVar(&state, "state", "", "serve the sandbox state in `FILE` and save changes back to it")
+	c.AddCommand(&cobra.Command{
+		Use:     "reset [NAME]",
+		Short:   "restore a sandbox scenario's built-in state in this SellerDesk folder (all scenarios without NAME)",
+		Example: "  sellerdesk sandbox reset fresh\n  sellerdesk sandbox reset",
+		Args:    maxArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			return runSandboxReset(e, name)
+		},
+	})
 	return c
 }
 

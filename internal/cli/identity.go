@@ -70,7 +70,13 @@ func (e *env) connect(ctx context.Context) (*session.Manager, error) {
 			return nil, err
 		}
 	}
-	m := session.New(session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e), TimeScale: e.g.TimeScale})
+	// The sandbox keeps its state in the SellerDesk folder, shared with the
+	// window and later commands.
+	sbDir, err := sandboxDir()
+	if err != nil {
+		return nil, err
+	}
+	m := session.New(session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e), TimeScale: e.g.TimeScale, SandboxDir: sbDir})
 	if err := m.Use(ctx, e.g.Target()); err != nil {
 		m.Close()
 		return nil, err

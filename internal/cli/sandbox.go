@@ -2,23 +2,33 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
+	"github.com/sellerdesk/sellerdesk/internal/session"
+	"github.com/sellerdesk/sellerdesk/internal/store"
 )
 
-func runSandbox(ctx context.Context, e *env, addr, scenario string) error {
+func runSandbox(ctx context.Context, e *env, addr, scenario, state string) error {
 	if e.g.Sandbox != "" && scenario == "fresh" {
 		scenario = e.g.Sandbox
 	}
 	if _, err := sandbox.LookupScenario(scenario); err != nil {
 		return err // a wrong value, not a wrong command line: exit 1
 	}
-	srv, err := sandbox.Start(ctx, sandbox.Options{Addr: addr, Scenario: scenario, TimeScale: e.g.TimeScale})
+	srv, err := sandbox.Start(ctx, sandbox.Options{Addr: addr, Scenario: scenario, TimeScale: e.g.TimeScale, StateFile: state})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	scenario = srv.Scenario() // a state file says which scenario it started from
 	url := srv.URL()
 	env := [][2]string{
 		{"AWS_ENDPOINT_URL", url},
@@ -32,11 +42,19 @@ func runSandbox(ctx context.Context, e *env, addr, scenario string) error {
 		for _, kv := range env {
 			m[kv[0]] = kv[1]
 		}
-		if err := e.printJSON(map[string]any{"endpoint": url, "scenario": scenario, "account": srv.Account().ID, "env": m}); err != nil {
+		out := map[string]any{"endpoint": url, "scenario": scenario, "account": srv.Account().ID, "env": m}
+		if state != "" {
+			out["state"] = state
+		}
+		if err := e.printJSON(out); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(e.Stdout, "SellerDesk sandbox — offline, scenario %q, account %s\nEndpoint: %s\n\nUse it from another shell:\n", scenario, srv.Account().ID, url)
+		fmt.Fprintf(e.Stdout, "SellerDesk sandbox — offline, scenario %q, account %s\nEndpoint: %s\n", scenario, srv.Account().ID, url)
+		if state != "" {
+			fmt.Fprintf(e.Stdout, "State: %s (changes are saved to it)\n", state)
+		}
+		fmt.Fprintf(e.Stdout, "\nUse it from another shell:\n")
 		for _, kv := range env {
 			fmt.Fprintf(e.Stdout, "  export %s=%s\n", kv[0], kv[1])
 		}
@@ -45,4 +63,74 @@ func runSandbox(ctx context.Context, e *env, addr, scenario string) error {
 	<-ctx.Done()
 	fmt.Fprintln(e.Stderr, "sandbox stopped")
 	return nil
+}
+
+// sandboxDir is the folder the sandbox of this SellerDesk folder keeps its
+// state in.
+func sandboxDir() (string, error) {
+	dir, err := store.DefaultDir()
+	if err != nil {
+		return "", err
+	}
+	return session.SandboxDirFor(dir), nil
+}
+
+// runSandboxReset restores the built-in state of scenario name (every
+// scenario with a state file when name is "") in this SellerDesk folder.
+func runSandboxReset(e *env, name string) error {
+	dir, err := sandboxDir()
+	if err != nil {
+		return err
+	}
+	names := []string{name}
+	if name == "" {
+		names = nil
+		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+		for _, f := range files {
+			n := strings.TrimSuffix(filepath.Base(f), ".json")
+			if _, err := sandbox.LookupScenario(n); err == nil {
+				names = append(names, n)
+			}
+		}
+	} else if _, err := sandbox.LookupScenario(name); err != nil {
+		return err
+	}
+	var reset []string
+	for _, n := range names {
+		path := sandbox.StateFileFor(dir, n)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			continue // nothing saved: the built-in state is what it serves
+		}
+		if err := sandbox.ResetStateFile(path, n); err != nil {
+			return fmt.Errorf("resetting the sandbox scenario %s: %w", n, err)
+		}
+		reset = append(reset, n)
+	}
+	if e.g.JSON {
+		if reset == nil {
+			reset = []string{}
+		}
+		return e.printJSON(map[string]any{"reset": reset, "folder": dir})
+	}
+	switch {
+	case len(reset) == 0 && name != "":
+		fmt.Fprintf(e.Stdout, "Sandbox scenario %s already has its built-in state (nothing saved in %s).\n", name, dir)
+	case len(reset) == 0:
+		fmt.Fprintf(e.Stdout, "No sandbox state saved in %s: every scenario has its built-in state.\n", dir)
+	default:
+		for _, n := range reset {
+			fmt.Fprintf(e.Stdout, "Reset sandbox scenario %s to its built-in state (%s).\n", n, sandbox.StateFileFor(dir, n))
+		}
+	}
+	return nil
+}
+
+// maxArgs accepts at most n positional arguments.
+func maxArgs(n int) func(*cobra.Command, []string) error {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usagef("%s takes at most %d argument(s), got %q", commandName(c), n, args)
+		}
+		return nil
+	}
 }

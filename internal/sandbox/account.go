@@ -82,6 +82,7 @@ type Account struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	closed bool // shutdown has begun; guarded by mu
+	active int  // background goroutines running; guarded by mu
 
 	// setupErr is the first error a scenario's Setup ran into (setupFailed).
 	setupErr error
@@ -157,10 +158,24 @@ func (a *Account) goBackground(f func(ctx context.Context)) {
 		return
 	}
 	a.wg.Add(1)
+	a.active++
 	go func() {
 		defer a.wg.Done()
+		defer func() {
+			a.mu.Lock()
+			a.active--
+			a.mu.Unlock()
+		}()
 		f(a.ctx)
 	}()
+}
+
+// busy reports whether background work (a stack operation, a change set)
+// is under way, changing the state as it goes.
+func (a *Account) busy() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.active > 0
 }
 
 func (a *Account) logf(format string, args ...any) {

@@ -306,13 +306,43 @@ func catalogStartChangeSet(c *call) (any, error) {
 
 // runChangeSet moves cs through its states (background; a.mu not held).
 func (a *Account) runChangeSet(ctx context.Context, cs *CatalogChangeSet) {
-	if a.pause(ctx, changeSetPrepareSeconds) != nil {
+	a.continueChangeSet(ctx, cs, 0)
+}
+
+// continueChangeSet moves cs on from where it is (PREPARING or APPLYING),
+// elapsed simulated seconds after it started (a change set restored from a
+// state document).
+func (a *Account) continueChangeSet(ctx context.Context, cs *CatalogChangeSet, elapsed float64) {
+	a.mu.Lock()
+	applying := cs.Status == ChangeSetApplying
+	a.mu.Unlock()
+	if !applying {
+		if a.pause(ctx, changeSetPrepareSeconds-elapsed) != nil {
+			return
+		}
+		if !a.prepareChangeSet(cs) {
+			return
+		}
+	}
+	if a.pause(ctx, changeSetApplySeconds-max(0, elapsed-changeSetPrepareSeconds)) != nil {
 		return
 	}
 	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := time.Now().UTC().Truncate(time.Second)
+	for i := range cs.Changes {
+		a.applyChange(&cs.Changes[i], now)
+	}
+	cs.Status, cs.End = ChangeSetSucceeded, now
+}
+
+// prepareChangeSet validates cs's changes at the end of PREPARING; it
+// reports whether cs goes on to APPLYING.
+func (a *Account) prepareChangeSet(cs *CatalogChangeSet) bool {
+	a.mu.Lock()
 	if cs.Status != ChangeSetPreparing { // cancelled
 		a.mu.Unlock()
-		return
+		return false
 	}
 	now := time.Now().UTC().Truncate(time.Second)
 	failed := false
@@ -329,24 +359,15 @@ func (a *Account) runChangeSet(ctx context.Context, cs *CatalogChangeSet) {
 		cs.Status, cs.End = ChangeSetFailed, now
 		cs.FailureCode, cs.FailureDescription = "CLIENT_ERROR", "One or more changes failed validation; see each change's ErrorDetailList."
 		a.mu.Unlock()
-		return
+		return false
 	case cs.Intent == "VALIDATE":
 		cs.Status, cs.End = ChangeSetSucceeded, now
 		a.mu.Unlock()
-		return
+		return false
 	}
 	cs.Status = ChangeSetApplying
 	a.mu.Unlock()
-	if a.pause(ctx, changeSetApplySeconds) != nil {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now = time.Now().UTC().Truncate(time.Second)
-	for i := range cs.Changes {
-		a.applyChange(&cs.Changes[i], now)
-	}
-	cs.Status, cs.End = ChangeSetSucceeded, now
+	return true
 }
 
 // applyChange makes one change take effect (caller holds a.mu).

@@ -416,7 +416,9 @@ func (a *Account) startOp(st *cfnStack, kind, token string, f func(ctx context.C
 		defer cancel()
 		f(opCtx)
 		a.mu.Lock()
-		if st.op == op {
+		// An operation cut short by shutdown stays recorded, so that the
+		// state document carries it and a restored sandbox resumes it.
+		if st.op == op && (!a.shuttingDown() || !inProgress(st.status)) {
 			st.op = nil
 		}
 		a.mu.Unlock()
@@ -444,7 +446,12 @@ func (a *Account) runCreate(ctx context.Context, st *cfnStack) {
 	}
 	a.mu.Unlock()
 
-	failed := a.runTasks(ctx, tasks, true)
+	a.finishCreate(ctx, st, ev, a.runTasks(ctx, tasks, true))
+}
+
+// finishCreate ends a create whose resource tasks have run (failed lists
+// those that failed): CREATE_COMPLETE, or the rollback OnFailure says.
+func (a *Account) finishCreate(ctx context.Context, st *cfnStack, ev *cfnEval, failed []string) {
 	if a.shuttingDown() {
 		return
 	}
@@ -488,7 +495,12 @@ func (a *Account) failCreate(ctx context.Context, st *cfnStack, reason string) {
 		a.setStackStatus(st, "ROLLBACK_IN_PROGRESS", reason+"Rollback requested by user.")
 	}
 	a.mu.Unlock()
+	a.continueRollback(ctx, st, onFailure)
+}
 
+// continueRollback deletes what a failed create made (the stack is in
+// ROLLBACK_IN_PROGRESS) and ends the stack as onFailure says.
+func (a *Account) continueRollback(ctx context.Context, st *cfnStack, onFailure string) {
 	failedDeletes := a.deleteResources(ctx, st, st.tmpl, a.createdResources(st), true)
 	if a.shuttingDown() {
 		return
@@ -670,14 +682,21 @@ func (a *Account) deleteTask(st *cfnStack, r *cfnResource, deps []string, onCrea
 				a.mu.Unlock()
 				return nil
 			}
-			a.setResourceStatus(st, r, "DELETE_IN_PROGRESS", "", false)
+			// A delete restored from a state document mid-way carries on
+			// from its DELETE_IN_PROGRESS event rather than starting again.
+			started := time.Now()
+			if e := lastEvent(st, r.id, "DELETE_IN_PROGRESS", ""); r.status == "DELETE_IN_PROGRESS" && e != nil {
+				started = e.ts
+			} else {
+				a.setResourceStatus(st, r, "DELETE_IN_PROGRESS", "", false)
+			}
 			h := handlerFor(r.typ)
 			a.mu.Unlock()
 			secs := 2.0
 			if h != nil {
 				secs = h.deleteSecs
 			}
-			if err := a.pause(ctx, secs); err != nil {
+			if err := a.pauseSince(ctx, started, secs); err != nil {
 				return err
 			}
 			a.mu.Lock()

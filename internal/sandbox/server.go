@@ -39,6 +39,14 @@ type Options struct {
 	// Timeouts bound how long a client may take; zero fields get
 	// DefaultTimeouts' values.
 	Timeouts Timeouts
+	// StateDir, if set, keeps each scenario's state in StateDir/NAME.json
+	// (StateFileFor): loaded when the scenario is started or switched to
+	// (the built-in state when there is no file yet), saved as it changes
+	// and on Close. Reset writes the built-in state back.
+	StateDir string
+	// StateFile, if set, is the one state file the server serves (created
+	// from Scenario when missing) and saves back to; it wins over StateDir.
+	StateFile string
 }
 
 // Timeouts are the server's limits on slow clients. The longest a handler
@@ -54,8 +62,9 @@ type Server struct {
 	ln   net.Listener
 	hs   *http.Server
 
-	mu   sync.RWMutex
-	acct *Account
+	mu      sync.RWMutex
+	acct    *Account
+	persist *persister // the state file of acct, nil when not kept on disk
 
 	closeOnce sync.Once
 	closeErr  error
@@ -88,12 +97,13 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, fmt.Errorf("sandbox: listen on %s: %w", o.Addr, err)
 	}
 	s := &Server{opts: o, ln: ln, done: make(chan struct{})}
-	acct, err := s.buildScenario(o.Scenario)
+	acct, p, err := s.openAccount(o.Scenario, false)
 	if err != nil {
 		_ = ln.Close()
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	s.acct = acct
+	s.acct, s.persist = acct, p
+	go s.saveLoop()
 	s.hs = o.Timeouts.Or(DefaultTimeouts).Server(s)
 	go func() {
 		if err := s.hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -132,7 +142,15 @@ func (s *Server) buildScenario(name string) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sc.buildWith(accountEnv{endpoint: s.URL(), timeScale: s.opts.TimeScale, logf: s.logf})
+	a, err := sc.buildWith(s.env())
+	if err == nil {
+		a.resumeOperations() // a scenario file may hold a stack under way
+	}
+	return a, err
+}
+
+func (s *Server) env() accountEnv {
+	return accountEnv{endpoint: s.URL(), timeScale: s.opts.TimeScale, logf: s.logf}
 }
 
 // URL is the endpoint to give clients, e.g. "http://127.0.0.1:PORT".
@@ -152,21 +170,47 @@ func (s *Server) Scenario() string { return s.Account().Scenario }
 // TimeScale is the pace of simulated events (1 = realistic).
 func (s *Server) TimeScale() float64 { return s.opts.TimeScale }
 
-// Reset throws the current state away and rebuilds it from the named scenario.
-// Requests already in flight finish against the old account; its background
-// work (stack operations under way) is stopped before Reset returns.
-func (s *Server) Reset(scenario string) error {
-	acct, err := s.buildScenario(scenario)
+// Reset throws the current state away and rebuilds it from the named
+// scenario's built-in state (writing it to the scenario's state file, when
+// the server keeps one). Requests already in flight finish against the old
+// account; its background work (stack operations under way) is stopped
+// before Reset returns.
+func (s *Server) Reset(scenario string) error { return s.replace(scenario, true) }
+
+// Switch makes the named scenario current: its saved state when the server
+// keeps state on disk and the scenario has a file (the current scenario's
+// state is saved first), else its built-in state, as Reset.
+func (s *Server) Switch(scenario string) error { return s.replace(scenario, false) }
+
+func (s *Server) replace(scenario string, builtIn bool) error {
+	oldAcct, oldP := s.current()
+	if oldP != nil {
+		oldAcct.shutdown()
+		unlock := oldP.lock()
+		if !oldP.changed() {
+			s.save(oldAcct, oldP)
+		}
+		unlock()
+	}
+	acct, p, err := s.openAccount(scenario, builtIn)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	s.mu.Lock()
 	old := s.acct
-	s.acct = acct
+	s.acct, s.persist = acct, p
 	s.mu.Unlock()
 	old.shutdown() // stops the old account's stack operations
-	s.logf("sandbox: reset to scenario %s (account %s)", acct.Scenario, acct.ID)
+	s.logf("sandbox: switched to scenario %s (account %s, built-in state %v)", acct.Scenario, acct.ID, builtIn || p == nil)
 	return nil
+}
+
+// StateFile is the file the current state is kept in, "" when none.
+func (s *Server) StateFile() string {
+	if _, p := s.current(); p != nil {
+		return p.path
+	}
+	return ""
 }
 
 // Done is closed once the server has stopped.
@@ -176,7 +220,15 @@ func (s *Server) Done() <-chan struct{} { return s.done }
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.closeErr = s.hs.Close()
-		s.Account().shutdown()
+		acct, p := s.current()
+		acct.shutdown()
+		if p != nil {
+			unlock := p.lock()
+			if !p.changed() {
+				s.save(acct, p)
+			}
+			unlock()
+		}
 		close(s.done)
 		s.logf("sandbox: stopped")
 	})
@@ -192,8 +244,18 @@ func (s *Server) logf(format string, args ...any) {
 // ServeHTTP refuses browsers, authenticates (loosely), routes by the
 // credential scope's service, and logs one line per request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	acct, p := s.current()
+	if p != nil {
+		s.servePersisted(w, r, p)
+		return
+	}
+	s.serve(w, r, acct)
+}
+
+// serve handles one request against acct and returns it (its action set).
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, acct *Account) *call {
 	rec := &statusRecorder{ResponseWriter: w}
-	c := &call{srv: s, req: r, acct: s.Account(), start: time.Now()}
+	c := &call{srv: s, req: r, acct: acct, start: time.Now()}
 
 	scope, authErr := parseAuth(r)
 	c.scope = scope
@@ -249,6 +311,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		svc.serve(rec, c)
 	}
+	return c
 }
 
 func (s *Server) logRequest(c *call, status int) {

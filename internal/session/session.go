@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -109,7 +110,15 @@ type Options struct {
 	MFA       awsconn.MFAPrompter
 	TimeScale float64 // sandbox pacing; 0 = realistic
 	Logger    *slog.Logger
+	// SandboxDir is where the embedded sandbox keeps each scenario's state
+	// (NAME.json), so that it survives restarts and is shared by the window
+	// and the CLI on one SellerDesk folder. Default: the "sandbox" folder
+	// beside the Store's file; with neither, the sandbox forgets on Close.
+	SandboxDir string
 }
+
+// SandboxDirFor is the folder a SellerDesk folder's sandbox keeps its state in.
+func SandboxDirFor(folder string) string { return filepath.Join(folder, "sandbox") }
 
 // Manager is safe for concurrent use.
 type Manager struct {
@@ -126,6 +135,9 @@ type Manager struct {
 func New(o Options) *Manager {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.SandboxDir == "" && o.Store != nil && o.Store.Path() != "" {
+		o.SandboxDir = SandboxDirFor(filepath.Dir(o.Store.Path()))
 	}
 	return &Manager{o: o}
 }
@@ -192,16 +204,37 @@ func (m *Manager) startSandboxLocked(ctx context.Context, scenario string) error
 		if m.sb.Scenario() == scenario {
 			return nil
 		}
-		return m.sb.Reset(scenario)
+		return m.sb.Switch(scenario)
 	}
 	// The sandbox lives as long as the Manager, not the caller's request.
-	srv, err := sandbox.Start(context.WithoutCancel(ctx), sandbox.Options{Scenario: scenario, TimeScale: m.o.TimeScale, Logf: func(format string, args ...any) {
+	srv, err := sandbox.Start(context.WithoutCancel(ctx), sandbox.Options{Scenario: scenario, TimeScale: m.o.TimeScale, StateDir: m.o.SandboxDir, Logf: func(format string, args ...any) {
 		m.o.Logger.Debug("sandbox: " + fmt.Sprintf(format, args...))
 	}})
 	if err != nil {
 		return fmt.Errorf("starting the embedded sandbox: %w", err)
 	}
 	m.sb = srv
+	return nil
+}
+
+// ResetSandbox restores scenario name's built-in state: in the running
+// sandbox when it serves that scenario, and in the scenario's state file
+// (rewritten, so that other processes serving it pick the reset up).
+func (m *Manager) ResetSandbox(name string) error {
+	if _, err := sandbox.LookupScenario(name); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sb != nil && m.sb.Scenario() == name {
+		return m.sb.Reset(name)
+	}
+	if m.o.SandboxDir == "" {
+		return nil
+	}
+	if err := sandbox.ResetStateFile(sandbox.StateFileFor(m.o.SandboxDir, name), name); err != nil {
+		return fmt.Errorf("resetting the sandbox scenario %s: %w", name, err)
+	}
 	return nil
 }
 
