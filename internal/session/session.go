@@ -192,7 +192,7 @@ func (m *Manager) Use(ctx context.Context, t Target) error {
 		if t.Kind == KindSandbox {
 			remembered.Endpoint = ""
 		}
-		if err := m.o.Store.Put(ctx, "settings", "last_target", remembered); err != nil {
+		if err := m.o.Store.Put(ctx, store.BucketSettings, "last_target", remembered); err != nil {
 			m.o.Logger.Warn("could not remember the target", "err", err)
 		}
 	}
@@ -244,13 +244,13 @@ func (m *Manager) LastTarget(ctx context.Context) (Target, bool) {
 		return Target{}, false
 	}
 	var t Target
-	ok, err := m.o.Store.Get(ctx, "settings", "last_target", &t)
+	ok, err := m.o.Store.Get(ctx, store.BucketSettings, "last_target", &t)
 	if err != nil || !ok || t.Kind == "" {
 		return Target{}, false
 	}
 	if t.Check() != nil {
 		// Remembered by a version that did not refuse it: forget it.
-		if err := m.o.Store.Delete(ctx, "settings", "last_target"); err != nil {
+		if err := m.o.Store.Delete(ctx, store.BucketSettings, "last_target"); err != nil {
 			m.o.Logger.Warn("could not forget a remembered target that is refused", "err", err)
 		}
 		return Target{}, false
@@ -320,7 +320,7 @@ func (m *Manager) WhoAmI(ctx context.Context) (Identity, error) {
 	}
 	out := Identity{Identity: id, CheckedAt: time.Now().UTC()}
 	if m.o.Store != nil {
-		if err := m.o.Store.Put(ctx, "identity", t.Key(), out); err != nil {
+		if err := m.o.Store.Put(ctx, store.BucketIdentity, t.Key(), out); err != nil {
 			m.o.Logger.Warn("could not cache the identity", "err", err)
 		}
 	}
@@ -333,7 +333,7 @@ func (m *Manager) CachedIdentity(ctx context.Context, t Target) (Identity, bool)
 		return Identity{}, false
 	}
 	var id Identity
-	ok, err := m.o.Store.Get(ctx, "identity", t.Key(), &id)
+	ok, err := m.o.Store.Get(ctx, store.BucketIdentity, t.Key(), &id)
 	if err != nil || !ok {
 		return Identity{}, false
 	}
