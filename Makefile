@@ -41,6 +41,8 @@ frontend:
 
 bindings:
 	$(WAILS) generate module -tags $(TAGS)
+	@# generate writes the runtime files 755, wails build 644: keep them as committed
+	chmod 644 frontend/wailsjs/runtime/*
 
 # Fails with a diff when frontend/wailsjs is not what `make bindings` makes
 # (generated in a temporary copy of the tree; nothing here is changed).

@@ -142,6 +142,14 @@ func (c *Catalog) targetChanged(_ context.Context, tgt session.Target) {
 	c.emitEntities()
 }
 
+// forget makes the next refresh of target key's entities a full one, which
+// drops what the reset scenario no longer has.
+func (c *Catalog) forget(_ context.Context, _ string) {
+	c.mu.Lock()
+	c.refreshed = false
+	c.mu.Unlock()
+}
+
 // ensureLoaded reads the current target's cache into memory once.
 func (c *Catalog) ensureLoaded(ctx context.Context) (string, error) {
 	tgt, _, err := c.mgr.Current()

@@ -273,6 +273,26 @@ func (o *Onboarding) targetChanged(ctx context.Context, t session.Target) {
 	}
 }
 
+// forget drops what the cache knows of target key's stack (a sandbox
+// scenario was reset: the stack it recorded is gone).
+func (o *Onboarding) forget(ctx context.Context, key string) {
+	if o.st != nil {
+		if err := o.st.Delete(ctx, store.BucketStacks, key); err != nil {
+			o.log.Warn("could not forget the cached stack", "err", err)
+		}
+	}
+	o.mu.Lock()
+	mine := o.target == key
+	o.mu.Unlock()
+	if mine {
+		o.stopWatch()
+		o.mu.Lock()
+		o.rec, o.watchErr, o.existing = nil, nil, nil
+		o.mu.Unlock()
+		o.emit()
+	}
+}
+
 // Launch creates the stack after validation and follows it.
 func (o *Onboarding) Launch(form LaunchForm) (StackView, error) {
 	return o.launch(form, nil)

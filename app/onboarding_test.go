@@ -266,3 +266,40 @@ func TestReviewResolvesTheTargetsAccount(t *testing.T) {
 		t.Errorf("the role ARN does not name the account %s", st.Identity.Account)
 	}
 }
+
+// TestResetScenarioForgetsTheStack: Reset restores the scenario's built-in
+// state, and the cache no longer shows the stack the reset removed (issue 10).
+func TestResetScenarioForgetsTheStack(t *testing.T) {
+	svc, _, _ := newServices(t, "", "")
+	svc.Onboarding.polling = testPolling
+	svc.Start(context.Background(), nil)
+	if st := svc.Session.UseSandbox("fresh"); st.Error != nil {
+		t.Fatal(st.Error)
+	}
+	form := LaunchForm{StackName: "SellerDesk-Onboarding", PartnerAccountID: "123456789012", ExternalID: "ext-reset", Acknowledged: true}
+	if _, err := svc.Onboarding.Launch(form); err != nil {
+		t.Fatal(err)
+	}
+	waitPhase(t, svc.Onboarding, onboarding.PhaseConnected, 60*time.Second)
+	if st := svc.Session.ResetScenario(); st.Error != nil {
+		t.Fatalf("reset: %+v", st.Error)
+	}
+	if v := svc.Onboarding.State(); v.Record != nil {
+		t.Fatalf("the stack is still shown after the reset: %+v", v.Record)
+	}
+	if _, ok := svc.Manager.Sandbox().Account().Stack("SellerDesk-Onboarding"); ok {
+		t.Fatal("the sandbox still has the stack")
+	}
+	// Launching again works: nothing is left over.
+	if _, err := svc.Onboarding.Launch(form); err != nil {
+		t.Fatalf("launch after reset: %v", err)
+	}
+	waitPhase(t, svc.Onboarding, onboarding.PhaseConnected, 60*time.Second)
+	// A profile cannot be reset.
+	svc2, _, _ := newServices(t, "[profile dev]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:1\n", "[dev]\naws_access_key_id = AKIAEXAMPLEEXAMPLE1\naws_secret_access_key = x\n")
+	svc2.Start(context.Background(), nil)
+	svc2.Session.UseProfile("dev")
+	if st := svc2.Session.ResetScenario(); st.Error == nil {
+		t.Error("a profile was reset")
+	}
+}

@@ -103,6 +103,7 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 	s.started = make(chan struct{})
 	s.Session.life, s.Onboarding.life, s.Tiles.life, s.Catalog.life, s.Policies.life = s.life, s.life, s.life, s.life, s.life
 	s.Session.onTarget = append(s.Session.onTarget, s.Onboarding.targetChanged, s.Tiles.targetChanged, s.Catalog.targetChanged)
+	s.Session.onReset = append(s.Session.onReset, s.Onboarding.forget, s.Tiles.forget, s.Catalog.forget)
 	s.Onboarding.onSettled = func(r onboarding.StackRecord) {
 		if r.Phase == onboarding.PhaseConnected || r.Phase == onboarding.PhaseNotConnected {
 			// After a launch or delete, as the tiles issue asks.

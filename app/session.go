@@ -95,6 +95,9 @@ type Session struct {
 	// onTarget is told when the selected target changes (other services
 	// reload what they show for it).
 	onTarget []func(ctx context.Context, t session.Target)
+	// onReset is told the cache key of a sandbox scenario just reset: the
+	// services forget what they cached of it.
+	onReset []func(ctx context.Context, key string)
 	where    *targetNow // shared: the target the error words are for
 
 	mfaSeq     atomic.Int64
@@ -222,6 +225,30 @@ func (s *Session) Refresh() ConnectionState {
 		return s.settle(ctx, cur, idv, err)
 	}
 	return s.settle(ctx, cur, identityView(id, false), nil)
+}
+
+// ResetScenario restores the current sandbox scenario's built-in state (its
+// document in the SellerDesk folder), forgets what the cache recorded of it,
+// and verifies the target again. Only a sandbox can be reset.
+func (s *Session) ResetScenario() ConnectionState {
+	cur, _, err := s.mgr.Current()
+	if err == nil && cur.Kind != session.KindSandbox {
+		err = errors.New("only a sandbox scenario can be reset; the current target is an AWS profile")
+	}
+	ctx, cancel := context.WithTimeout(s.life.context(), 2*time.Minute)
+	defer cancel()
+	if err != nil {
+		return s.settle(ctx, cur, nil, err)
+	}
+	if err := s.mgr.ResetSandbox(cur.Name); err != nil {
+		return s.settle(ctx, cur, nil, err)
+	}
+	s.log.Info("sandbox scenario reset", "scenario", cur.Name)
+	for _, f := range s.onReset {
+		f(ctx, cur.Key())
+	}
+	s.targetChanged(ctx, cur)
+	return s.Refresh()
 }
 
 func (s *Session) use(t session.Target) ConnectionState {

@@ -113,6 +113,23 @@ func (t *Tiles) targetChanged(ctx context.Context, tgt session.Target) {
 	t.emit()
 }
 
+// forget drops the cached tiles of target key (its sandbox scenario was
+// reset); the user's confirmations and enrolment ticks go with them, as they
+// were about the state that is gone.
+func (t *Tiles) forget(ctx context.Context, key string) {
+	if t.st != nil {
+		if err := t.st.Delete(ctx, store.BucketTiles, key); err != nil {
+			t.log.Warn("could not forget the cached tiles", "err", err)
+		}
+	}
+	t.mu.Lock()
+	if t.key == key {
+		t.state, t.err = tilesState{}, nil
+	}
+	t.mu.Unlock()
+	t.emit()
+}
+
 // Refresh re-checks every tile: the seller probe, the partner role, and
 // Test Configuration of CAS and SDDS where the user says they are enrolled.
 func (t *Tiles) Refresh() TilesView {

@@ -93,6 +93,11 @@ export async function refreshIdentity(): Promise<ConnectionState> {
   return normalizeState(await Session.Refresh())
 }
 
+/** Restores the current sandbox scenario's built-in state, and verifies it again. */
+export async function resetScenario(): Promise<ConnectionState> {
+  return normalizeState(await Session.ResetScenario())
+}
+
 export function submitMfaCode(requestId: string, code: string): Promise<void> {
   return Session.SubmitMFACode(requestId, code)
 }

@@ -167,6 +167,34 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  // --- Reset of a sandbox scenario (asks first: it removes what the user did) ---
+  const confirmingReset = ref(false)
+  const resetting = ref(false)
+
+  function askReset() {
+    if (isSandbox.value) confirmingReset.value = true
+  }
+
+  function cancelReset() {
+    confirmingReset.value = false
+  }
+
+  /** Restores the scenario's built-in state; the window reloads what it shows for it. */
+  async function resetScenario(): Promise<boolean> {
+    if (resetting.value) return false
+    resetting.value = true
+    try {
+      await applyResult(backend.resetScenario())
+      return true
+    } catch (e) {
+      actionError.value = failure('other', `Could not reset the scenario: ${backend.errorMessage(e)}`, 'Try again. The log file has details.')
+      return false
+    } finally {
+      resetting.value = false
+      confirmingReset.value = false
+    }
+  }
+
   /** One click in the picker: switch and verify. */
   async function switchTo(key: string) {
     const t = parseTargetKey(key)
@@ -278,6 +306,7 @@ export const useSessionStore = defineStore('session', () => {
     conn, profiles, scenarios, profilesError, actionError, switchingTo, refreshing, mfaQueue, mfaError, mfaSubmitting, sso,
     loaded, target, identity, error, busy, isSandbox, currentKey, identityStatus, windowTitle, signInProfile, currentMfa,
     init, subscribe, unsubscribeAll, applyEvent, loadTargets, refresh, switchTo, dismissActionError,
+    confirmingReset, resetting, askReset, cancelReset, resetScenario,
     queueMfa, dropMfa, submitMfa, cancelMfa, signIn, showDeviceCode, finishSignIn, hideSignIn,
   }
 })

@@ -75,6 +75,7 @@ export const backend = {
   useSandbox: vi.fn<(name: string) => Promise<ConnectionState>>(),
   useProfile: vi.fn<(name: string) => Promise<ConnectionState>>(),
   refreshIdentity: vi.fn<() => Promise<ConnectionState>>(),
+  resetScenario: vi.fn<() => Promise<ConnectionState>>(),
   submitMfaCode: vi.fn<(id: string, code: string) => Promise<void>>(),
   cancelMfa: vi.fn<(id: string) => Promise<void>>(),
   ssoLogin: vi.fn<(profile: string) => Promise<void>>(),
@@ -245,6 +246,7 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.useSandbox.mockImplementation(async (name) => sandboxState({ target: { ...sandboxState().target!, name } }))
   backend.useProfile.mockImplementation(async (name) => profileState(name))
   backend.refreshIdentity.mockImplementation(async () => ({ ...state, identity: state.identity && { ...state.identity, stale: false } }))
+  backend.resetScenario.mockImplementation(async () => ({ ...state, identity: state.identity && { ...state.identity, stale: false } }))
   backend.submitMfaCode.mockResolvedValue(undefined)
   backend.cancelMfa.mockResolvedValue(undefined)
   backend.ssoLogin.mockResolvedValue(undefined)

@@ -8,6 +8,8 @@ export function Profiles():Promise<Array<app.ProfileView>>;
 
 export function Refresh():Promise<app.ConnectionState>;
 
+export function ResetScenario():Promise<app.ConnectionState>;
+
 export function SSOLogin(arg1:string):Promise<void>;
 
 export function Scenarios():Promise<Array<app.ScenarioView>>;

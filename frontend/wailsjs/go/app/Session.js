@@ -14,6 +14,10 @@ export function Refresh() {
   return window['go']['app']['Session']['Refresh']();
 }
 
+export function ResetScenario() {
+  return window['go']['app']['Session']['ResetScenario']();
+}
+
 export function SSOLogin(arg1) {
   return window['go']['app']['Session']['SSOLogin'](arg1);
 }
