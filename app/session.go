@@ -98,7 +98,7 @@ type Session struct {
 	// onReset is told the cache key of a sandbox scenario just reset: the
 	// services forget what they cached of it.
 	onReset []func(ctx context.Context, key string)
-	where    *targetNow // shared: the target the error words are for
+	where   *targetNow // shared: the target the error words are for
 
 	mfaSeq     atomic.Int64
 	mfaMu      sync.Mutex
