@@ -90,4 +90,28 @@ test('the rollback scenario ends in Error with the failing resource and its reas
   await page.getByTestId('failure-resource').filter({ hasText: 'Bucket' }).waitFor()
   await page.getByTestId('rolled-back').waitFor()
   await page.screenshot({ path: join(root, 'build', 'bin', 'e2e-launch-error.png') })
+
+  // Retry opens the form with the failed attempt's values and marks the bucket
+  // the failure points at; names of our own make the stack complete.
+  await page.getByTestId('retry-stack').click()
+  await page.getByTestId('retry-banner').waitFor({ timeout: 10000 })
+  assert.equal(await page.getByTestId('param-partner-account').inputValue(), '123456789012')
+  await page.locator('[data-testid^="pointed-"]').first().waitFor()
+  await page.getByTestId('param-cas-bucket').fill('acme-e2e-cas-reports')
+  await page.getByTestId('param-sdds-bucket').fill('acme-e2e-seller-feeds')
+  await page.getByTestId('ack-iam').click()
+  await page.waitForFunction(() => !document.querySelector('[data-testid="create-stack"]')?.hasAttribute('disabled'), null, { timeout: 5000 })
+  assert.equal((await page.getByTestId('create-stack').textContent()).trim(), 'Delete and create again')
+  await page.getByTestId('create-stack').click()
+  await page.getByTestId('stack-phase').filter({ hasText: 'Connected' }).first().waitFor({ timeout: 90000 })
+  await page.getByTestId('previous-attempt').waitFor()
+  await page.getByTestId('event-filter').first().fill('bucket')
+  assert.ok((await page.getByTestId('event-row').count()) > 0, 'the events filter keeps the bucket events')
+  await page.screenshot({ path: join(root, 'build', 'bin', 'e2e-launch-retried.png') })
+
+  // Reset restores the scenario: the stack is gone, and the tile offers a launch again.
+  await page.getByTestId('details-close').click()
+  await page.getByTestId('reset-scenario').click()
+  await page.getByTestId('reset-confirm').click()
+  await page.getByTestId('launch-open').waitFor({ timeout: 30000 })
 })
