@@ -1,7 +1,9 @@
 // Shapes of the Catalog and Policies services (app/catalog*.go,
 // app/policies.go), as plain data. Go sends nil slices as null; the
 // normalisers below make every list an array.
+import type { app, catalog, iamdeploy, resale } from '../../wailsjs/go/models'
 import type { ErrorView } from './types'
+import type { Fields, SameKeys } from './modelKeys'
 
 export interface Tag {
   key: string
@@ -323,3 +325,40 @@ export function normalizeResale(raw: unknown): ResaleView {
 export function isTerminalStatus(status: string): boolean {
   return status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELLED'
 }
+
+// Compile-time check that each plain type above has exactly the fields of
+// the generated model it mirrors: a Go field renamed, added or removed fails
+// type checking here (issue 9.6), as types.ts does for the onboarding models.
+export type CatalogModelsMatch = [
+  SameKeys<Fields<catalog.Tag>, Tag>,
+  SameKeys<Fields<catalog.EntitySummary>, EntitySummary>,
+  SameKeys<Fields<app.EntitiesView>, EntitiesView>,
+  SameKeys<Fields<app.TagsUpdate>, TagsUpdate>,
+  SameKeys<Fields<app.TagProblem>, TagProblem>,
+  SameKeys<Fields<app.BulkRequest>, BulkRequest>,
+  SameKeys<Fields<app.TagChangeView>, TagChangeView>,
+  SameKeys<Fields<app.DiffView>, DiffView>,
+  SameKeys<Fields<catalog.Failure>, BulkFailure>,
+  SameKeys<Fields<app.BulkPreviewView>, BulkPreview>,
+  SameKeys<Fields<app.BulkView>, BulkView>,
+  SameKeys<Fields<app.BulkJobView>, BulkJob>,
+  SameKeys<Fields<app.ChangeView>, ChangeView>,
+  SameKeys<Fields<app.ChangeSetRequest>, ChangeSetRequest>,
+  SameKeys<Fields<app.ChangeSetTemplate>, ChangeSetTemplate>,
+  SameKeys<Fields<app.ChangeResultView>, ChangeResultView>,
+  SameKeys<Fields<app.ChangeSetView>, ChangeSetView>,
+  SameKeys<Fields<app.ChangeSetFilter>, ChangeSetFilter>,
+  SameKeys<Fields<app.ChangeSetSummaryView>, ChangeSetSummary>,
+  SameKeys<Fields<app.PatternView>, PatternView>,
+  SameKeys<Fields<app.PolicyRequest>, PolicyRequest>,
+  SameKeys<Fields<app.FindingView>, FindingView>,
+  SameKeys<Fields<app.LintView>, LintView>,
+  SameKeys<Fields<app.BuiltPolicy>, BuiltPolicy>,
+  SameKeys<Fields<app.AdviceView>, AdviceView>,
+  SameKeys<Fields<iamdeploy.Principal>, Principal>,
+  SameKeys<Fields<iamdeploy.Result>, DeployResult>,
+  SameKeys<Fields<resale.Step>, ResaleStep>,
+  SameKeys<Fields<app.ResaleView>, ResaleView>,
+]
+const catalogModelsMatch: CatalogModelsMatch = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+void catalogModelsMatch

@@ -5,11 +5,11 @@
 // Everything that crosses the seam is normalised to these plain types.
 import type { app, onboarding, template, tiles } from '../../wailsjs/go/models'
 import { isErrorKind, type ErrorKind } from './errorKinds'
+import type { Fields, SameKeys } from './modelKeys'
 
 export type { ErrorKind } from './errorKinds'
 export { errorKinds, errorTitles, isErrorKind } from './errorKinds'
 
-type Fields<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] }
 
 export type ProfileView = Fields<app.ProfileView>
 export type ScenarioView = Fields<app.ScenarioView>
@@ -454,7 +454,6 @@ export function normalizePreview(raw: unknown): ChangePreview {
 
 // Compile-time check that the generated models have exactly the fields of the
 // plain types above: a Go field renamed, added or removed fails type checking.
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never
 export type OnboardingModelsMatch = [
   SameKeys<Fields<app.StackView>, StackView>,
   SameKeys<Fields<onboarding.StackRecord>, StackRecord>,
