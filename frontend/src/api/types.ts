@@ -10,7 +10,6 @@ import type { Fields, SameKeys } from './modelKeys'
 export type { ErrorKind } from './errorKinds'
 export { errorKinds, errorTitles, isErrorKind } from './errorKinds'
 
-
 export type ProfileView = Fields<app.ProfileView>
 export type ScenarioView = Fields<app.ScenarioView>
 export type TargetView = Fields<app.TargetView>
