@@ -31,7 +31,14 @@ export function startProcess(args, env, ready) {
     child.stderr.on('data', (d) => (out += d))
     child.on('exit', (code) => rej(new Error(`sellerdesk ${args.join(' ')} exited ${code}:\n${out}`)))
   })
-  return { child, matched, output: () => out }
+  const exited = new Promise((res) => child.once('exit', res))
+  // Stops the process and waits for it to exit (at most 10 s): it saves the
+  // sandbox's state as it goes, so its folder is removed only after that.
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill()
+    await Promise.race([exited, new Promise((res) => setTimeout(res, 10000))])
+  }
+  return { child, matched, output: () => out, stop }
 }
 
 // What `serve-web` prints: its URL, used as is. It carries the run's token
@@ -66,7 +73,8 @@ export function makeHome(config = '', credentials = '') {
       AWS_PROFILE: '',
       AWS_ENDPOINT_URL: '',
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    // Retries: a process that was just stopped may still be closing a file in it.
+    cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
   }
 }
 

@@ -15,7 +15,7 @@ before(async () => {
 after(async () => {
   await browser?.close()
   for (const s of servers) {
-    s.web.child.kill()
+    await s.web.stop()
     s.home.cleanup()
   }
 })

@@ -24,8 +24,8 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
-  web?.child.kill()
-  sandbox?.child.kill()
+  await web?.stop()
+  await sandbox?.stop()
   home?.cleanup()
 })
 
