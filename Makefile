@@ -59,7 +59,7 @@ test-frontend:
 	cd frontend && npm run typecheck && npm test && npm run check:entry
 
 test-e2e:
-	node --test frontend/e2e/*.e2e.mjs
+	node --test --test-timeout=600000 frontend/e2e/*.e2e.mjs
 
 test-smoke:
 	.ci/smoke.sh

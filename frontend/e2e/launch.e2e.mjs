@@ -14,9 +14,15 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
+  // Every server is stopped, then every folder removed; one that fails does
+  // not leave the others running (they would keep the test process alive).
+  await Promise.all(servers.map((s) => s.web.stop()))
   for (const s of servers) {
-    await s.web.stop()
-    s.home.cleanup()
+    try {
+      s.home.cleanup()
+    } catch (e) {
+      console.error(`could not remove ${s.home.dir}: ${e.message}`)
+    }
   }
 })
 
