@@ -607,13 +607,7 @@ func (a *Account) createTask(st *cfnStack, ev *cfnEval, r *cfnResource, deps []s
 			if err := a.pause(ctx, remaining); err != nil {
 				return a.cancelled(st, r, "CREATE")
 			}
-			a.mu.Lock()
-			reason := ""
-			if isCustomType(r.typ) {
-				reason = customResourceNote
-			}
-			a.setResourceStatus(st, r, "CREATE_COMPLETE", reason, false)
-			a.mu.Unlock()
+			a.completeCreate(st, r)
 			return nil
 		},
 	}
@@ -1127,4 +1121,16 @@ func sortedStackIDs(stacks []*cfnStack) []*cfnStack {
 	out := slices.Clone(stacks)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].created.After(out[j].created) })
 	return out
+}
+
+// completeCreate marks r created (custom resources carry their note); the
+// straight run and a resumed one end a create the same way.
+func (a *Account) completeCreate(st *cfnStack, r *cfnResource) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	reason := ""
+	if isCustomType(r.typ) {
+		reason = customResourceNote
+	}
+	a.setResourceStatus(st, r, "CREATE_COMPLETE", reason, false)
 }

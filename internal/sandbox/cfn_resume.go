@@ -184,13 +184,7 @@ func (a *Account) resumeCreateTask(st *cfnStack, r *cfnResource, deps []string) 
 			if err := a.pauseSince(ctx, started, h.createSecs); err != nil {
 				return a.cancelled(st, r, "CREATE")
 			}
-			a.mu.Lock()
-			reason := ""
-			if isCustomType(r.typ) {
-				reason = customResourceNote
-			}
-			a.setResourceStatus(st, r, "CREATE_COMPLETE", reason, false)
-			a.mu.Unlock()
+			a.completeCreate(st, r)
 			return nil
 		},
 	}
