@@ -295,12 +295,12 @@ func (o *Onboarding) forget(ctx context.Context, key string) {
 
 // Launch creates the stack after validation and follows it.
 func (o *Onboarding) Launch(form LaunchForm) (StackView, error) {
-	return o.launch(form, nil)
+	return o.launch(form)
 }
 
 // launch creates the stack; prev is the failed attempt a Retry replaces,
 // kept on the new record so its events stay readable.
-func (o *Onboarding) launch(form LaunchForm, prev *onboarding.StackRecord) (StackView, error) {
+func (o *Onboarding) launch(form LaunchForm) (StackView, error) {
 	if errs := o.Validate(form); len(errs) > 0 {
 		return o.State(), awserr.Invalid(errs[0].Field, errs[0].Message)
 	}
@@ -311,6 +311,13 @@ func (o *Onboarding) launch(form LaunchForm, prev *onboarding.StackRecord) (Stac
 	ctx, cancel := context.WithTimeout(o.life.context(), time.Minute)
 	defer cancel()
 	rec, err := onboarding.Launch(ctx, cfn, key, strings.TrimSpace(form.StackName), form.params())
+	return o.State(), o.started(ctx, rec, err)
+}
+
+// started takes the answer of a CreateStack (a launch or a retry's): a
+// stack of that name already there is offered to Follow; a created one is
+// saved and watched.
+func (o *Onboarding) started(ctx context.Context, rec onboarding.StackRecord, err error) error {
 	var exists *onboarding.StackExistsError
 	if errors.As(err, &exists) {
 		o.mu.Lock()
@@ -318,19 +325,18 @@ func (o *Onboarding) launch(form LaunchForm, prev *onboarding.StackRecord) (Stac
 		o.mu.Unlock()
 		o.emit()
 		if exists.InProgress() {
-			return o.State(), o.where.withNext(err, "Choose Follow to watch it here.")
+			return o.where.withNext(err, "Choose Follow to watch it here.")
 		}
 	}
 	if err != nil {
-		return o.State(), o.launchError(err)
+		return o.launchError(err)
 	}
-	rec.Previous = prev
 	o.save(ctx, rec)
 	o.mu.Lock()
 	o.rec, o.watchErr, o.existing = &rec, nil, nil
 	o.mu.Unlock()
 	o.startWatch(rec)
-	return o.State(), nil
+	return nil
 }
 
 // Follow watches a stack that is already there (launched from the CLI,
@@ -394,16 +400,17 @@ func (o *Onboarding) Retry(form LaunchForm) (StackView, error) {
 	if errs := o.Validate(form); len(errs) > 0 {
 		return o.State(), awserr.Invalid(errs[0].Field, errs[0].Message)
 	}
-	prev := *rec
-	prev.Previous = nil
+	_, cfn, iamc, err := o.clients()
+	if err != nil {
+		return o.State(), err
+	}
+	failed := *rec
 	o.life.goWork(func() {
-		if rec.Status != "DELETE_COMPLETE" {
-			if err := o.deleteAndWait(*rec); err != nil {
-				o.fail(err)
-				return
-			}
-		}
-		if _, err := o.launch(form, &prev); err != nil {
+		// The delete can take minutes; the launch after it is one call.
+		ctx, cancel := context.WithTimeout(o.life.context(), 30*time.Minute)
+		defer cancel()
+		next, err := onboarding.Retry(ctx, cfn, o.watcher(cfn, iamc), failed, strings.TrimSpace(form.StackName), form.params())
+		if err = o.started(ctx, next, err); err != nil {
 			o.fail(err)
 		}
 	})
@@ -468,23 +475,6 @@ func (o *Onboarding) Delete() (StackView, error) {
 	o.mu.Unlock()
 	o.startWatch(next)
 	return o.State(), nil
-}
-
-func (o *Onboarding) deleteAndWait(rec onboarding.StackRecord) error {
-	_, cfn, iamc, err := o.clients()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(o.life.context(), 30*time.Minute)
-	defer cancel()
-	next, err := onboarding.Delete(ctx, cfn, rec)
-	if err != nil {
-		return err
-	}
-	next.StartedAt = time.Now().UTC()
-	w := o.watcher(cfn, iamc)
-	_, err = w.Watch(ctx, next)
-	return err
 }
 
 func (o *Onboarding) fail(err error) {

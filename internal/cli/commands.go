@@ -249,8 +249,16 @@ they arrive and exit 0 only when the partner role is Connected.`,
 	f.StringVar(&stackName, "stack-name", onboarding.DefaultStackName, "CloudFormation stack name")
 	f.StringVar(&p.ReportURL, "report-url", "", "optional URL the stack reports its outputs to, once")
 	f.BoolVar(&p.LeastPrivilege, "least-privilege", false, "grant the partner only the read and tag actions it needs")
+	bucketFlags(c, &p)
 	f.BoolVar(&wait, "wait", false, "follow the stack until Connected or Error; exit 0 only on Connected")
 	return c
+}
+
+// bucketFlags are the optional bucket names of launch and stack retry (a
+// failure on a bucket name that is taken is fixed by choosing another).
+func bucketFlags(c *cobra.Command, p *template.Parameters) {
+	c.Flags().StringVar(&p.CasBucketName, "cas-bucket-name", "", "name of the CAS bucket (default: CloudFormation generates one)")
+	c.Flags().StringVar(&p.SddsBucketName, "sdds-bucket-name", "", "name of the SDDS bucket (default: CloudFormation generates one)")
 }
 
 func stackCommand(e *env) *cobra.Command {
@@ -280,15 +288,39 @@ Ctrl+C stops following; CloudFormation carries on.`
 		return runStack(c.Context(), e, "delete", *dName, *yes, *wait)
 	}
 
-	c := group("stack", "a subcommand: events, watch or delete", events, watch, del)
-	c.Use = "stack events|watch|delete"
-	c.Short = "the onboarding stack: events, watch or delete"
-	c.Example = "  sellerdesk stack events\n  sellerdesk stack watch --stack-name MyOnboarding\n  sellerdesk stack delete --yes"
+	retry, rName := sub("retry", "delete a failed stack and create it again, with the values you change",
+		"  sellerdesk stack retry --cas-bucket-name my-cas-bucket-2026\n  sellerdesk stack retry --stack-name MyOnboarding --wait=false")
+	retry.Long = `Delete a stack that failed (rolled back, or failed to create or delete), wait for
+the delete, and create it again with the values it was launched with, except
+the ones given as flags (for example another bucket name when a name was taken).
+The new values are checked before anything is deleted. With --wait (the
+default), follow the new stack and exit 0 only when it is Connected.`
+	var changed template.Parameters
+	rf := retry.Flags()
+	rf.StringVar(&changed.PartnerAccountID, "partner-account", "", "another partner account ID (default: as launched)")
+	rf.StringVar(&changed.ExternalID, "external-id", "", "another external ID (default: as launched)")
+	bucketFlags(retry, &changed)
+	rWait := rf.Bool("wait", true, "follow the new stack until Connected or Error")
+	retry.RunE = func(c *cobra.Command, _ []string) error {
+		set := map[string]string{}
+		for flag, v := range map[string]string{"partner-account": changed.PartnerAccountID, "external-id": changed.ExternalID,
+			"cas-bucket-name": changed.CasBucketName, "sdds-bucket-name": changed.SddsBucketName} {
+			if c.Flags().Changed(flag) {
+				set[flag] = v
+			}
+		}
+		return runStackRetry(c.Context(), e, *rName, set, *rWait)
+	}
+
+	c := group("stack", "a subcommand: events, watch, retry or delete", events, watch, retry, del)
+	c.Use = "stack events|watch|retry|delete"
+	c.Short = "the onboarding stack: events, watch, retry or delete"
+	c.Example = "  sellerdesk stack events\n  sellerdesk stack watch --stack-name MyOnboarding\n  sellerdesk stack retry --cas-bucket-name my-cas-bucket-2026\n  sellerdesk stack delete --yes"
 	c.RunE = func(_ *cobra.Command, args []string) error {
 		if len(args) == 0 {
-			return usagef("stack needs a subcommand: events, watch or delete")
+			return usagef("stack needs a subcommand: events, watch, retry or delete")
 		}
-		return usagef("unknown stack subcommand %q (want events, watch or delete)", args[0])
+		return usagef("unknown stack subcommand %q (want events, watch, retry or delete)", args[0])
 	}
 	return c
 }

@@ -188,6 +188,50 @@ func runStack(ctx context.Context, e *env, sub, stackName string, yes, wait bool
 	return e.follow(ctx, c, rec)
 }
 
+// runStackRetry deletes the failed stack and creates it again with the
+// values it was launched with, changed by set (flag name → value).
+func runStackRetry(ctx context.Context, e *env, stackName string, set map[string]string, wait bool) error {
+	c, err := e.stackClients(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	failed, found, err := onboarding.Discover(ctx, c.cfn, c.key, stackName)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("retrying stack %s: %w", stackName, &onboarding.StackNotFoundError{Name: stackName})
+	}
+	p := failed.Params
+	for flag, v := range set {
+		switch flag {
+		case "partner-account":
+			p.PartnerAccountID = v
+		case "external-id":
+			p.ExternalID = v
+		case "cas-bucket-name":
+			p.CasBucketName = v
+		case "sdds-bucket-name":
+			p.SddsBucketName = v
+		}
+	}
+	if failed.Phase == onboarding.PhaseError {
+		fmt.Fprintf(e.Stderr, "Deleting the failed stack %s (%s), then creating it again…\n", stackName, failed.Status)
+	}
+	w := &onboarding.Watcher{CFN: c.cfn, IAM: c.iam, Polling: c.polling}
+	rec, err := onboarding.Retry(ctx, c.cfn, w, failed, stackName, p)
+	if err != nil {
+		return err
+	}
+	if !wait {
+		fmt.Fprintf(e.Stdout, "Stack %s is being created again: %s\nFollow it with: sellerdesk stack watch --stack-name %s%s\n",
+			rec.StackName, rec.StackID, rec.StackName, e.g.targetFlags())
+		return nil
+	}
+	return e.follow(ctx, c, rec)
+}
+
 func (e *env) printEvents(ctx context.Context, cfn *cloudformation.Client, name string) error {
 	var all []onboarding.Event
 	p := cloudformation.NewDescribeStackEventsPaginator(cfn, &cloudformation.DescribeStackEventsInput{StackName: aws.String(name)})
