@@ -334,7 +334,11 @@ func queueDepthCheck(ctx context.Context, q SQSAPI, url string) CheckResult {
 	inFlight, _ := attrInt(attrs, sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible)
 	detail := fmt.Sprintf("%d message(s) waiting, %d being read", n, inFlight)
 	if secs, ok := attrInt(attrs, sqstypes.QueueAttributeNameMessageRetentionPeriod); ok && secs > 0 {
-		detail += fmt.Sprintf("; messages are kept %s", (time.Duration(secs) * time.Second).String())
+		kept := (time.Duration(secs) * time.Second).String()
+		if secs%86400 == 0 {
+			kept = fmt.Sprintf("%d days", secs/86400)
+		}
+		detail += "; messages are kept " + kept
 	}
 	detail += ". The oldest message's age is not an SQS attribute (it is the CloudWatch metric ApproximateAgeOfOldestMessage), so it is not shown"
 	return CheckResult{Name: name, Status: StatusPassed, Detail: detail}

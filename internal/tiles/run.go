@@ -38,10 +38,10 @@ type RunOptions struct {
 
 // Result is the tiles plus the role record as re-verified.
 type Result struct {
-	Tiles         []Tile
-	Record        *onboarding.StackRecord // nil when no stack
-	CAS, SDDS     []CheckResult
-	CASAt, SDDSAt time.Time
+	Tiles           []Tile
+	Record          *onboarding.StackRecord // nil when no stack
+	CAS, SDDS       []CheckResult
+	CASAt, SDDSAt   time.Time
 	Notifications   []CheckResult
 	NotificationsAt time.Time
 }
