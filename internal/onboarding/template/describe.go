@@ -619,6 +619,7 @@ var serviceNames = map[string]string{
 	"kms":                          "AWS KMS",
 	"lambda":                       "AWS Lambda",
 	"logs":                         "CloudWatch Logs",
+	"events":                       "Amazon EventBridge",
 	"aws-marketplace":              "AWS Marketplace",
 	"aws-marketplace-management":   "AWS Marketplace Management Portal",
 	"vendor-insights":              "AWS Marketplace Vendor Insights",
@@ -1071,7 +1072,13 @@ func (d *describer) condOperand(v any) string {
 				return d.label(s)
 			}
 			if strings.HasPrefix(s, "AWS::") {
-				return d.render(v) // a pseudo parameter: its value when known
+				// A pseudo parameter: its value when known, else in words.
+				if r := d.render(v); !isPlaceholder(r) {
+					return r
+				}
+				if s == "AWS::Region" {
+					return "the stack's region"
+				}
 			}
 		}
 	}
