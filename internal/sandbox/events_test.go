@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
@@ -456,5 +458,114 @@ func TestChangeSetEventsFailedAndOfferReleased(t *testing.T) {
 	if o["id"] != offer || !strings.HasSuffix(o["arn"].(string), "/Offer/"+offer) || d["catalog"] != CatalogName ||
 		d["sellerOfRecord"].(map[string]any)["accountId"] != "111122223333" {
 		t.Errorf("Offer Released detail = %v", d)
+	}
+}
+
+const ruleTemplate = `
+Parameters:
+  State: {Type: String, Default: ENABLED}
+  Source: {Type: String, Default: aws.marketplacecatalog}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      Name: cfn-rule
+      State: !Ref State
+      EventPattern:
+        source: [!Ref Source]
+      Targets:
+        - Id: q
+          Arn: !GetAtt Queue.Arn
+          InputPath: $.detail
+Outputs:
+  RuleArn:
+    Value: !GetAtt Rule.Arn
+  RuleName:
+    Value: !Ref Rule
+`
+
+// TestEventsRuleResource: AWS::Events::Rule through the CloudFormation
+// engine: created with its targets (Ref the name, Fn::GetAtt Arn), updated
+// in place (state and pattern), deleted with the stack; a bad pattern fails
+// the resource with EventBridge's reason.
+func TestEventsRuleResource(t *testing.T) {
+	srv, cfn, _ := startFast(t, "fresh")
+	a := srv.Account()
+	params := func(state, source string) []cfntypes.Parameter {
+		return []cfntypes.Parameter{{ParameterKey: aws.String("State"), ParameterValue: aws.String(state)},
+			{ParameterKey: aws.String("Source"), ParameterValue: aws.String(source)}}
+	}
+	st := createStack(t, cfn, &cloudformation.CreateStackInput{StackName: aws.String("rules"), TemplateBody: aws.String(ruleTemplate),
+		Parameters: params("ENABLED", "aws.marketplacecatalog")})
+	out := map[string]string{}
+	for _, o := range st.Outputs {
+		out[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	if st.StackStatus != cfntypes.StackStatusCreateComplete || out["RuleName"] != "cfn-rule" ||
+		out["RuleArn"] != "arn:aws:events:us-east-1:111122223333:rule/cfn-rule" {
+		t.Fatalf("stack %s, outputs %v", st.StackStatus, out)
+	}
+	rules := a.EventRules()
+	if len(rules) != 1 || rules[0].State != RuleEnabled || len(rules[0].Targets) != 1 || rules[0].Targets[0].InputPath != "$.detail" ||
+		rules[0].EventPattern != `{"source":["aws.marketplacecatalog"]}` {
+		t.Fatalf("rules = %+v", rules)
+	}
+	// The stack's rule delivers (InputPath: the detail only) once the queue
+	// admits it; without a queue policy the event is not delivered.
+	q := a.Queues()[0]
+	a.mu.Lock()
+	if n := a.emitEvent(SourceMarketplaceCatalog, DetailChangeSetSucceeded, nil, map[string]any{"ChangeSetId": "cs-1"}, time.Now()); n != 0 {
+		t.Errorf("delivered %d without a queue policy", n)
+	}
+	a.findQueue(q.URL).Attributes["Policy"] = `{"Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"` +
+		q.ARN + `","Condition":{"ArnEquals":{"aws:SourceArn":"` + out["RuleArn"] + `"}}}]}`
+	n := a.emitEvent(SourceMarketplaceCatalog, DetailChangeSetSucceeded, nil, map[string]any{"ChangeSetId": "cs-1"}, time.Now())
+	a.mu.Unlock()
+	if msgs := a.QueueMessages(q.URL); n != 1 || len(msgs) != 1 || msgs[0].Body != `{"ChangeSetId":"cs-1"}` {
+		t.Errorf("delivered %d: %+v", n, msgs)
+	}
+
+	up, err := cfn.UpdateStack(t.Context(), &cloudformation.UpdateStackInput{StackName: aws.String("rules"), TemplateBody: aws.String(ruleTemplate),
+		Parameters: params("DISABLED", "aws.marketplace")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := waitStack(t, cfn, aws.ToString(up.StackId)); st.StackStatus != cfntypes.StackStatusUpdateComplete {
+		t.Fatalf("update: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	if rules := a.EventRules(); len(rules) != 1 || rules[0].State != RuleDisabled || rules[0].EventPattern != `{"source":["aws.marketplace"]}` || len(rules[0].Targets) != 1 {
+		t.Errorf("after update: %+v", rules)
+	}
+
+	if _, err := cfn.DeleteStack(t.Context(), &cloudformation.DeleteStackInput{StackName: aws.String("rules")}); err != nil {
+		t.Fatal(err)
+	}
+	waitStack(t, cfn, aws.ToString(up.StackId))
+	if rules := a.EventRules(); len(rules) != 0 {
+		t.Errorf("after delete: %+v", rules)
+	}
+
+	bad := createStack(t, cfn, &cloudformation.CreateStackInput{StackName: aws.String("bad-rule"), TemplateBody: aws.String(ruleTemplate),
+		Parameters: params("SOMETIMES", "aws.marketplace")})
+	if bad.StackStatus != cfntypes.StackStatusRollbackComplete {
+		t.Errorf("a rule with State SOMETIMES: stack %s", bad.StackStatus)
+	}
+	events, err := cfn.DescribeStackEvents(t.Context(), &cloudformation.DescribeStackEventsInput{StackName: bad.StackId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range events.StackEvents {
+		if aws.ToString(e.LogicalResourceId) == "Rule" && e.ResourceStatus == cfntypes.ResourceStatusCreateFailed {
+			found = strings.Contains(aws.ToString(e.ResourceStatusReason), "Member must satisfy enum value set")
+		}
+	}
+	if !found {
+		t.Error("no CREATE_FAILED event for the rule with EventBridge's reason")
+	}
+	if rules := a.EventRules(); len(rules) != 0 {
+		t.Errorf("a failed rule was left behind: %+v", rules)
 	}
 }
