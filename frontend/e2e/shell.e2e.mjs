@@ -29,7 +29,7 @@ after(async () => {
   home?.cleanup()
 })
 
-test('opens on the sandbox, shows its identity and the four tiles, then switches to a real profile in one click', async () => {
+test('opens on the sandbox, shows its identity and the tiles, then switches to a real profile in one click', async () => {
   const [, url] = await web.matched
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   const errors = []
