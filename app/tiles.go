@@ -18,7 +18,7 @@ import (
 // EventTilesChanged carries a TilesView after every change.
 const EventTilesChanged = "tiles:changed"
 
-// TilesView is the four tiles and the header's overall progress.
+// TilesView is the tiles and the header's overall progress.
 type TilesView struct {
 	Tiles           []tiles.Tile `json:"tiles"`
 	Connected       int          `json:"connected"`
@@ -42,9 +42,11 @@ type tilesState struct {
 	SDDS              []tiles.CheckResult `json:"sdds"`
 	CASAt             time.Time           `json:"casAt"`
 	SDDSAt            time.Time           `json:"sddsAt"`
+	Notifications     []tiles.CheckResult `json:"notifications"`
+	NotificationsAt   time.Time           `json:"notificationsAt"`
 }
 
-// Tiles is the bound service for the four status tiles.
+// Tiles is the bound service for the status tiles.
 type Tiles struct {
 	life  *lifetime  // shared; stopped by Services.Close
 	where *targetNow // shared: the target the error words are for
@@ -83,7 +85,7 @@ func (t *Tiles) viewLocked() TilesView {
 	}
 	v.Connected, v.Total = tiles.Progress(v.Tiles)
 	if v.Total == 0 {
-		v.Total = 4
+		v.Total = 5
 	}
 	if t.err != nil {
 		v.Error = explain(t.err, t.where.options()...)
@@ -130,13 +132,14 @@ func (t *Tiles) forget(ctx context.Context, key string) {
 	t.emit()
 }
 
-// Refresh re-checks every tile: the seller probe, the partner role, and
-// Test Configuration of CAS and SDDS where the user says they are enrolled.
+// Refresh re-checks every tile: the seller probe, the partner role, the
+// Notifications checks (nothing to enrol in), and Test Configuration of CAS
+// and SDDS where the user says they are enrolled.
 func (t *Tiles) Refresh() TilesView {
 	t.mu.Lock()
 	s := t.state
 	t.mu.Unlock()
-	return t.run(RunWhat{CAS: s.CASEnrolled, SDDS: s.SDDSEnrolled})
+	return t.run(RunWhat{CAS: s.CASEnrolled, SDDS: s.SDDSEnrolled, Notifications: true})
 }
 
 // TestCAS runs CAS Test Configuration.
@@ -145,8 +148,11 @@ func (t *Tiles) TestCAS() TilesView { return t.run(RunWhat{CAS: true}) }
 // TestSDDS runs SDDS Test Configuration.
 func (t *Tiles) TestSDDS() TilesView { return t.run(RunWhat{SDDS: true}) }
 
+// TestNotifications runs the Notifications Test Configuration.
+func (t *Tiles) TestNotifications() TilesView { return t.run(RunWhat{Notifications: true}) }
+
 // RunWhat says which Test Configurations a run includes.
-type RunWhat struct{ CAS, SDDS bool }
+type RunWhat struct{ CAS, SDDS, Notifications bool }
 
 func (t *Tiles) run(what RunWhat) TilesView {
 	t.runMu.Lock()
@@ -191,13 +197,15 @@ func (t *Tiles) run(what RunWhat) TilesView {
 	account := id.Account
 	res := tiles.Run(ctx, cfg, rec, tiles.RunOptions{AccountID: account, SellerConfirmed: s.SellerConfirmed, SellerConfirmedAt: s.SellerConfirmedAt,
 		CASEnrolled: s.CASEnrolled, SDDSEnrolled: s.SDDSEnrolled, TestCAS: what.CAS, TestSDDS: what.SDDS,
-		PreviousCAS: s.CAS, PreviousCASAt: s.CASAt, PreviousSDDS: s.SDDS, PreviousSDDSAt: s.SDDSAt})
+		PreviousCAS: s.CAS, PreviousCASAt: s.CASAt, PreviousSDDS: s.SDDS, PreviousSDDSAt: s.SDDSAt,
+		TestNotifications: what.Notifications, PreviousNotifications: s.Notifications, PreviousNotificationsAt: s.NotificationsAt})
 	if res.Record != nil {
 		t.ob.adopt(ctx, *res.Record)
 	}
 	t.mu.Lock()
 	if t.key == tgt.Key() {
 		t.state.Tiles, t.state.CAS, t.state.CASAt, t.state.SDDS, t.state.SDDSAt = res.Tiles, res.CAS, res.CASAt, res.SDDS, res.SDDSAt
+		t.state.Notifications, t.state.NotificationsAt = res.Notifications, res.NotificationsAt
 	}
 	t.busy = false
 	s = t.state

@@ -22,7 +22,7 @@ func tileStates(v TilesView) map[string]tiles.State {
 	return out
 }
 
-func TestFreshLaunchToFourConnectedAndCachedOnRestart(t *testing.T) {
+func TestFreshLaunchToAllConnectedAndCachedOnRestart(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none2"))
@@ -53,7 +53,7 @@ func TestFreshLaunchToFourConnectedAndCachedOnRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	v = svc.Tiles.Refresh()
-	if v.Connected != 4 {
+	if v.Connected != 5 || v.Total != 5 || tileStates(v)[tiles.TileNotifications] != tiles.StateConnected {
 		t.Fatalf("after launch and enrolment: %d of %d, %v", v.Connected, v.Total, tileStates(v))
 	}
 	if _, err := svc.Tiles.SetEnrolled("role", true); err == nil {
@@ -67,7 +67,7 @@ func TestFreshLaunchToFourConnectedAndCachedOnRestart(t *testing.T) {
 	defer svc.Close()
 	svc.Start(ctx, nil)
 	v = svc.Tiles.State()
-	if v.Connected != 4 || !v.CASEnrolled || !v.SDDSEnrolled {
+	if v.Connected != 5 || !v.CASEnrolled || !v.SDDSEnrolled {
 		t.Fatalf("cached: %d of %d %v", v.Connected, v.Total, tileStates(v))
 	}
 	for _, tile := range v.Tiles {

@@ -69,12 +69,13 @@ test('review, acknowledge and create on the sandbox: the timeline runs to Connec
   assert.ok((await page.getByTestId('event-row').count()) > 20, 'the timeline shows the stack events')
   await page.screenshot({ path: join(root, 'build', 'bin', 'e2e-launch-connected.png') })
 
-  // The tiles (issue 4): enrol in CAS and SDDS; their tests run; 4 of 4.
+  // The tiles (issue 4): enrol in CAS and SDDS; their tests run; with
+  // Notifications (issue 12), 5 of 5.
   await page.keyboard.press('Escape')
   await page.getByTestId('launch-close').click().catch(() => {})
   await page.getByTestId('cas-enrolled').click()
   await page.getByTestId('sdds-enrolled').click()
-  await page.getByTestId('overall-progress').filter({ hasText: '4 of 4' }).waitFor({ timeout: 30000 })
+  await page.getByTestId('overall-progress').filter({ hasText: '5 of 5' }).waitFor({ timeout: 30000 })
   assert.ok((await page.getByTestId('tile-cas').getByTestId('check-row').count()) >= 4, 'CAS checks shown one per line')
   await page.screenshot({ path: join(root, 'build', 'bin', 'e2e-tiles-connected.png'), fullPage: true })
   assert.deepEqual(errors, [])

@@ -29,7 +29,7 @@ after(async () => {
   home?.cleanup()
 })
 
-test('opens on the sandbox, shows its identity and the four tiles, then switches to a real profile in one click', async () => {
+test('opens on the sandbox, shows its identity and the tiles, then switches to a real profile in one click', async () => {
   const [, url] = await web.matched
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   const errors = []
@@ -41,7 +41,7 @@ test('opens on the sandbox, shows its identity and the four tiles, then switches
   assert.match(await page.getByTestId('sandbox-badge').innerText(), /Sandbox — offline/)
   assert.match(await page.title(), /Sandbox — offline/)
   await page.getByTestId('identity-account').filter({ hasText: '111122223333' }).waitFor({ timeout: 10000 })
-  for (const id of ['tile-seller', 'tile-role', 'tile-cas', 'tile-sdds']) {
+  for (const id of ['tile-seller', 'tile-role', 'tile-cas', 'tile-sdds', 'tile-notifications']) {
     assert.ok(await page.getByTestId(id).isVisible(), `${id} visible`)
   }
   await page.screenshot({ path: join(root, 'build', 'bin', 'e2e-shell.png') })

@@ -329,7 +329,7 @@ func statusCommand(e *env) *cobra.Command {
 	var stackName string
 	c := &cobra.Command{
 		Use:     "status",
-		Short:   "the four tiles: seller account, role and access, CAS, SDDS (exit 0 only when all are connected)",
+		Short:   "the tiles: seller account, role and access, CAS, SDDS, notifications (exit 0 only when all are connected)",
 		Example: "  sellerdesk status\n  sellerdesk status --sandbox connected --json",
 		Args:    noArgs,
 		RunE:    func(c *cobra.Command, _ []string) error { return runStatus(c.Context(), e, stackName) },
@@ -351,11 +351,12 @@ func testCommand(e *env) *cobra.Command {
 		c.Flags().StringVar(&stackName, "stack-name", onboarding.DefaultStackName, "onboarding stack name")
 		return c
 	}
-	c := group("test", "cas or sdds", sub("cas", "CAS"), sub("sdds", "SDDS"))
-	c.Use = "test cas|sdds"
-	c.Short = "run Test Configuration: 'test cas' or 'test sdds' (exit 0 only when every check passed)"
-	c.Example = "  sellerdesk test cas\n  sellerdesk test sdds --profile seller"
-	c.RunE = func(*cobra.Command, []string) error { return usagef("test needs cas or sdds") }
+	c := group("test", "cas, sdds or notifications", sub("cas", "CAS"), sub("sdds", "SDDS"),
+		sub("notifications", "the Notifications tile (the Marketplace event rule, its queue and dead-letter queue)"))
+	c.Use = "test cas|sdds|notifications"
+	c.Short = "run Test Configuration: 'test cas', 'test sdds' or 'test notifications' (exit 0 only when every check passed)"
+	c.Example = "  sellerdesk test cas\n  sellerdesk test sdds --profile seller\n  sellerdesk test notifications --sandbox connected"
+	c.RunE = func(*cobra.Command, []string) error { return usagef("test needs cas, sdds or notifications") }
 	return c
 }
 

@@ -11,10 +11,11 @@ import (
 	"github.com/sellerdesk/sellerdesk/internal/tiles"
 )
 
-var tileTitles = map[string]string{tiles.TileSeller: "Seller account", tiles.TileRole: "Role and access", tiles.TileCAS: "CAS", tiles.TileSDDS: "SDDS"}
+var tileTitles = map[string]string{tiles.TileSeller: "Seller account", tiles.TileRole: "Role and access", tiles.TileCAS: "CAS", tiles.TileSDDS: "SDDS",
+	tiles.TileNotifications: "Notifications"}
 
-// runTiles runs the checks for `status` (all four) or `test cas|sdds`.
-func (e *env) runTiles(ctx context.Context, stackName string, testCAS, testSDDS bool) ([]tiles.Tile, error) {
+// runTiles runs the checks for `status` (every tile) or `test cas|sdds|notifications`.
+func (e *env) runTiles(ctx context.Context, stackName string, testCAS, testSDDS, testNotifications bool) ([]tiles.Tile, error) {
 	m, err := e.connect(ctx)
 	if err != nil {
 		return nil, err
@@ -35,7 +36,8 @@ func (e *env) runTiles(ctx context.Context, stackName string, testCAS, testSDDS 
 	}
 	// The enrolment toggles live in the window; the CLI runs Test
 	// Configuration as if enrolled, which is what asking for a test means.
-	res := tiles.Run(ctx, cfg, recp, tiles.RunOptions{AccountID: id.Account, CASEnrolled: true, SDDSEnrolled: true, TestCAS: testCAS, TestSDDS: testSDDS})
+	res := tiles.Run(ctx, cfg, recp, tiles.RunOptions{AccountID: id.Account, CASEnrolled: true, SDDSEnrolled: true, TestCAS: testCAS, TestSDDS: testSDDS,
+		TestNotifications: testNotifications})
 	return res.Tiles, nil
 }
 
@@ -61,7 +63,7 @@ func (e *env) printTiles(ts []tiles.Tile) {
 }
 
 func runStatus(ctx context.Context, e *env, stackName string) error {
-	ts, err := e.runTiles(ctx, stackName, true, true)
+	ts, err := e.runTiles(ctx, stackName, true, true, true)
 	if err != nil {
 		return err
 	}
@@ -79,7 +81,7 @@ func runStatus(ctx context.Context, e *env, stackName string) error {
 }
 
 func runTest(ctx context.Context, e *env, which, stackName string) error {
-	ts, err := e.runTiles(ctx, stackName, which == "cas", which == "sdds")
+	ts, err := e.runTiles(ctx, stackName, which == "cas", which == "sdds", which == tiles.TileNotifications)
 	if err != nil {
 		return err
 	}

@@ -66,6 +66,7 @@ type Account struct {
 	catalogBuckets   map[string]*tokenBucket // Catalog rate limiting, by operation
 	stacks           []*cfnStack             // every stack ever created, oldest first
 	exports          map[string]string       // CloudFormation exports: name → value
+	eventRules       map[string]*EventRule   // EventBridge rules (default buses), by ruleKey(region, name)
 
 	// foreignBuckets are bucket names owned by other accounts (S3 bucket
 	// names are global): creating one fails with "already exists".
@@ -131,6 +132,7 @@ func newAccount(scenario string, env accountEnv) *Account {
 		kmsAliases:       map[string]string{},
 		lambdaFunctions:  map[string]*LambdaFunction{},
 		exports:          map[string]string{},
+		eventRules:       map[string]*EventRule{},
 		foreignBuckets:   map[string]string{},
 		catalogPolicies:  map[string]string{},
 		changeSetTokens:  map[string]string{},

@@ -334,6 +334,7 @@ func (a *Account) continueChangeSet(ctx context.Context, cs *CatalogChangeSet, e
 		a.applyChange(&cs.Changes[i], now)
 	}
 	cs.Status, cs.End = ChangeSetSucceeded, now
+	a.changeSetEnded(cs)
 }
 
 // prepareChangeSet validates cs's changes at the end of PREPARING; it
@@ -358,10 +359,12 @@ func (a *Account) prepareChangeSet(cs *CatalogChangeSet) bool {
 	case failed:
 		cs.Status, cs.End = ChangeSetFailed, now
 		cs.FailureCode, cs.FailureDescription = "CLIENT_ERROR", "One or more changes failed validation; see each change's ErrorDetailList."
+		a.changeSetEnded(cs)
 		a.mu.Unlock()
 		return false
 	case cs.Intent == "VALIDATE":
 		cs.Status, cs.End = ChangeSetSucceeded, now
+		a.changeSetEnded(cs)
 		a.mu.Unlock()
 		return false
 	}
@@ -426,6 +429,13 @@ func (a *Account) applyChange(ch *CatalogChange, now time.Time) {
 		case "UpdateVisibility":
 			if v := str("TargetVisibility", "Visibility"); v != "" {
 				e.Visibility = v
+			}
+		case "ReleaseOffer":
+			var doc map[string]any
+			if json.Unmarshal([]byte(e.Details), &doc) == nil && doc != nil {
+				doc["State"] = "Released"
+				b, _ := json.Marshal(doc)
+				e.Details = string(b)
 			}
 		}
 		e.Revision++
@@ -522,6 +532,7 @@ func catalogCancelChangeSet(c *call) (any, error) {
 			"The resource is currently in use: change set %s is %s and can only be cancelled while PREPARING", id, cs.Status)
 	}
 	cs.Status, cs.End = ChangeSetCancelled, c.now().UTC().Truncate(time.Second)
+	a.changeSetEnded(cs)
 	return map[string]string{"ChangeSetId": cs.ID, "ChangeSetArn": cs.ARN}, nil
 }
 

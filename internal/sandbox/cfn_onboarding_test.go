@@ -58,7 +58,7 @@ func TestOnboardingTemplate(t *testing.T) {
 					t.Errorf("ListRolePolicies(%s) = %v, %v", name, pols, err)
 				}
 			}
-			if len(a.Buckets()) != 2 || len(a.Topics()) != 2 || len(a.Queues()) != 1 || len(a.Keys()) != 1 || len(a.Subscriptions()) != 2 {
+			if len(a.Buckets()) != 2 || len(a.Topics()) != 2 || len(a.Queues()) != 2 || len(a.Keys()) != 1 || len(a.Subscriptions()) != 2 {
 				t.Errorf("state: %d buckets, %d topics, %d queues, %d keys, %d subscriptions",
 					len(a.Buckets()), len(a.Topics()), len(a.Queues()), len(a.Keys()), len(a.Subscriptions()))
 			}

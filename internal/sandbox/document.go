@@ -50,6 +50,9 @@ type State struct {
 	Lambda         StateLambda         `json:"lambda"`
 	CloudFormation StateCloudFormation `json:"cloudformation"`
 	Catalog        StateCatalog        `json:"catalog"`
+	// Events (EventBridge) was added without a schema change: a document
+	// without it has no rules.
+	Events StateEvents `json:"events,omitzero"`
 }
 
 // StateAccount is the account's identity.
@@ -233,6 +236,12 @@ type StateChangeSet struct {
 	CreatesEntity []bool `json:"CreatesEntity,omitempty"`
 }
 
+// StateEvents holds the EventBridge rules of the default buses, with their
+// targets.
+type StateEvents struct {
+	Rules []EventRule `json:"rules,omitempty"`
+}
+
 // Snapshot returns the account's state as a document.
 func (a *Account) Snapshot() State {
 	a.mu.Lock()
@@ -323,6 +332,9 @@ func (a *Account) snapshotLocked() State {
 	}
 	if len(s.Catalog.ClientTokens) == 0 {
 		s.Catalog.ClientTokens = nil
+	}
+	for _, k := range sortedKeys(a.eventRules) {
+		s.Events.Rules = append(s.Events.Rules, a.eventRules[k].clone())
 	}
 	return s
 }
@@ -474,6 +486,13 @@ func (a *Account) restoreState(s State) error {
 	}
 	maps.Copy(a.catalogPolicies, s.Catalog.ResourcePolicies)
 	maps.Copy(a.changeSetTokens, s.Catalog.ClientTokens)
+	for _, r := range s.Events.Rules {
+		r := r.clone()
+		if r.Region == "" {
+			r.Region = a.Region
+		}
+		a.eventRules[ruleKey(r.Region, r.Name)] = &r
+	}
 	return a.validate()
 }
 

@@ -237,7 +237,8 @@ func TestSQSOperations(t *testing.T) {
 		}, code: "AWS.SimpleQueueService.NonExistentQueue", status: 400},
 		{name: "ListQueues", call: func() (any, error) { return c.sqs.ListQueues(ctx, &sqs.ListQueuesInput{}) },
 			check: func(t *testing.T, res any) {
-				if u := res.(*sqs.ListQueuesOutput).QueueUrls; len(u) != 1 || u[0] != out["QueueUrl"] {
+				// Name order: the events dead-letter queue, then the partner queue.
+				if u := res.(*sqs.ListQueuesOutput).QueueUrls; len(u) != 2 || u[0] != out["EventsDeadLetterQueueUrl"] || u[1] != out["QueueUrl"] {
 					t.Errorf("QueueUrls = %v", u)
 				}
 			}},

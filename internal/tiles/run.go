@@ -6,11 +6,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 	"github.com/sellerdesk/sellerdesk/internal/redact"
@@ -27,17 +29,24 @@ type RunOptions struct {
 	TestCAS, TestSDDS             bool
 	PreviousCAS, PreviousSDDS     []CheckResult
 	PreviousCASAt, PreviousSDDSAt time.Time
+	// TestNotifications runs the Notifications Test Configuration;
+	// otherwise PreviousNotifications is shown.
+	TestNotifications       bool
+	PreviousNotifications   []CheckResult
+	PreviousNotificationsAt time.Time
 }
 
-// Result is the four tiles plus the role record as re-verified.
+// Result is the tiles plus the role record as re-verified.
 type Result struct {
-	Tiles         []Tile
-	Record        *onboarding.StackRecord // nil when no stack
-	CAS, SDDS     []CheckResult
-	CASAt, SDDSAt time.Time
+	Tiles           []Tile
+	Record          *onboarding.StackRecord // nil when no stack
+	CAS, SDDS       []CheckResult
+	CASAt, SDDSAt   time.Time
+	Notifications   []CheckResult
+	NotificationsAt time.Time
 }
 
-// Run builds the four tiles from real calls with the clients of cfg: the
+// Run builds the tiles from real calls with the clients of cfg: the
 // Catalog probe (us-east-1, where the Catalog API lives), the role
 // re-verification, and, when asked, CAS and SDDS Test Configuration.
 func Run(ctx context.Context, cfg aws.Config, rec *onboarding.StackRecord, o RunOptions) Result {
@@ -73,5 +82,11 @@ func Run(ctx context.Context, cfg aws.Config, rec *onboarding.StackRecord, o Run
 		res.SDDS, res.SDDSAt = TestSDDS(ctx, SDDSDeps{S3: s3c, KMS: kms.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg)}, rec.Outputs, account), now
 	}
 	res.Tiles = append(res.Tiles, CASTile(rec, o.CASEnrolled, res.CAS, res.CASAt), SDDSTile(rec, o.SDDSEnrolled, res.SDDS, res.SDDSAt))
+	res.Notifications, res.NotificationsAt = o.PreviousNotifications, o.PreviousNotificationsAt
+	if connected && o.TestNotifications {
+		res.Notifications, res.NotificationsAt = TestNotifications(ctx,
+			NotificationsDeps{Events: eventbridge.NewFromConfig(cfg), SQS: sqs.NewFromConfig(cfg)}, rec.Outputs), now
+	}
+	res.Tiles = append(res.Tiles, NotificationsTile(rec, res.Notifications, res.NotificationsAt))
 	return res
 }

@@ -9,11 +9,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
 	"github.com/sellerdesk/sellerdesk/internal/onboarding/template"
@@ -29,6 +31,8 @@ type sandboxWorld struct {
 	sns *sns.Client
 	kms *kms.Client
 	cat *marketplacecatalog.Client
+	eb  *eventbridge.Client
+	sqs *sqs.Client
 }
 
 func startSandbox(t *testing.T, scenario string) *sandboxWorld {
@@ -47,10 +51,10 @@ func startSandbox(t *testing.T, scenario string) *sandboxWorld {
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDSANDBOX", "sandbox-secret", "")}
 	return &sandboxWorld{cfg: cfg, cfn: cloudformation.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
 		s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }), sns: sns.NewFromConfig(cfg),
-		kms: kms.NewFromConfig(cfg), cat: marketplacecatalog.NewFromConfig(cfg)}
+		kms: kms.NewFromConfig(cfg), cat: marketplacecatalog.NewFromConfig(cfg), eb: eventbridge.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg)}
 }
 
-// tiles builds all four tiles from real calls, as a refresh with both
+// tiles builds all the tiles from real calls, as a refresh with both
 // "Enrolled" toggles ticked does.
 func (w *sandboxWorld) tiles(ctx context.Context, t *testing.T, rec *onboarding.StackRecord) []Tile {
 	t.Helper()
@@ -63,14 +67,15 @@ func (w *sandboxWorld) tiles(ctx context.Context, t *testing.T, rec *onboarding.
 		*rec = RefreshRole(ctx, w.iam, *rec)
 	}
 	out = append(out, RoleTile(rec))
-	var casChecks, sddsChecks []CheckResult
+	var casChecks, sddsChecks, notifChecks []CheckResult
 	if rec != nil && rec.Phase == onboarding.PhaseConnected {
 		account := strings.Split(rec.Outputs["QueueArn"], ":")[4]
 		casChecks = TestCAS(ctx, CASDeps{S3: w.s3, SNS: w.sns, CAS: NewCASClient(w.cfg)}, rec.Outputs, account, "")
 		sddsChecks = TestSDDS(ctx, SDDSDeps{S3: w.s3, KMS: w.kms, SNS: w.sns}, rec.Outputs, account)
+		notifChecks = TestNotifications(ctx, NotificationsDeps{Events: w.eb, SQS: w.sqs}, rec.Outputs)
 	}
 	now := time.Now()
-	out = append(out, CASTile(rec, true, casChecks, now), SDDSTile(rec, true, sddsChecks, now))
+	out = append(out, CASTile(rec, true, casChecks, now), SDDSTile(rec, true, sddsChecks, now), NotificationsTile(rec, notifChecks, now))
 	for _, tile := range out {
 		t.Logf("%-6s %-14s %s", tile.ID, tile.State, tile.Summary)
 	}
@@ -99,14 +104,14 @@ func TestTilesOnSandboxScenarios(t *testing.T) {
 	tests := []struct {
 		scenario string
 		stack    bool
-		want     string // seller, role, cas, sdds
+		want     string // seller, role, cas, sdds, notifications
 		failing  map[string]string
 	}{
-		{"not-seller", false, "not-registered,not-connected,not-connected,not-connected", nil},
-		{"catalog-denied", false, "unknown,not-connected,not-connected,not-connected", nil},
-		{"connected", true, "completed,connected,connected,connected", nil},
-		{"cas-broken", true, "completed,connected,error,connected", map[string]string{TileCAS: CASCheckTopic}},
-		{"sdds-broken", true, "completed,connected,connected,error", map[string]string{TileSDDS: SDDSCheckKey}},
+		{"not-seller", false, "not-registered,not-connected,not-connected,not-connected,not-connected", nil},
+		{"catalog-denied", false, "unknown,not-connected,not-connected,not-connected,not-connected", nil},
+		{"connected", true, "completed,connected,connected,connected,connected", nil},
+		{"cas-broken", true, "completed,connected,error,connected,connected", map[string]string{TileCAS: CASCheckTopic}},
+		{"sdds-broken", true, "completed,connected,connected,error,connected", map[string]string{TileSDDS: SDDSCheckKey}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {
@@ -131,16 +136,16 @@ func TestTilesOnSandboxScenarios(t *testing.T) {
 	}
 }
 
-// fresh → launch → all four tiles Connected.
+// fresh → launch → every tile Connected.
 func TestFreshLaunchToConnectedOnSandbox(t *testing.T) {
 	w := startSandbox(t, "fresh")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	before := w.tiles(ctx, t, nil)
-	if got := states(before); got != "completed,not-connected,not-connected,not-connected" {
+	if got := states(before); got != "completed,not-connected,not-connected,not-connected,not-connected" {
 		t.Errorf("before the launch: %s", got)
 	}
-	if c, n := Progress(before); c != 1 || n != 4 {
+	if c, n := Progress(before); c != 1 || n != 5 {
 		t.Errorf("before the launch: %d of %d", c, n)
 	}
 	rec, err := onboarding.Launch(ctx, w.cfn, "sandbox", onboarding.DefaultStackName,
@@ -157,10 +162,10 @@ func TestFreshLaunchToConnectedOnSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := w.tiles(ctx, t, &rec)
-	if got := states(after); got != "completed,connected,connected,connected" {
+	if got := states(after); got != "completed,connected,connected,connected,connected" {
 		t.Errorf("after the launch: %s", got)
 	}
-	if c, n := Progress(after); c != 4 || n != 4 {
+	if c, n := Progress(after); c != 5 || n != 5 {
 		t.Errorf("after the launch: %d of %d connected", c, n)
 	}
 }

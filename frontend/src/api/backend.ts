@@ -188,7 +188,7 @@ export async function recheckStack(): Promise<StackView> {
   return normalizeStackView(await Onboarding.Recheck())
 }
 
-// --- Tiles: the four status tiles ---
+// --- Tiles: the status tiles ---
 
 /** The tiles as last known (from the cache, marked stale), without calling AWS. */
 export async function tilesState(): Promise<TilesView> {
@@ -208,6 +208,11 @@ export async function testCas(): Promise<TilesView> {
 /** Runs SDDS Test Configuration. */
 export async function testSdds(): Promise<TilesView> {
   return normalizeTilesView(await Tiles.TestSDDS())
+}
+
+/** Runs the Notifications Test Configuration (the Marketplace event rule, its queue and dead-letter queue). */
+export async function testNotifications(): Promise<TilesView> {
+  return normalizeTilesView(await Tiles.TestNotifications())
 }
 
 /** Records the "Enrolled in CAS/SDDS" toggle; enrolling runs Test Configuration. */

@@ -481,7 +481,7 @@ void onboardingModelsMatch
 /** Tile states (tiles.State); which tile uses which: internal/tiles/tiles.go. */
 export type TileState = 'unknown' | 'not-registered' | 'completed' | 'not-connected' | 'launching' | 'connected' | 'error' | 'not-enrolled'
 
-export type TileId = 'seller' | 'role' | 'cas' | 'sdds'
+export type TileId = 'seller' | 'role' | 'cas' | 'sdds' | 'notifications'
 
 /** Statuses of one check line (tiles.CheckResult.status). */
 export type CheckStatus = 'passed' | 'failed' | 'could-not-check'

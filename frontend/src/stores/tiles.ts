@@ -1,4 +1,4 @@
-// The tiles store: the four status tiles of the current target and the
+// The tiles store: the status tiles of the current target and the
 // header's overall progress. The Go Tiles service owns the truth; this store
 // mirrors it from tiles:changed events and call results. It refreshes the
 // tiles in the background at start, when the onboarding stack reaches
@@ -11,7 +11,7 @@ import { onTilesChanged } from '@/api/events'
 import { useOnboardingStore } from './onboarding'
 import { useSessionStore } from './session'
 
-export type TilesAction = 'refresh' | 'testCas' | 'testSdds' | 'enrollCas' | 'enrollSdds' | 'confirmSeller'
+export type TilesAction = 'refresh' | 'testCas' | 'testSdds' | 'testNotifications' | 'enrollCas' | 'enrollSdds' | 'confirmSeller'
 
 export type TagType = 'default' | 'success' | 'warning' | 'error' | 'info'
 
@@ -51,7 +51,7 @@ export const STALE_FAILED = 'last known'
 export const useTilesStore = defineStore('tiles', () => {
   const view = ref<TilesView | null>(null)
   const loadError = ref<string | null>(null)
-  const busy = reactive<Record<TilesAction, boolean>>({ refresh: false, testCas: false, testSdds: false, enrollCas: false, enrollSdds: false, confirmSeller: false })
+  const busy = reactive<Record<TilesAction, boolean>>({ refresh: false, testCas: false, testSdds: false, testNotifications: false, enrollCas: false, enrollSdds: false, confirmSeller: false })
   /** The last call that failed, with the Go error text as-is. */
   const actionError = ref<{ action: TilesAction; message: string; error: ErrorView } | null>(null)
 
@@ -67,6 +67,7 @@ export const useTilesStore = defineStore('tiles', () => {
   const role = computed(() => byId.value.get('role') ?? null)
   const cas = computed(() => byId.value.get('cas') ?? null)
   const sdds = computed(() => byId.value.get('sdds') ?? null)
+  const notifications = computed(() => byId.value.get('notifications') ?? null)
   /** A check run is under way, on the Go side or asked for here. */
   const checking = computed(() => Boolean(view.value?.busy) || Object.values(busy).some(Boolean))
   const progress = computed(() => (view.value ? { connected: view.value.connected, total: view.value.total } : null))
@@ -181,6 +182,10 @@ export const useTilesStore = defineStore('tiles', () => {
     return run('testSdds', () => backend.testSdds())
   }
 
+  function testNotifications() {
+    return run('testNotifications', () => backend.testNotifications())
+  }
+
   function setEnrolled(t: 'cas' | 'sdds', enrolled: boolean) {
     return run(t === 'cas' ? 'enrollCas' : 'enrollSdds', () => backend.setEnrolled(t, enrolled))
   }
@@ -195,8 +200,8 @@ export const useTilesStore = defineStore('tiles', () => {
 
   return {
     view, loadError, busy, actionError,
-    loaded, seller, role, cas, sdds, checking, progress, progressText,
+    loaded, seller, role, cas, sdds, notifications, checking, progress, progressText,
     tile, staleLine, applyEvent, applyResult, subscribe, unsubscribeAll, init,
-    refresh, testCas, testSdds, setEnrolled, confirmSeller, dismissError,
+    refresh, testCas, testSdds, testNotifications, setEnrolled, confirmSeller, dismissError,
   }
 })

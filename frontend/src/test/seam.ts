@@ -98,6 +98,7 @@ export const backend = {
   refreshTiles: vi.fn<() => Promise<TilesView>>(),
   testCas: vi.fn<() => Promise<TilesView>>(),
   testSdds: vi.fn<() => Promise<TilesView>>(),
+  testNotifications: vi.fn<() => Promise<TilesView>>(),
   setEnrolled: vi.fn<(tile: 'cas' | 'sdds', enrolled: boolean) => Promise<TilesView>>(),
   confirmSeller: vi.fn<(confirmed: boolean) => Promise<TilesView>>(),
   // Catalog
@@ -278,6 +279,7 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.refreshTiles.mockImplementation(async () => tilesView(freshTiles()))
   backend.testCas.mockImplementation(async () => tilesView(freshTiles()))
   backend.testSdds.mockImplementation(async () => tilesView(freshTiles()))
+  backend.testNotifications.mockImplementation(async () => tilesView(freshTiles()))
   backend.setEnrolled.mockImplementation(async (t, on) => tilesView(freshTiles(), t === 'cas' ? { casEnrolled: on } : { sddsEnrolled: on }))
   backend.confirmSeller.mockImplementation(async (on) => tilesView(freshTiles(), { sellerConfirmed: on }))
   resetCatalogSeam()

@@ -66,6 +66,11 @@ func statementsOf(doc any, branch int) []any {
 
 func findStatement(doc any, branch int, sid string) (map[string]any, bool) {
 	for _, s := range statementsOf(doc, branch) {
+		// A statement of its own under Fn::If (present only in one region):
+		// its true branch.
+		if name, arg, ok := cfntemplate.Intrinsic(s); ok && name == "Fn::If" {
+			s = get(arg, 1)
+		}
 		m, _ := s.(map[string]any)
 		if m["Sid"] == sid {
 			return m, true

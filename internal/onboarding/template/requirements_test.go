@@ -38,6 +38,11 @@ var guideItems = []string{
 	"SDDS topic policy",
 	"CAS bucket policy",
 	"CAS topic policy",
+	// facts §7 (EventBridge, us-east-1) and issue 12.1
+	"Marketplace event rule",
+	"Marketplace events dead-letter queue",
+	"Marketplace events dead-letter queue policy",
+	"Partner events read policy",
 }
 
 // requirement maps one guide item to the resource (and, for policies, the
@@ -303,6 +308,53 @@ var requirements = []requirement{
 		},
 	},
 	{
+		item: "Partner SQS Send Policy (Marketplace event rule)", logicalID: "PartnerQueueSendPolicy", typ: "AWS::SQS::QueuePolicy",
+		doc: []any{"PolicyDocument"}, sid: "AllowMarketplaceEventRuleToSend", effect: "Allow",
+		actions: []string{"sqs:SendMessage"}, resources: getAtt("PartnerQueue", "Arn"),
+		principal: map[string]any{"Service": "events.amazonaws.com"},
+		cond:      map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": getAtt("MarketplaceEventsRule", "Arn")}},
+	},
+	{
+		item: "Marketplace event rule", logicalID: "MarketplaceEventsRule", typ: "AWS::Events::Rule", condition: "IsMarketplaceEventRegion",
+		check: func(t *testing.T, r cfntemplate.Resource) {
+			want := map[string]any{"source": list("aws.marketplacecatalog", "aws.agreement-marketplace", "aws.marketplace")}
+			if !reflect.DeepEqual(r.Properties["EventPattern"], want) || r.Properties["State"] != "ENABLED" {
+				t.Errorf("EventPattern = %v, State = %v", r.Properties["EventPattern"], r.Properties["State"])
+			}
+			target := get(r.Properties, "Targets", 0)
+			if !reflect.DeepEqual(get(target, "Arn"), getAtt("PartnerQueue", "Arn")) ||
+				!reflect.DeepEqual(get(target, "DeadLetterConfig", "Arn"), getAtt("MarketplaceEventsDeadLetterQueue", "Arn")) {
+				t.Errorf("target = %v, want the partner queue with the dead-letter queue", target)
+			}
+			if n := len(asList(r.Properties["Targets"])); n != 1 {
+				t.Errorf("%d targets, want 1", n)
+			}
+		},
+	},
+	{item: "Marketplace events dead-letter queue", logicalID: "MarketplaceEventsDeadLetterQueue", typ: "AWS::SQS::Queue", condition: "IsMarketplaceEventRegion"},
+	{
+		item: "Marketplace events dead-letter queue policy", logicalID: "MarketplaceEventsDeadLetterQueuePolicy", typ: "AWS::SQS::QueuePolicy",
+		condition: "IsMarketplaceEventRegion", doc: []any{"PolicyDocument"}, sid: "AllowMarketplaceEventRuleDeadLetters", effect: "Allow",
+		actions: []string{"sqs:SendMessage"}, resources: getAtt("MarketplaceEventsDeadLetterQueue", "Arn"),
+		principal: map[string]any{"Service": "events.amazonaws.com"},
+		cond:      map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": getAtt("MarketplaceEventsRule", "Arn")}},
+	},
+	{
+		item: "Partner events read policy", logicalID: "PartnerEventsReadPolicy", typ: "AWS::IAM::Policy", condition: "IsMarketplaceEventRegion",
+		doc: []any{"PolicyDocument"}, sid: "ReadMarketplaceEventRule", effect: "Allow",
+		actions: []string{"events:DescribeRule", "events:ListTargetsByRule"}, resources: getAtt("MarketplaceEventsRule", "Arn"),
+		check: attachedToPartnerRole,
+	},
+	{
+		item: "Partner events read policy (ListRules)", logicalID: "PartnerEventsReadPolicy", typ: "AWS::IAM::Policy", condition: "IsMarketplaceEventRegion",
+		doc: []any{"PolicyDocument"}, sid: "ListEventRules", effect: "Allow", actions: []string{"events:ListRules"}, resources: "*",
+	},
+	{
+		item: "Partner events read policy (dead-letter queue)", logicalID: "PartnerEventsReadPolicy", typ: "AWS::IAM::Policy", condition: "IsMarketplaceEventRegion",
+		doc: []any{"PolicyDocument"}, sid: "ReadEventsDeadLetterQueue", effect: "Allow",
+		actions: []string{"sqs:GetQueueAttributes", "sqs:ReceiveMessage"}, resources: getAtt("MarketplaceEventsDeadLetterQueue", "Arn"),
+	},
+	{
 		item: "SDDS KMS key", logicalID: "SddsKey", typ: "AWS::KMS::Key",
 		doc: []any{"KeyPolicy"}, sid: "AwsMarketplaceDataFeedsAccess", effect: "Allow",
 		actions: []string{"kms:GenerateDataKey*", "kms:Decrypt", "kms:Encrypt"}, resources: "*",
@@ -501,6 +553,9 @@ func allStatements(v any) []map[string]any {
 					collect(b)
 				}
 				continue
+			}
+			if n, a, ok := cfntemplate.Intrinsic(s); ok && n == "Ref" && a == "AWS::NoValue" {
+				continue // the branch without a statement
 			}
 			if m, ok := s.(map[string]any); ok {
 				out = append(out, m)

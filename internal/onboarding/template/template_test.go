@@ -61,7 +61,7 @@ func TestEveryResourceHasTitleAndWhy(t *testing.T) {
 var wantOutputs = []string{
 	"PartnerRoleArn", "PartnerRoleName", "ExternalId", "QueueArn", "QueueUrl",
 	"CasBucketName", "CasBucketArn", "CasTopicArn",
-	"SddsBucketName", "SddsBucketArn", "SddsKeyArn", "SddsTopicArn", "TemplateVersion",
+	"SddsBucketName", "SddsBucketArn", "SddsKeyArn", "SddsTopicArn", "EventRuleArn", "EventsDeadLetterQueueArn", "EventsDeadLetterQueueUrl", "TemplateVersion",
 }
 
 func TestOutputs(t *testing.T) {
@@ -78,8 +78,13 @@ func TestOutputs(t *testing.T) {
 		if o.Export != nil {
 			t.Errorf("output %s is exported; outputs must stay Export-free", name)
 		}
-		// The report carries exactly the outputs' values.
-		if !reflect.DeepEqual(inv[name], o.Value) {
+		// The report carries exactly the outputs' values (a conditional
+		// output's only when its condition holds).
+		want := o.Value
+		if o.Condition != "" {
+			want = map[string]any{"Fn::If": list(o.Condition, o.Value, ref("AWS::NoValue"))}
+		}
+		if !reflect.DeepEqual(inv[name], want) {
 			t.Errorf("ReporterInvocation.%s = %v, want the output value %v", name, inv[name], o.Value)
 		}
 	}
@@ -129,10 +134,11 @@ func TestParametersMatchGo(t *testing.T) {
 		t.Errorf("LeastPrivilege AllowedValues = %v", tpl.Parameters["LeastPrivilege"].AllowedValues)
 	}
 	wantConds := map[string]any{
-		"HasReportUrl":      map[string]any{"Fn::Not": list(map[string]any{"Fn::Equals": list(ref("ReportUrl"), "")})},
-		"IsLeastPrivilege":  map[string]any{"Fn::Equals": list(ref("LeastPrivilege"), "true")},
-		"HasCasBucketName":  map[string]any{"Fn::Not": list(map[string]any{"Fn::Equals": list(ref("CasBucketName"), "")})},
-		"HasSddsBucketName": map[string]any{"Fn::Not": list(map[string]any{"Fn::Equals": list(ref("SddsBucketName"), "")})},
+		"HasReportUrl":             map[string]any{"Fn::Not": list(map[string]any{"Fn::Equals": list(ref("ReportUrl"), "")})},
+		"IsLeastPrivilege":         map[string]any{"Fn::Equals": list(ref("LeastPrivilege"), "true")},
+		"HasCasBucketName":         map[string]any{"Fn::Not": list(map[string]any{"Fn::Equals": list(ref("CasBucketName"), "")})},
+		"HasSddsBucketName":        map[string]any{"Fn::Not": list(map[string]any{"Fn::Equals": list(ref("SddsBucketName"), "")})},
+		"IsMarketplaceEventRegion": map[string]any{"Fn::Equals": list(ref("AWS::Region"), "us-east-1")},
 	}
 	if !reflect.DeepEqual(tpl.Conditions, wantConds) {
 		t.Errorf("Conditions = %v\nwant %v", tpl.Conditions, wantConds)

@@ -12,4 +12,6 @@ export function State():Promise<app.TilesView>;
 
 export function TestCAS():Promise<app.TilesView>;
 
+export function TestNotifications():Promise<app.TilesView>;
+
 export function TestSDDS():Promise<app.TilesView>;

@@ -22,6 +22,10 @@ export function TestCAS() {
   return window['go']['app']['Tiles']['TestCAS']();
 }
 
+export function TestNotifications() {
+  return window['go']['app']['Tiles']['TestNotifications']();
+}
+
 export function TestSDDS() {
   return window['go']['app']['Tiles']['TestSDDS']();
 }
