@@ -6,11 +6,6 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/spf13/cobra"
 
 	"github.com/sellerdesk/sellerdesk/internal/onboarding"
@@ -71,13 +66,8 @@ func runDrift(ctx context.Context, e *env, stackName string, restore bool) error
 	}
 	out := driftOutput{Report: rep, Lines: rep.Lines()}
 	if restore && rep.Drifted() {
-		rc := onboarding.RestoreClients{IAM: iam.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg), SQS: sqs.NewFromConfig(cfg),
-			SNS: sns.NewFromConfig(cfg), KMS: kms.NewFromConfig(cfg)}
-		if e.g.Sandbox != "" || e.g.Target().Endpoint != "" {
-			rc.S3 = s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-		}
 		before := rep
-		res, rerr := onboarding.Restore(ctx, rc, rep)
+		res, rerr := onboarding.Restore(ctx, onboarding.NewRestoreClients(cfg), rep)
 		out.Restore, out.Before = &res, &before
 		if rerr != nil {
 			e.printDrift(out)

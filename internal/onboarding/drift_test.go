@@ -13,18 +13,11 @@ import (
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 	"github.com/sellerdesk/sellerdesk/internal/testaws"
 )
-
-func restoreClients(cfg aws.Config) RestoreClients {
-	return RestoreClients{IAM: iam.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
-		SQS: sqs.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg), KMS: kms.NewFromConfig(cfg)}
-}
 
 // TestDriftDetectAndRestore changes the connected stack's resources outside
 // CloudFormation, reads the drift in plain words, restores it, and finds
@@ -96,7 +89,7 @@ func TestDriftDetectAndRestore(t *testing.T) {
 					t.Errorf("no line %q among %q", w, lines)
 				}
 			}
-			res, err := Restore(ctx, restoreClients(cfg), rep)
+			res, err := Restore(ctx, NewRestoreClients(cfg), rep)
 			if err != nil {
 				t.Fatalf("Restore: %v (%+v)", err, res)
 			}

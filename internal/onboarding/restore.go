@@ -271,3 +271,10 @@ func (r RestoreResult) Summary() string {
 	}
 	return "Restored from the template: " + strings.Join(r.Restored, "; ") + ". Not restored: " + strings.Join(r.Left, "; ") + "."
 }
+
+// NewRestoreClients builds the clients Restore uses from cfg (path-style S3
+// when cfg names an endpoint, as the sandbox and other fakes need).
+func NewRestoreClients(cfg aws.Config) RestoreClients {
+	return RestoreClients{IAM: iam.NewFromConfig(cfg), S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = cfg.BaseEndpoint != nil }),
+		SQS: sqs.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg), KMS: kms.NewFromConfig(cfg)}
+}
