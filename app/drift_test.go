@@ -42,11 +42,12 @@ func TestDriftCheckAndUpdate(t *testing.T) {
 	if _, err := svc.Onboarding.Launch(form); err != nil {
 		t.Fatal(err)
 	}
-	v := waitPhase(t, svc.Onboarding, onboarding.PhaseConnected, 60*time.Second)
+	waitPhase(t, svc.Onboarding, onboarding.PhaseConnected, 60*time.Second)
 	if _, err := svc.Onboarding.CheckDrift(); err != nil {
 		t.Fatal(err)
 	}
-	if v = waitDrift(t, svc.Onboarding); v.Drift.Error != nil || v.Record.Drift == nil || v.Record.Drift.Drifted() {
+	v := waitDrift(t, svc.Onboarding)
+	if v.Drift.Error != nil || v.Record.Drift == nil || v.Record.Drift.Drifted() {
 		t.Fatalf("fresh stack: %+v %+v", v.Drift, v.Record.Drift)
 	}
 

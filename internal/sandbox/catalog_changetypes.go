@@ -238,7 +238,6 @@ func availabilityRule(_ *Account, d map[string]any) []string {
 	return errs
 }
 
-
 func targetingRule(_ *Account, d map[string]any) []string {
 	errs := allowedFields(d, "UpdateTargeting", "PositiveTargeting")
 	pos, ok := d["PositiveTargeting"].(map[string]any)

@@ -530,14 +530,6 @@ func tagsValue(tags []Tag) []any {
 	return out
 }
 
-func strsValue(l []string) []any {
-	out := make([]any, len(l))
-	for i, s := range l {
-		out[i] = s
-	}
-	return out
-}
-
 // ownedByOthers lists what other resources of the stack put on role: inline
 // policy names (AWS::IAM::Policy) and managed policy ARNs
 // (AWS::IAM::ManagedPolicy with Roles). The role's own properties do not

@@ -90,15 +90,6 @@ func sqsSetQueueAttributes(c *call, in *sqsSetQueueAttributesInput) (any, error)
 	return struct{}{}, nil
 }
 
-func epochString(t time.Time) string {
-	return strings.TrimSpace(json.Number(itoa64(t.Unix())).String())
-}
-
-func itoa64(n int64) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
-
 // snsSettable are the topic attributes SetTopicAttributes takes.
 var snsSettable = []string{"Policy", "DisplayName", "DeliveryPolicy", "KmsMasterKeyId", "SignatureVersion", "TracingConfig",
 	"ContentBasedDeduplication", "ArchivePolicy"}
