@@ -73,6 +73,12 @@ func (o *Onboarding) autoDrift(rec *onboarding.StackRecord) {
 	if rec == nil || rec.Phase != onboarding.PhaseConnected || rec.Drift != nil || driftable(rec) != "" {
 		return
 	}
+	o.mu.Lock()
+	failed := o.drift.err != nil // an earlier try failed: Check drift retries, not every refresh
+	o.mu.Unlock()
+	if failed {
+		return
+	}
 	if _, err := o.startDrift(false); err != nil {
 		o.log.Debug("drift detection not started", "err", err)
 	}
