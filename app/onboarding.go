@@ -68,6 +68,9 @@ type StackView struct {
 	// Existing is the stack a launch was refused for because it is already
 	// there; when it is in progress, the window offers Follow.
 	Existing *ExistingStack `json:"existing"`
+	// Drift is the drift detection under way (app/drift.go); its last
+	// result is Record.Drift.
+	Drift DriftView `json:"drift"`
 }
 
 // ExistingStack is a stack of the name a launch asked for, already there.
@@ -114,6 +117,7 @@ type Onboarding struct {
 	watching bool
 	watchErr error
 	existing *ExistingStack
+	drift    driftState
 }
 
 // NewOnboarding wires the service.
@@ -213,6 +217,7 @@ func (o *Onboarding) viewLocked() StackView {
 	if o.watchErr != nil {
 		v.Error = explain(o.watchErr, o.where.options()...)
 	}
+	v.Drift = o.driftViewLocked()
 	return v
 }
 
@@ -265,12 +270,13 @@ func (o *Onboarding) targetChanged(ctx context.Context, t session.Target) {
 		}
 	}
 	o.mu.Lock()
-	o.target, o.rec, o.watchErr, o.existing = t.Key(), rec, nil, nil
+	o.target, o.rec, o.watchErr, o.existing, o.drift = t.Key(), rec, nil, nil, driftState{}
 	o.mu.Unlock()
 	o.emit()
 	if rec != nil && !rec.Terminal() {
 		o.startWatch(*rec)
 	}
+	o.autoDrift(rec)
 }
 
 // forget drops what the cache knows of target key's stack (a sandbox
@@ -541,6 +547,9 @@ func (o *Onboarding) startWatch(rec onboarding.StackRecord) {
 		if err == nil && o.onSettled != nil {
 			o.onSettled(final)
 		}
+		if err == nil {
+			o.autoDrift(&final)
+		}
 	})
 }
 
@@ -646,8 +655,12 @@ func (o *Onboarding) adopt(ctx context.Context, r onboarding.StackRecord) {
 		o.mu.Unlock()
 		return
 	}
+	if r.Drift == nil && o.rec != nil && o.rec.StackID == r.StackID && o.rec.Operation == r.Operation {
+		r.Drift = o.rec.Drift // a copy read before the drift result was saved
+	}
 	o.rec = &r
 	o.mu.Unlock()
 	o.save(ctx, r)
 	o.emit()
+	o.autoDrift(&r)
 }

@@ -95,6 +95,9 @@ type StackRecord struct {
 	// Previous is the failed attempt this stack was retried from (its
 	// events, failure and parameters), kept so it stays readable.
 	Previous *StackRecord `json:"previous,omitempty"`
+	// Drift is the last drift detection of the stack (nil: never checked,
+	// or an operation ran since).
+	Drift *DriftReport `json:"drift,omitempty"`
 }
 
 // Terminal reports whether nothing more will happen without the user.

@@ -84,5 +84,6 @@ func ExecuteUpdate(ctx context.Context, cfn CFN, rec StackRecord, changeSetID st
 	now := time.Now().UTC()
 	rec.Phase, rec.Operation, rec.Status = PhaseLaunching, "update", "UPDATE_IN_PROGRESS"
 	rec.Total, rec.Done, rec.Failure, rec.Checks, rec.StartedAt, rec.UpdatedAt = total, 0, nil, nil, now, now
+	rec.Drift = nil // the update changes what drift detection would find
 	return rec, nil
 }

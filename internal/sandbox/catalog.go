@@ -160,6 +160,10 @@ type catalogEntitySummary struct {
 	DataProductSummary            *catalogProductSummary `json:",omitempty"`
 	SaaSProductSummary            *catalogProductSummary `json:",omitempty"`
 	MachineLearningProductSummary *catalogProductSummary `json:",omitempty"`
+	// catalog_typed.go
+	OfferSummary               *catalogOfferSummary               `json:",omitempty"`
+	ResaleAuthorizationSummary *catalogResaleAuthorizationSummary `json:",omitempty"`
+	OfferSetSummary            *catalogOfferSetSummary            `json:",omitempty"`
 }
 
 func (e *CatalogEntity) summary() catalogEntitySummary {
@@ -177,6 +181,8 @@ func (e *CatalogEntity) summary() catalogEntitySummary {
 		s.SaaSProductSummary = ps
 	case "MachineLearningProduct":
 		s.MachineLearningProductSummary = ps
+	default:
+		e.typedSummary(&s)
 	}
 	return s
 }
@@ -248,7 +254,22 @@ func catalogListEntities(c *call) (any, error) {
 			return nil, catalogValidation("SortOrder '%s' is not valid. Valid values are ASCENDING and DESCENDING", in.Sort.SortOrder)
 		}
 	}
-	query, _ := json.Marshal([]any{typ, ownership, in.FilterList, sortBy, order})
+	typedFilters, err := parseTypedFilters(in.EntityTypeFilters, typ)
+	if err != nil {
+		return nil, err
+	}
+	typedSort, typedOrder, hasTypedSort, err := parseTypedSort(in.EntityTypeSort, typ)
+	switch {
+	case err != nil:
+		return nil, err
+	case typedFilters != nil && len(in.FilterList) > 0:
+		return nil, catalogValidation("FilterList and EntityTypeFilters cannot be used together")
+	case hasTypedSort && in.Sort != nil:
+		return nil, catalogValidation("Sort and EntityTypeSort cannot be used together")
+	case hasTypedSort:
+		sortBy, order = typedSort, typedOrder
+	}
+	query, _ := json.Marshal([]any{typ, ownership, in.FilterList, sortBy, order, typedFilters, hasTypedSort})
 	querySum := sha256.Sum256(query)
 	queryKey := hex.EncodeToString(querySum[:8])
 	start := 0
@@ -264,19 +285,30 @@ func catalogListEntities(c *call) (any, error) {
 	a := c.acct
 	a.mu.Lock()
 	var matched []*CatalogEntity
+	values := map[*CatalogEntity]map[string]any{}
 	for _, e := range a.entities {
-		if e.Type == typ && e.Shared == (ownership == "SHARED") && entityMatches(e, in.FilterList) {
-			matched = append(matched, e)
+		if e.Type != typ || e.Shared != (ownership == "SHARED") || !entityMatches(e, in.FilterList) {
+			continue
 		}
+		if typedFilters != nil || hasTypedSort {
+			values[e] = e.typedValues()
+			if !typedMatches(values[e], typedFilters) {
+				continue
+			}
+		}
+		matched = append(matched, e)
 	}
 	slices.SortStableFunc(matched, func(x, y *CatalogEntity) int {
 		var n int
-		switch sortBy {
-		case "EntityId":
+		switch {
+		case hasTypedSort && sortBy != "LastModifiedDate":
+			// Any field of the typed summary; entities without it sort first.
+			n = strings.Compare(typedSortKey(values[x], sortBy), typedSortKey(values[y], sortBy))
+		case sortBy == "EntityId":
 			n = strings.Compare(x.ID, y.ID)
-		case "Name", "ProductTitle":
+		case sortBy == "Name", sortBy == "ProductTitle":
 			n = strings.Compare(x.Name, y.Name)
-		case "Visibility":
+		case sortBy == "Visibility":
 			n = strings.Compare(x.Visibility, y.Visibility)
 		default:
 			n = x.LastModified.Compare(y.LastModified)

@@ -24,9 +24,12 @@ import (
 // (UpdateInformation renames the entity and merges its details,
 // UpdateVisibility sets the visibility, Create* creates the entity, and
 // EntityTags are applied; every change bumps LastModifiedDate and the
-// revision). A change whose Details contain "FAIL" makes the change set
-// FAILED (FailureCode CLIENT_ERROR, with an ErrorDetailList on the change) at
-// the end of PREPARING; Intent VALIDATE succeeds there without applying.
+// revision). A change whose Details break its change type's rules
+// (catalog_changetypes.go), or contain "FAIL" (for demos), makes the change
+// set FAILED (FailureCode CLIENT_ERROR, with an ErrorDetailList on the
+// change) at the end of PREPARING; Intent VALIDATE succeeds there without
+// applying. A change type the entity type does not accept is refused at
+// once (ValidationException).
 // While a change set is PREPARING or APPLYING its entities are locked.
 
 // Realistic durations of the change-set phases, in seconds (divided by the
@@ -202,6 +205,9 @@ func catalogStartChangeSet(c *call) (any, error) {
 		if m == nil || !slices.Contains(catalogEntityTypes, m[1]) {
 			return nil, catalogValidation("%s.Entity.Type '%s' is not valid: give a known entity type and version, e.g. SaaSProduct@1.0", field, ch.Entity.Type)
 		}
+		if err := checkChangeType(field, ch.Entity.Type, ch.ChangeType); err != nil {
+			return nil, err
+		}
 		out := CatalogChange{ChangeType: ch.ChangeType, ChangeName: ch.ChangeName, EntityType: ch.Entity.Type}
 		docGiven := len(ch.DetailsDocument) > 0 && string(ch.DetailsDocument) != "null"
 		switch {
@@ -352,6 +358,12 @@ func (a *Account) prepareChangeSet(cs *CatalogChangeSet) bool {
 		if strings.Contains(ch.Details, "FAIL") {
 			ch.Errors = append(ch.Errors, CatalogChangeError{"INVALID_INPUT",
 				fmt.Sprintf("The details of change %s on entity %s are not valid (they contain \"FAIL\")", ch.ChangeType, ch.EntityID)})
+			failed = true
+		}
+		var d map[string]any
+		_ = json.Unmarshal([]byte(ch.Details), &d)
+		for _, msg := range a.changeErrors(ch, d) {
+			ch.Errors = append(ch.Errors, CatalogChangeError{"INVALID_INPUT", ch.ChangeType + " on " + ch.EntityID + ": " + msg})
 			failed = true
 		}
 	}

@@ -32,6 +32,11 @@ func init() {
 		"GetTemplateSummary":          cfnGetTemplateSummary,
 		"ValidateTemplate":            cfnValidateTemplate,
 		"UpdateTerminationProtection": cfnUpdateTerminationProtection,
+		// Drift detection (cfn_drift.go).
+		"DetectStackDrift":                  cfnDetectStackDrift,
+		"DetectStackResourceDrift":          cfnDetectStackResourceDrift,
+		"DescribeStackDriftDetectionStatus": cfnDescribeStackDriftDetectionStatus,
+		"DescribeStackResourceDrifts":       cfnDescribeStackResourceDrifts,
 	})
 }
 
@@ -412,7 +417,7 @@ type cfnXMLStack struct {
 	RoleARN                     string         `xml:",omitempty"`
 	Tags                        []cfnXMLTag    `xml:"Tags>member"`
 	EnableTerminationProtection bool
-	DriftInformation            struct{ StackDriftStatus string }
+	DriftInformation            cfnXMLStackDrift
 }
 
 // xmlParams lists every template parameter with its value (NoEcho masked).
@@ -434,7 +439,7 @@ func stackXML(st *cfnStack) cfnXMLStack {
 		LastUpdatedTime: cfnTimeOpt(st.updated), StackStatus: st.status, StackStatusReason: st.reason,
 		DisableRollback: st.disableRollback, NotificationARNs: st.notificationARNs, TimeoutInMinutes: st.timeout,
 		Capabilities: st.capabilities, RoleARN: st.roleARN, EnableTerminationProtection: st.termProtection}
-	x.DriftInformation.StackDriftStatus = "NOT_CHECKED"
+	x.DriftInformation = stackDriftInfo(st)
 	if !strings.HasPrefix(st.status, "DELETE_") && !strings.HasPrefix(st.status, "ROLLBACK_") {
 		for _, o := range st.outputs {
 			x.Outputs = append(x.Outputs, cfnXMLOutput{o.key, o.value, o.description, o.exportName})
@@ -484,6 +489,7 @@ func cfnDescribeStacks(c *call, p queryParams) (any, error) {
 	a := c.acct
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.settleAllDrifts(c.now())
 	var stacks []*cfnStack
 	if name := p.get("StackName"); name != "" {
 		st, err := a.stackFor(name, false)
@@ -521,7 +527,7 @@ type cfnXMLStackSummary struct {
 	DeletionTime        string `xml:",omitempty"`
 	StackStatus         string
 	StackStatusReason   string `xml:",omitempty"`
-	DriftInformation    struct{ StackDriftStatus string }
+	DriftInformation    cfnXMLStackDrift
 }
 
 func cfnListStacks(c *call, p queryParams) (any, error) {
@@ -529,6 +535,7 @@ func cfnListStacks(c *call, p queryParams) (any, error) {
 	a := c.acct
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.settleAllDrifts(c.now())
 	var sums []cfnXMLStackSummary
 	for _, st := range sortedStackIDs(a.stacks) {
 		if len(filter) > 0 && !slices.Contains(filter, st.status) {
@@ -537,7 +544,7 @@ func cfnListStacks(c *call, p queryParams) (any, error) {
 		s := cfnXMLStackSummary{StackId: st.id, StackName: st.name, TemplateDescription: st.tmpl.description,
 			CreationTime: cfnTime(st.created), LastUpdatedTime: cfnTimeOpt(st.updated), DeletionTime: cfnTimeOpt(st.deletedAt),
 			StackStatus: st.status, StackStatusReason: st.reason}
-		s.DriftInformation.StackDriftStatus = "NOT_CHECKED"
+		s.DriftInformation = stackDriftInfo(st)
 		sums = append(sums, s)
 	}
 	start, end, next, err := page(p, len(sums))
@@ -621,7 +628,7 @@ type cfnXMLStackResource struct {
 	Timestamp            string
 	ResourceStatus       string
 	ResourceStatusReason string `xml:",omitempty"`
-	DriftInformation     struct{ StackResourceDriftStatus string }
+	DriftInformation     cfnXMLResourceDriftInfo
 }
 
 // listedResources are the resources of st that have events (started ones).
@@ -639,6 +646,7 @@ func cfnDescribeStackResources(c *call, p queryParams) (any, error) {
 	a := c.acct
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.settleAllDrifts(c.now())
 	name, phys := p.get("StackName"), p.get("PhysicalResourceId")
 	var st *cfnStack
 	switch {
@@ -671,7 +679,7 @@ func cfnDescribeStackResources(c *call, p queryParams) (any, error) {
 		}
 		x := cfnXMLStackResource{StackName: st.name, StackId: st.id, LogicalResourceId: r.id, PhysicalResourceId: r.physicalID,
 			ResourceType: r.typ, Timestamp: cfnTime(r.updated), ResourceStatus: r.status, ResourceStatusReason: r.reason}
-		x.DriftInformation.StackResourceDriftStatus = "NOT_CHECKED"
+		x.DriftInformation = resourceDriftInfo(r)
 		res.StackResources = append(res.StackResources, x)
 	}
 	return &res, nil
@@ -681,6 +689,7 @@ func cfnDescribeStackResource(c *call, p queryParams) (any, error) {
 	a := c.acct
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.settleAllDrifts(c.now())
 	st, err := a.stackFor(p.get("StackName"), false)
 	if err != nil {
 		return nil, err
@@ -700,14 +709,14 @@ func cfnDescribeStackResource(c *call, p queryParams) (any, error) {
 		ResourceStatus       string
 		ResourceStatusReason string `xml:",omitempty"`
 		Metadata             string `xml:",omitempty"`
-		DriftInformation     struct{ StackResourceDriftStatus string }
+		DriftInformation     cfnXMLResourceDriftInfo
 	}
 	d := detail{StackName: st.name, StackId: st.id, LogicalResourceId: r.id, PhysicalResourceId: r.physicalID,
 		ResourceType: r.typ, LastUpdatedTimestamp: cfnTime(r.updated), ResourceStatus: r.status, ResourceStatusReason: r.reason}
 	if r.decl != nil && r.decl.metadata != nil {
 		d.Metadata = compactJSON(r.decl.metadata)
 	}
-	d.DriftInformation.StackResourceDriftStatus = "NOT_CHECKED"
+	d.DriftInformation = resourceDriftInfo(r)
 	return &struct{ StackResourceDetail detail }{d}, nil
 }
 
@@ -715,6 +724,7 @@ func cfnListStackResources(c *call, p queryParams) (any, error) {
 	a := c.acct
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.settleAllDrifts(c.now())
 	st, err := a.stackFor(p.get("StackName"), false)
 	if err != nil {
 		return nil, err
@@ -726,7 +736,7 @@ func cfnListStackResources(c *call, p queryParams) (any, error) {
 		LastUpdatedTimestamp string
 		ResourceStatus       string
 		ResourceStatusReason string `xml:",omitempty"`
-		DriftInformation     struct{ StackResourceDriftStatus string }
+		DriftInformation     cfnXMLResourceDriftInfo
 	}
 	all := listedResources(st)
 	start, end, next, err := page(p, len(all))
@@ -740,7 +750,7 @@ func cfnListStackResources(c *call, p queryParams) (any, error) {
 	for _, r := range all[start:end] {
 		s := summary{LogicalResourceId: r.id, PhysicalResourceId: r.physicalID, ResourceType: r.typ,
 			LastUpdatedTimestamp: cfnTime(r.updated), ResourceStatus: r.status, ResourceStatusReason: r.reason}
-		s.DriftInformation.StackResourceDriftStatus = "NOT_CHECKED"
+		s.DriftInformation = resourceDriftInfo(r)
 		res.StackResourceSummaries = append(res.StackResourceSummaries, s)
 	}
 	return &res, nil

@@ -121,3 +121,29 @@ func TestAWSCLICloudFormation(t *testing.T) {
 		t.Errorf("after delete-stack: %s", st.StackStatus)
 	}
 }
+
+// TestAWSCLITemplateErrors: the AWS CLI reports the sandbox's refusal of an
+// unrecognised type and of an unknown attribute as CloudFormation's
+// ValidationError.
+func TestAWSCLITemplateErrors(t *testing.T) {
+	requireTool(t, "aws cli", "aws", "--version")
+	srv, _, _ := startFast(t, "fresh")
+	env := isolatedAWSEnv(t, "", staticKeys...)
+	tests := []struct{ name, template, want string }{
+		{"unrecognized type", "Resources:\n  A: {Type: AWS::SNS::Topik}\n",
+			"An error occurred (ValidationError) when calling the CreateStack operation: Template format error: Unrecognized resource types: [AWS::SNS::Topik]"},
+		{"unknown attribute", "Resources:\n  R: {Type: AWS::IAM::Role, Properties: {AssumeRolePolicyDocument: {}}}\nOutputs:\n  O: {Value: !GetAtt R.Name}\n",
+			"An error occurred (ValidationError) when calling the CreateStack operation: Template error: resource R does not support attribute type Name in Fn::GetAtt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := exec.CommandContext(t.Context(), "aws", "cloudformation", "create-stack", "--stack-name", "bad", "--template-body", tt.template,
+				"--endpoint-url", srv.URL())
+			c.Env = env
+			out, err := c.CombinedOutput()
+			if err == nil || !strings.Contains(string(out), tt.want) {
+				t.Errorf("create-stack: %v\n%s\nwant %q", err, out, tt.want)
+			}
+		})
+	}
+}

@@ -50,6 +50,12 @@ type cfnStack struct {
 	changeSetID string // the change set last executed
 
 	op *cfnOp // the operation under way, nil when idle
+
+	// Drift detection (cfn_drift.go): recent detections, oldest first, and
+	// the result of the last whole-stack one.
+	drifts       []*cfnDriftDetection
+	driftStatus  string // "" (never checked), DRIFTED or IN_SYNC
+	driftChecked time.Time
 }
 
 type cfnOutputValue struct{ key, value, description, exportName string }
@@ -63,7 +69,8 @@ type cfnResource struct {
 	props      map[string]any // resolved properties in effect
 	attrs      map[string]any // Fn::GetAtt values
 	decl       *cfnResourceDecl
-	deleted    bool // physically gone (DELETE_COMPLETE) or never created
+	deleted    bool              // physically gone (DELETE_COMPLETE) or never created
+	drift      *cfnResourceDrift // the last drift check, nil when never checked
 
 	// During an update: the state before it, for rollback and cleanup.
 	prev *cfnResource

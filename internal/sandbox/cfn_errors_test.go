@@ -81,6 +81,16 @@ Resources:
 		{"circular", "s4", "Resources:\n  A: {Type: AWS::SNS::Topic, DependsOn: B}\n  B: {Type: AWS::SNS::Topic, Properties: {DisplayName: !Ref A}}\n", nil, nil,
 			"ValidationError", "Circular dependency between resources: [A, B]"},
 		{"bad type", "s4", "Resources:\n  A: {Type: NotAType}\n", nil, nil, "ValidationError", "Template format error: Unrecognized resource types: [NotAType]"},
+		{"unrecognized AWS types", "s4", "Resources:\n  A: {Type: AWS::SNS::Topics}\n  B: {Type: AWS::Foo::Bar}\n  C: {Type: AWS::SNS::Topic}\n", nil, nil,
+			"ValidationError", "Template format error: Unrecognized resource types: [AWS::SNS::Topics, AWS::Foo::Bar]"},
+		{"unknown GetAtt attribute", "s4", "Resources:\n  T: {Type: AWS::SNS::Topic}\n  Q: {Type: AWS::SQS::Queue, Properties: {QueueName: !GetAtt T.Arn}}\n", nil, nil,
+			"ValidationError", "Template error: resource T does not support attribute type Arn in Fn::GetAtt"},
+		{"unknown attribute in an output", "s4", "Resources:\n  Q: {Type: AWS::SQS::Queue}\nOutputs:\n  O: {Value: !GetAtt [Q, Url]}\n", nil, nil,
+			"ValidationError", "Template error: resource Q does not support attribute type Url in Fn::GetAtt"},
+		{"unknown attribute in Fn::Sub", "s4", "Resources:\n  Q: {Type: AWS::SQS::Queue}\n  T: {Type: AWS::SNS::Topic, Properties: {DisplayName: !Sub '${Q.Name}'}}\n", nil, nil,
+			"ValidationError", "Template error: resource Q does not support attribute type Name in Fn::GetAtt"},
+		{"known attributes and a custom resource's", "s5", "Resources:\n  Q: {Type: AWS::SQS::Queue}\n  C: {Type: Custom::Thing, Properties: {ServiceToken: x}}\n" +
+			"  T: {Type: AWS::SNS::Topic, Properties: {DisplayName: !Sub '${Q.QueueName}-${C.Anything}', TopicName: !GetAtt Q.QueueName}}\n", nil, nil, "", ""},
 		{"unknown section", "s4", "Resources:\n  A: {Type: AWS::SNS::Topic}\nOutput: {}\n", nil, nil,
 			"ValidationError", "Template format error: Invalid template property or properties [Output]"},
 	}

@@ -220,7 +220,7 @@ func parseTemplate(text string) (*cfnTemplate, error) {
 			return nil, cfnValidation("Template format error: [/Resources/%s] Every Resources object must contain a Type member.", id)
 		}
 		r.typ = typ
-		if !resourceTypePattern.MatchString(typ) {
+		if !resourceTypePattern.MatchString(typ) || !recognizedType(typ) {
 			badTypes = append(badTypes, typ)
 		}
 		switch p := raw["Properties"].(type) {
@@ -541,10 +541,55 @@ func (t *cfnTemplate) checkReferences() error {
 			return err
 		}
 	}
+	if err := t.checkAttributes(); err != nil {
+		return err
+	}
 	if cycle := t.cycle(); len(cycle) > 0 {
 		return cfnValidation("Circular dependency between resources: [%s]", strings.Join(cycle, ", "))
 	}
 	return nil
+}
+
+// checkAttributes rejects a Fn::GetAtt (or a ${Res.Attr} in Fn::Sub) whose
+// attribute the resource's type does not have, as CloudFormation does
+// before it creates anything. An attribute given by another intrinsic is
+// only known at run time.
+func (t *cfnTemplate) checkAttributes() error {
+	var bad error
+	check := func(res, attr string) {
+		if d := t.resource(res); d != nil && bad == nil && !supportsAttribute(d.typ, attr) {
+			bad = cfnValidation("Template error: resource %s does not support attribute type %s in Fn::GetAtt", res, attr)
+		}
+	}
+	visit := func(v any) {
+		walkIntrinsics(v, func(fn string, arg any) {
+			switch fn {
+			case "Fn::GetAtt":
+				if res, attr, ok := getAttTarget(arg); ok {
+					if s, ok := attr.(string); ok {
+						check(res, s)
+					}
+				}
+			case "Fn::Sub":
+				str, vars := subParts(arg)
+				for _, name := range subNames(str) {
+					if _, local := vars[name]; local || strings.HasPrefix(name, "AWS::") {
+						continue
+					}
+					if res, attr, ok := strings.Cut(name, "."); ok {
+						check(res, attr)
+					}
+				}
+			}
+		})
+	}
+	for _, r := range t.resources {
+		visit(r.properties)
+	}
+	for _, o := range t.outputs {
+		visit([]any{o.value, o.exportName, o.description})
+	}
+	return bad
 }
 
 // deps returns the resources r depends on, explicitly or through Ref, GetAtt

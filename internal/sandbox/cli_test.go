@@ -92,7 +92,7 @@ aws_access_key_id = sandbox
 aws_secret_access_key = sandbox
 
 [profile chained]
-role_arn = arn:aws:iam::111122223333:role/SellerDeskAdmin
+role_arn = arn:aws:iam::111122223333:role/MarketplaceCatalogAdmins
 source_profile = base
 role_session_name = chain
 `
@@ -134,7 +134,7 @@ func TestAWSCLIAndBoto3(t *testing.T) {
 			tool:     []string{"aws", "--version"},
 			cmd:      []string{"aws", "sts", "get-caller-identity", "--profile", "chained", "--output", "json"},
 			env:      isolatedAWSEnv(t, chainedProfile, "AWS_ENDPOINT_URL="+srv.URL()),
-			wantARN:  "arn:aws:sts::111122223333:assumed-role/SellerDeskAdmin/chain",
+			wantARN:  "arn:aws:sts::111122223333:assumed-role/MarketplaceCatalogAdmins/chain",
 			wantLogs: "sts AssumeRole 200",
 		},
 		{
@@ -142,7 +142,7 @@ func TestAWSCLIAndBoto3(t *testing.T) {
 			tool:    []string{"python3", "-c", "import boto3"},
 			cmd:     []string{"python3", "-c", botoScript, "", "chained"},
 			env:     isolatedAWSEnv(t, chainedProfile, "AWS_ENDPOINT_URL="+srv.URL()),
-			wantARN: "arn:aws:sts::111122223333:assumed-role/SellerDeskAdmin/chain",
+			wantARN: "arn:aws:sts::111122223333:assumed-role/MarketplaceCatalogAdmins/chain",
 		},
 	}
 	for _, tt := range tests {

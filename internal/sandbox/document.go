@@ -171,6 +171,10 @@ type StateStack struct {
 	ChangeSetID      string                `json:"changeSetId,omitempty"`
 	ChangeSets       []StateStackChangeSet `json:"changeSets,omitempty"`
 	Op               *StateOp              `json:"op,omitempty"`
+	// Drift detection (document_cfn_drift.go); absent when never checked.
+	DriftStatus     string                `json:"driftStatus,omitempty"`
+	DriftChecked    time.Time             `json:"driftChecked,omitzero"`
+	DriftDetections []StateDriftDetection `json:"driftDetections,omitempty"`
 }
 
 // StateParamInput is a parameter as submitted.
@@ -199,6 +203,8 @@ type StateResource struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	Attributes map[string]any `json:"attributes,omitempty"`
 	Deleted    bool           `json:"deleted,omitempty"`
+	// Drift is the resource's last drift check (document_cfn_drift.go).
+	Drift *StateResourceDrift `json:"drift,omitempty"`
 }
 
 // StateEvent is a stack event.
@@ -376,7 +382,7 @@ func (st *cfnStack) document() StateStack {
 		props, _ := deepCopy(r.props).(map[string]any)
 		attrs, _ := deepCopy(r.attrs).(map[string]any)
 		d.Resources = append(d.Resources, StateResource{LogicalID: r.id, Type: r.typ, PhysicalID: r.physicalID, Status: r.status,
-			Reason: r.reason, Updated: r.updated, Properties: props, Attributes: attrs, Deleted: r.deleted})
+			Reason: r.reason, Updated: r.updated, Properties: props, Attributes: attrs, Deleted: r.deleted, Drift: r.drift.document()})
 	}
 	d.Events = make([]StateEvent, 0, len(st.events))
 	for _, e := range st.events {
@@ -389,6 +395,7 @@ func (st *cfnStack) document() StateStack {
 	if st.op != nil {
 		d.Op = &StateOp{Kind: st.op.kind, Token: st.op.token, DeleteRequested: st.op.deleteRequested}
 	}
+	st.driftDocument(&d)
 	return d
 }
 
@@ -524,7 +531,8 @@ func stackFromDocument(d StateStack) (*cfnStack, error) {
 		props, _ := deepCopy(r.Properties).(map[string]any)
 		attrs, _ := deepCopy(r.Attributes).(map[string]any)
 		st.resources[r.LogicalID] = &cfnResource{id: r.LogicalID, typ: r.Type, physicalID: r.PhysicalID, status: r.Status, reason: r.Reason,
-			updated: r.Updated, props: props, attrs: attrs, decl: tmpl.resource(r.LogicalID), deleted: r.Deleted}
+			updated: r.Updated, props: props, attrs: attrs, decl: tmpl.resource(r.LogicalID), deleted: r.Deleted,
+			drift: resourceDriftFromDocument(r.Drift)}
 	}
 	for _, e := range d.Events {
 		st.events = append(st.events, &cfnEvent{id: e.ID, ts: e.Timestamp, logicalID: e.LogicalID, physicalID: e.PhysicalID,
@@ -540,6 +548,7 @@ func stackFromDocument(d StateStack) (*cfnStack, error) {
 	if d.Op != nil {
 		st.op = &cfnOp{kind: d.Op.Kind, token: d.Op.Token, deleteRequested: d.Op.DeleteRequested}
 	}
+	st.driftFromDocument(d)
 	return st, nil
 }
 

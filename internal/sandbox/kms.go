@@ -13,6 +13,7 @@ func init() {
 	handleJSON("kms", "1.1", "TrentService", map[string]jsonHandler{
 		"DescribeKey":  jsonOp(kmsDescribeKey),
 		"GetKeyPolicy": jsonOp(kmsGetKeyPolicy),
+		"PutKeyPolicy": jsonOp(kmsPutKeyPolicy),
 		"ListKeys":     jsonOp(kmsListKeys),
 		"ListAliases":  jsonOp(kmsListAliases),
 	})

@@ -1,9 +1,11 @@
 package sandbox
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"time"
 )
@@ -65,6 +67,7 @@ type call struct {
 	action    string // operation name, for logging; set by the codec
 	requestID string
 	start     time.Time
+	w         http.ResponseWriter // the server's own writer (for read deadlines)
 }
 
 // now is the sandbox's clock.
@@ -91,21 +94,61 @@ func bodyLimit(service string) int64 {
 	return maxBodyBytes
 }
 
+// bodyIdle is how long the sandbox waits for the next bytes of a request
+// body: a client that sent fewer bytes than its Content-Length and stopped is
+// answered within seconds, not left hanging until the whole-request timeout.
+var bodyIdle = 5 * time.Second
+
 // readBody reads the whole request body (bounded by bodyLimit, through the
-// http.MaxBytesReader ServeHTTP puts on it).
+// http.MaxBytesReader ServeHTTP puts on it). Each read has a deadline:
+// bodyIdle from the last bytes, and never past the server's whole-request
+// read timeout.
 func (c *call) readBody() ([]byte, error) {
 	if c.req.Body == nil {
 		return nil, nil
 	}
-	b, err := io.ReadAll(c.req.Body)
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		return nil, apiError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "request body exceeds %d bytes", tooLarge.Limit)
-	case err != nil:
-		return nil, apiError(http.StatusBadRequest, "IncompleteBody", "cannot read request body: %v", err)
+	var rc *http.ResponseController
+	if c.w != nil {
+		rc = http.NewResponseController(c.w)
 	}
-	return b, nil
+	var whole time.Time
+	if c.srv != nil && c.srv.hs != nil && c.srv.hs.ReadTimeout > 0 {
+		whole = c.start.Add(c.srv.hs.ReadTimeout)
+	}
+	var buf bytes.Buffer
+	chunk := make([]byte, 32<<10)
+	for {
+		if rc != nil {
+			d := time.Now().Add(bodyIdle)
+			if !whole.IsZero() && whole.Before(d) {
+				d = whole
+			}
+			_ = rc.SetReadDeadline(d) // unsupported writers read without one
+		}
+		n, err := c.req.Body.Read(chunk)
+		buf.Write(chunk[:n])
+		if err == nil {
+			continue
+		}
+		if errors.Is(err, io.EOF) {
+			return buf.Bytes(), nil
+		}
+		var tooLarge *http.MaxBytesError
+		var ne net.Error
+		switch {
+		case errors.As(err, &tooLarge):
+			return nil, apiError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "request body exceeds %d bytes", tooLarge.Limit)
+		case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, io.ErrUnexpectedEOF):
+			if c.w != nil {
+				c.w.Header().Set("Connection", "close") // the rest of the body may still come: do not read it as a request
+			}
+			return nil, apiError(http.StatusBadRequest, "IncompleteBody",
+				"You did not provide the number of bytes specified by the Content-Length HTTP header: the sandbox received %d of %d bytes, then no more",
+				buf.Len(), c.req.ContentLength)
+		default:
+			return nil, apiError(http.StatusBadRequest, "IncompleteBody", "cannot read request body: %v", err)
+		}
+	}
 }
 
 // fail writes err from a handler: an *APIError as is, anything else as the

@@ -55,7 +55,7 @@ func (s *s3Service) serve(w http.ResponseWriter, c *call) {
 	if op == nil {
 		s.writeError(w, c, s.common(errUnknownOperation, fmt.Sprintf(
 			"the SellerDesk sandbox does not implement this S3 request (%s %s); it implements ListBuckets, HeadBucket, "+
-				"GetBucketLocation, GetBucketPolicy, GetBucketEncryption, GetPublicAccessBlock, ListObjects(V2), "+
+				"GetBucketLocation, GetBucketPolicy, PutBucketPolicy, DeleteBucketPolicy, GetBucketEncryption, GetPublicAccessBlock, ListObjects(V2), "+
 				"GetObject, HeadObject, PutObject and DeleteObject", c.req.Method, c.req.URL.RequestURI())))
 		return
 	}
@@ -77,6 +77,14 @@ func s3Route(method, bucket, key string, q url.Values) (string, s3Op) {
 		}
 	case key == "":
 		switch method {
+		case http.MethodPut:
+			if q.Has("policy") {
+				return "PutBucketPolicy", s3PutBucketPolicy
+			}
+		case http.MethodDelete:
+			if q.Has("policy") {
+				return "DeleteBucketPolicy", s3DeleteBucketPolicy
+			}
 		case http.MethodHead:
 			return "HeadBucket", s3HeadBucket
 		case http.MethodGet:

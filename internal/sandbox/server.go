@@ -255,7 +255,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve handles one request against acct and returns it (its action set).
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, acct *Account) *call {
 	rec := &statusRecorder{ResponseWriter: w}
-	c := &call{srv: s, req: r, acct: acct, start: time.Now()}
+	c := &call{srv: s, req: r, acct: acct, start: time.Now(), w: w}
 
 	scope, authErr := parseAuth(r)
 	c.scope = scope

@@ -312,3 +312,51 @@ func TestOversizedBodiesAreRefused(t *testing.T) {
 		t.Error("the oversized request ran")
 	}
 }
+
+// TestShortBodyIsAnsweredQuickly: a request that promises more body than it
+// sends, then waits, is answered with an error within bodyIdle (seconds),
+// not held until the whole-request timeout; and it does not run.
+func TestShortBodyIsAnsweredQuickly(t *testing.T) {
+	tests := []struct {
+		name, service, contentType, body, wantCode string
+	}{
+		{"query (IAM)", "iam", "application/x-www-form-urlencoded", "Action=CreateUser&Version=2010-05-08&UserName=short", "<Code>IncompleteBody</Code>"},
+		{"JSON (SQS)", "sqs", "application/x-amz-json-1.0", `{"QueueNamePrefix":"`, `IncompleteBody`},
+	}
+	old := bodyIdle
+	bodyIdle = 300 * time.Millisecond
+	defer func() { bodyIdle = old }()
+	srv, err := Start(t.Context(), Options{Timeouts: Timeouts{Read: time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL(), "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			extra := ""
+			if tt.service == "sqs" {
+				extra = "X-Amz-Target: AmazonSQS.ListQueues\r\n"
+			}
+			start := time.Now()
+			fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\nContent-Type: %s\r\n%sContent-Length: %d\r\n\r\n%s",
+				strings.TrimPrefix(srv.URL(), "http://"), fakeAuth(tt.service), tt.contentType, extra, len(tt.body)+100, tt.body)
+			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			answer, _ := io.ReadAll(bufio.NewReader(conn)) // until the server closes
+			took := time.Since(start)
+			if !strings.HasPrefix(string(answer), "HTTP/1.1 400 ") || !strings.Contains(string(answer), tt.wantCode) || took > 5*time.Second {
+				t.Fatalf("after %v: %q", took, answer)
+			}
+			if !strings.Contains(string(answer), "Content-Length HTTP header") {
+				t.Errorf("answer does not say what is wrong: %q", answer)
+			}
+		})
+	}
+	if _, ok := srv.Account().User("short"); ok {
+		t.Error("the short request ran: user short exists")
+	}
+}

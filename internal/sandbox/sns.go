@@ -24,6 +24,7 @@ import (
 func init() {
 	handleQuery("sns", "2010-03-31", "http://sns.amazonaws.com/doc/2010-03-31/", map[string]queryHandler{
 		"GetTopicAttributes":        snsGetTopicAttributes,
+		"SetTopicAttributes":        snsSetTopicAttributes,
 		"ListTopics":                snsListTopics,
 		"ListSubscriptionsByTopic":  snsListSubscriptionsByTopic,
 		"ListSubscriptions":         snsListSubscriptions,

@@ -23,6 +23,7 @@ func init() {
 	registerService("sqs", &jsonService{jsonProtocol{version: "1.0", queryErrors: sqsQueryErrors}, "AmazonSQS", map[string]jsonHandler{
 		"GetQueueUrl":        jsonOp(sqsGetQueueURL),
 		"GetQueueAttributes": jsonOp(sqsGetQueueAttributes),
+		"SetQueueAttributes": jsonOp(sqsSetQueueAttributes),
 		"ListQueues":         jsonOp(sqsListQueues),
 		"SendMessage":        jsonOp(sqsSendMessage),
 		"ReceiveMessage":     jsonOp(sqsReceiveMessage),

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sellerdesk/sellerdesk/internal/iampolicy"
 )
 
 // STS: awsquery, version 2011-06-15.
@@ -49,7 +51,46 @@ var (
 	roleARNPattern     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}):role/(?:[\x21-\x7e]+/)?([\w+=,.@-]{1,64})$`)
 	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 	mfaCodePattern     = regexp.MustCompile(`^[0-9]{6}$`)
+	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
 )
+
+// checkTrust decides an AssumeRole of a role in the sandbox's account the
+// way IAM does: the role must exist and its trust policy must allow the
+// caller sts:AssumeRole, conditions included (sts:ExternalId above all: a
+// missing or wrong external ID is the confused-deputy protection the
+// onboarding role exists for). A role in another account is not modelled:
+// the sandbox cannot see its trust policy, and lets the call through.
+func (a *Account) checkTrust(caller Identity, roleARN, roleAccount, roleName string, p queryParams) error {
+	if roleAccount != a.ID {
+		return nil
+	}
+	denied := apiError(http.StatusForbidden, "AccessDenied", "User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, roleARN)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.iam() // the seeded principals exist from the first IAM-aware call
+	role := a.findRole(roleName)
+	if role == nil || role.ARN != roleARN {
+		return denied
+	}
+	ctx := map[string]string{"aws:PrincipalArn": caller.ARN, "aws:PrincipalAccount": caller.Account,
+		"sts:RoleSessionName": p.get("RoleSessionName"), "aws:SecureTransport": "true", "aws:RequestedRegion": a.Region}
+	if p.has("ExternalId") {
+		ctx["sts:ExternalId"] = p.get("ExternalId")
+	}
+	if p.has("SourceIdentity") {
+		ctx["sts:SourceIdentity"] = p.get("SourceIdentity")
+	}
+	if p.has("SerialNumber") {
+		ctx["aws:MultiFactorAuthPresent"] = "true"
+	} else {
+		ctx["aws:MultiFactorAuthPresent"] = "false"
+	}
+	req := iampolicy.Request{Principal: caller.ARN, Action: "sts:AssumeRole", Resource: roleARN, Context: ctx}
+	if !policyAllows(role.AssumeRolePolicyDocument, req) {
+		return denied
+	}
+	return nil
+}
 
 func stsAssumeRole(c *call, p queryParams) (any, error) {
 	roleARN, sessionName := p.get("RoleArn"), p.get("RoleSessionName")
@@ -75,11 +116,20 @@ func stsAssumeRole(c *call, p queryParams) (any, error) {
 		}
 		duration = time.Duration(n) * time.Second
 	}
+	if p.has("ExternalId") {
+		if ext := p.get("ExternalId"); len(ext) < 2 || len(ext) > 1224 || !externalIDPattern.MatchString(ext) {
+			return nil, stsValidation("Value '" + ext + "' at 'externalId' failed to satisfy constraint: Member must have length between 2 and 1224 and satisfy regular expression pattern: [\\w+=,.@:\\/-]*")
+		}
+	}
 	if p.has("SerialNumber") && !mfaCodePattern.MatchString(p.get("TokenCode")) {
 		return nil, apiError(http.StatusForbidden, "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.")
 	}
-	if _, expired := c.caller(); expired {
+	caller, expired := c.caller()
+	if expired {
 		return nil, apiError(http.StatusForbidden, "ExpiredToken", "The security token included in the request is expired")
+	}
+	if err := c.acct.checkTrust(caller, roleARN, roleAccount, roleName, p); err != nil {
+		return nil, err
 	}
 
 	res := &stsAssumeRoleResult{SourceIdentity: p.get("SourceIdentity")}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 )
 
 func TestAssumeRole(t *testing.T) {
-	const roleARN = "arn:aws:iam::111122223333:role/SellerDeskAdmin"
+	const roleARN = "arn:aws:iam::111122223333:role/MarketplaceCatalogAdmins"
 	tests := []struct {
 		name        string
 		in          sts.AssumeRoleInput
@@ -24,14 +25,14 @@ func TestAssumeRole(t *testing.T) {
 		{
 			name:       "no MFA",
 			in:         sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("sellerdesk")},
-			wantARN:    "arn:aws:sts::111122223333:assumed-role/SellerDeskAdmin/sellerdesk",
+			wantARN:    "arn:aws:sts::111122223333:assumed-role/MarketplaceCatalogAdmins/sellerdesk",
 			wantExpiry: time.Hour,
 		},
 		{
 			name: "valid MFA code",
 			in: sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("mfa-session"),
 				SerialNumber: aws.String("arn:aws:iam::111122223333:mfa/sandbox-seller"), TokenCode: aws.String("123456")},
-			wantARN:    "arn:aws:sts::111122223333:assumed-role/SellerDeskAdmin/mfa-session",
+			wantARN:    "arn:aws:sts::111122223333:assumed-role/MarketplaceCatalogAdmins/mfa-session",
 			wantExpiry: time.Hour,
 		},
 		{
@@ -127,7 +128,7 @@ func TestProfileChain(t *testing.T) {
 	base := sdkConfig(t, srv, "AKIDSANDBOX", "sandbox-secret", "")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), "arn:aws:iam::111122223333:role/Chained",
+			provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), "arn:aws:iam::111122223333:role/MarketplaceCatalogAdmins",
 				func(o *stscreds.AssumeRoleOptions) {
 					o.RoleSessionName = "chain"
 					if tt.mfaCode != "" || tt.wantCode != "" {
@@ -148,7 +149,7 @@ func TestProfileChain(t *testing.T) {
 			if err != nil {
 				t.Fatalf("GetCallerIdentity through the role: %v", err)
 			}
-			if want := "arn:aws:sts::111122223333:assumed-role/Chained/chain"; *who.Arn != want {
+			if want := "arn:aws:sts::111122223333:assumed-role/MarketplaceCatalogAdmins/chain"; *who.Arn != want {
 				t.Errorf("Arn = %s, want %s", *who.Arn, want)
 			}
 		})
@@ -175,5 +176,95 @@ func TestExpiredSessionCredentials(t *testing.T) {
 		GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
 	if code, _ := apiErrorCode(err); code != "ExpiredToken" {
 		t.Errorf("err = %v, want ExpiredToken", err)
+	}
+}
+
+// TestAssumeRoleTrust: AssumeRole of a role in the sandbox's account is
+// decided by its trust policy, as IAM decides it. The onboarding role trusts
+// the partner account only with the external ID: a partner session without
+// it, or with another, is denied (the confused-deputy protection), and the
+// seller's own user is not the partner.
+func TestAssumeRoleTrust(t *testing.T) {
+	srv, _ := startSandbox(t, "connected")
+	seller := sts.NewFromConfig(sdkConfig(t, srv, "AKIDSANDBOX", "sandbox-secret", ""))
+	// A session in the partner's account (which the sandbox does not model,
+	// so any role there may be assumed): the partner calling.
+	ops, err := seller.AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + DemoPartnerAccountID + ":role/PartnerOps"),
+		RoleSessionName: aws.String("ops")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ops.Credentials
+	partner := sts.NewFromConfig(sdkConfig(t, srv, *c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken))
+	const role = "arn:aws:iam::111122223333:role/SellerDeskPartnerRole"
+	partnerARN := "arn:aws:sts::" + DemoPartnerAccountID + ":assumed-role/PartnerOps/ops"
+	tests := []struct {
+		name     string
+		client   *sts.Client
+		roleARN  string
+		ext      *string
+		wantDeny string // "" = allowed
+	}{
+		{"partner with the external ID", partner, role, aws.String(DemoExternalID), ""},
+		{"partner without the external ID", partner, role, nil, "User: " + partnerARN + " is not authorized to perform: sts:AssumeRole on resource: " + role},
+		{"partner with another external ID", partner, role, aws.String("guessed-id"), "User: " + partnerARN + " is not authorized to perform: sts:AssumeRole on resource: " + role},
+		{"the seller itself, with the external ID", seller, role, aws.String(DemoExternalID),
+			"User: arn:aws:iam::111122223333:user/sandbox-seller is not authorized to perform: sts:AssumeRole on resource: " + role},
+		{"a role that does not exist", seller, "arn:aws:iam::111122223333:role/Nope", nil,
+			"User: arn:aws:iam::111122223333:user/sandbox-seller is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:role/Nope"},
+		{"the right role name under another path", partner, "arn:aws:iam::111122223333:role/ops/SellerDeskPartnerRole", aws.String(DemoExternalID), "not authorized"},
+		{"the seed role trusts the account", seller, "arn:aws:iam::111122223333:role/" + SeedRoleName, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := tt.client.AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String(tt.roleARN), RoleSessionName: aws.String("s1"), ExternalId: tt.ext})
+			if tt.wantDeny == "" {
+				if err != nil || out.AssumedRoleUser == nil {
+					t.Fatalf("AssumeRole: %v", err)
+				}
+				return
+			}
+			code, msg := apiErrorCode(err)
+			if code != "AccessDenied" || !strings.Contains(msg, tt.wantDeny) {
+				t.Fatalf("err = %v; want AccessDenied %q", err, tt.wantDeny)
+			}
+		})
+	}
+	// A malformed external ID is a validation error, as on AWS.
+	_, err = partner.AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("s1"), ExternalId: aws.String("x")})
+	if code, msg := apiErrorCode(err); code != "ValidationError" || !strings.Contains(msg, "'externalId'") {
+		t.Errorf("one-character external ID: %v", err)
+	}
+}
+
+// TestAWSCLIAssumeRoleWithoutExternalId is the confused-deputy demo the
+// README shows, judged by the AWS CLI: the partner's session is denied
+// without the external ID and admitted with it.
+func TestAWSCLIAssumeRoleWithoutExternalId(t *testing.T) {
+	requireTool(t, "aws cli", "aws", "--version")
+	srv, _ := startSandbox(t, "connected")
+	env := isolatedAWSEnv(t, "", staticKeys...)
+	var ops struct {
+		Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+	}
+	runJSON(t, env, &ops, "aws", "sts", "assume-role", "--role-arn", "arn:aws:iam::"+DemoPartnerAccountID+":role/PartnerOps",
+		"--role-session-name", "ops", "--endpoint-url", srv.URL(), "--output", "json")
+	partnerEnv := isolatedAWSEnv(t, "", "AWS_ACCESS_KEY_ID="+ops.Credentials.AccessKeyId,
+		"AWS_SECRET_ACCESS_KEY="+ops.Credentials.SecretAccessKey, "AWS_SESSION_TOKEN="+ops.Credentials.SessionToken)
+	assume := func(extra ...string) (string, error) {
+		args := append([]string{"sts", "assume-role", "--role-arn", "arn:aws:iam::111122223333:role/SellerDeskPartnerRole",
+			"--role-session-name", "partner", "--endpoint-url", srv.URL(), "--output", "json"}, extra...)
+		c := exec.CommandContext(t.Context(), "aws", args...)
+		c.Env = partnerEnv
+		out, err := c.CombinedOutput()
+		return string(out), err
+	}
+	out, err := assume()
+	if err == nil || !strings.Contains(out, "An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::"+
+		DemoPartnerAccountID+":assumed-role/PartnerOps/ops is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:role/SellerDeskPartnerRole") {
+		t.Errorf("without --external-id: %v\n%s", err, out)
+	}
+	if out, err := assume("--external-id", DemoExternalID); err != nil || !strings.Contains(out, "assumed-role/SellerDeskPartnerRole/partner") {
+		t.Errorf("with --external-id: %v\n%s", err, out)
 	}
 }

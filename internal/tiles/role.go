@@ -55,7 +55,25 @@ func RoleTile(rec *onboarding.StackRecord) Tile {
 		return t
 	}
 	t.Fields = roleFields(rec)
+	t.Notes = append(t.Notes, driftNotes(rec)...)
 	return t
+}
+
+// driftNotes are the drift line and one line per difference, from the
+// stack's last drift detection (none when it was never checked).
+func driftNotes(rec *onboarding.StackRecord) []Note {
+	d := rec.Drift
+	if d == nil || (rec.Phase != onboarding.PhaseConnected && rec.Phase != onboarding.PhaseError) {
+		return nil
+	}
+	notes := []Note{{Text: d.Summary() + " (CloudFormation drift detection, " + d.CheckedAt.Local().Format("2006-01-02 15:04") + ")"}}
+	for _, l := range d.Lines() {
+		notes = append(notes, Note{Text: l})
+	}
+	if d.Drifted() {
+		notes = append(notes, Note{Text: "Update writes the template's values back (sellerdesk drift --restore); updating the stack with the same template would not: CloudFormation leaves drift as it is."})
+	}
+	return notes
 }
 
 // roleFields are the values a partner needs, from the stack outputs.

@@ -176,3 +176,41 @@ func TestRefreshRole(t *testing.T) {
 		}
 	}
 }
+
+func TestRoleTileDrift(t *testing.T) {
+	at := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	drifted := &onboarding.DriftReport{StackName: "S", Status: onboarding.DriftDrifted, CheckedAt: at, Resources: []onboarding.ResourceDrift{
+		{LogicalID: "PartnerRole", Status: "MODIFIED", Differences: []onboarding.Difference{{Plain: "the trust policy's principal changed from a to b"}}}}}
+	tests := []struct {
+		name  string
+		phase onboarding.Phase
+		drift *onboarding.DriftReport
+		want  []string // the notes, each by its start
+	}{
+		{"never checked", onboarding.PhaseConnected, nil, nil},
+		{"in sync", onboarding.PhaseConnected, &onboarding.DriftReport{StackName: "S", Status: onboarding.DriftInSync, CheckedAt: at},
+			[]string{"In sync: every resource of stack S is as the template defines it."}},
+		{"drifted", onboarding.PhaseConnected, drifted, []string{"Drifted: 1 resource differs from the template of stack S.",
+			"PartnerRole: the trust policy's principal changed from a to b", "Update writes the template's values back"}},
+		{"drifted, tile in error", onboarding.PhaseError, drifted, []string{"Drifted: 1 resource differs", "PartnerRole: the trust policy's principal", "Update writes"}},
+		{"being updated: no drift shown", onboarding.PhaseLaunching, drifted, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &onboarding.StackRecord{StackName: "S", Phase: tt.phase, Status: "UPDATE_COMPLETE", Outputs: outputs(), Drift: tt.drift, Operation: "update"}
+			tile := RoleTile(rec)
+			var notes []string
+			for _, n := range tile.Notes {
+				notes = append(notes, n.Text)
+			}
+			if len(notes) != len(tt.want) {
+				t.Fatalf("notes %q, want %d starting %q", notes, len(tt.want), tt.want)
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(notes[i], w) {
+					t.Errorf("note %d = %q, want it to start %q", i, notes[i], w)
+				}
+			}
+		})
+	}
+}

@@ -49,7 +49,7 @@ describe('backend seam', () => {
 
   it('normalises the onboarding answers (nil lists, a missing record)', async () => {
     Onboarding.State.mockResolvedValue({ record: null, needsUpdate: false, appTemplate: 'v', watching: false, error: null })
-    expect(await backend.onboardingState()).toEqual({ record: null, needsUpdate: false, appTemplate: 'v', watching: false, error: null, existing: null })
+    expect(await backend.onboardingState()).toEqual({ record: null, needsUpdate: false, appTemplate: 'v', watching: false, error: null, existing: null, drift: { checking: false, restoring: false, elapsedSeconds: 0, error: null, restore: null } })
     Onboarding.Validate.mockResolvedValue(null)
     expect(await backend.validateLaunch({ stackName: 'a', partnerAccountId: '', externalId: '', reportUrl: '', leastPrivilege: false, casBucketName: '', sddsBucketName: '', acknowledged: false })).toEqual([])
     Onboarding.Review.mockResolvedValue({ defaultStackName: 'SellerDesk-Onboarding', summary: { version: 'v', resources: null, outputs: null } })

@@ -188,6 +188,16 @@ export async function recheckStack(): Promise<StackView> {
   return normalizeStackView(await Onboarding.Recheck())
 }
 
+/** Starts CloudFormation's drift detection; the result arrives with onboarding:changed. */
+export async function checkDrift(): Promise<StackView> {
+  return normalizeStackView(await Onboarding.CheckDrift())
+}
+
+/** Update for a drifted stack: writes the template's values back, then checks drift again. */
+export async function restoreDrift(): Promise<StackView> {
+  return normalizeStackView(await Onboarding.RestoreDrift())
+}
+
 // --- Tiles: the status tiles ---
 
 /** The tiles as last known (from the cache, marked stale), without calling AWS. */

@@ -62,7 +62,7 @@ describe('subscriptions', () => {
     expect(runtime.EventsOn).toHaveBeenCalledWith('onboarding:changed', expect.any(Function))
     const handler = runtime.EventsOn.mock.calls[0]![1] as (p: unknown) => void
     handler({ record: null, needsUpdate: false, appTemplate: '2026-11-22.1', watching: false, error: null })
-    expect(cb).toHaveBeenLastCalledWith({ record: null, needsUpdate: false, appTemplate: '2026-11-22.1', watching: false, error: null, existing: null })
+    expect(cb).toHaveBeenLastCalledWith({ record: null, needsUpdate: false, appTemplate: '2026-11-22.1', watching: false, error: null, existing: null, drift: { checking: false, restoring: false, elapsedSeconds: 0, error: null, restore: null } })
     handler({
       record: { targetKey: 'sandbox:fresh', stackName: 'S', phase: 'launching', events: null, outputs: null, checks: null, failure: null,
         params: { partnerAccountId: '210987654321' }, startedAt: '0001-01-01T00:00:00Z', updatedAt: '2026-01-01T10:00:00.5Z', total: 3, done: 1 },
@@ -72,6 +72,18 @@ describe('subscriptions', () => {
     expect(v.record).toMatchObject({ events: [], outputs: {}, checks: [], failure: null, startedAt: '', updatedAt: '2026-01-01T10:00:00.5Z', rolledBack: false })
     expect(v.record.params).toMatchObject({ partnerAccountId: '210987654321', externalId: '', leastPrivilege: false })
     expect(v).toMatchObject({ watching: true, needsUpdate: false, error: null })
+    expect(v.record.drift).toBeNull()
+    expect(v.drift).toEqual({ checking: false, restoring: false, elapsedSeconds: 0, error: null, restore: null })
+
+    // A drift report with Go's nil lists, and a restore result.
+    handler({
+      record: { targetKey: 'sandbox:fresh', stackName: 'S', phase: 'connected',
+        drift: { stackName: 'S', status: 'DRIFTED', checkedAt: '2026-01-01T10:00:00Z', resources: [{ logicalId: 'PartnerRole', status: 'DELETED', differences: null }] } },
+      drift: { checking: false, restore: { restored: null, left: ['PartnerRole: was deleted'] } },
+    })
+    const d = cb.mock.lastCall![0]
+    expect(d.record.drift).toMatchObject({ status: 'DRIFTED', detectionId: '', resources: [{ logicalId: 'PartnerRole', plain: '', differences: [] }] })
+    expect(d.drift.restore).toEqual({ restored: [], left: ['PartnerRole: was deleted'] })
   })
 
   it('are harmless without the Wails runtime (plain browser)', () => {

@@ -241,6 +241,57 @@ export interface StackRecord {
   updatedAt: string
   /** The failed attempt this stack was retried from, kept readable. */
   previous?: StackRecord | null
+  /** The last drift detection (onboarding.DriftReport); null: never checked. */
+  drift?: DriftReport | null
+}
+
+/** One PropertyDifference, with its plain words (onboarding.Difference). */
+export interface Difference {
+  path: string
+  expected: string
+  actual: string
+  /** ADD, REMOVE or NOT_EQUAL. */
+  kind: string
+  plain: string
+}
+
+/** A drifted resource (onboarding.ResourceDrift). */
+export interface ResourceDrift {
+  logicalId: string
+  physicalId: string
+  type: string
+  /** MODIFIED or DELETED. */
+  status: string
+  /** For a DELETED resource. */
+  plain: string
+  differences: Difference[]
+  expected?: string
+  actual?: string
+}
+
+/** CloudFormation's drift detection of the stack (onboarding.DriftReport). */
+export interface DriftReport {
+  stackName: string
+  detectionId: string
+  /** IN_SYNC or DRIFTED. */
+  status: string
+  checkedAt: string
+  resources: ResourceDrift[]
+}
+
+/** What Update wrote back and what it left (onboarding.RestoreResult). */
+export interface RestoreResult {
+  restored: string[]
+  left: string[]
+}
+
+/** The drift detection under way, or its last problem (app.DriftView). */
+export interface DriftView {
+  checking: boolean
+  restoring: boolean
+  elapsedSeconds: number
+  error: ErrorView | null
+  restore: RestoreResult | null
 }
 
 /** The onboarding state the window shows (app.StackView). */
@@ -255,6 +306,7 @@ export interface StackView {
   error: ErrorView | null
   /** The stack a launch was refused for, already there; in progress: offer Follow. */
   existing: ExistingStack | null
+  drift: DriftView
 }
 
 /** app.ExistingStack */
@@ -395,6 +447,31 @@ export function normalizeRecord(raw: unknown): StackRecord | null {
     startedAt: time(r.startedAt),
     updatedAt: time(r.updatedAt),
     previous: normalizeRecord(r.previous),
+    drift: normalizeDrift(r.drift),
+  }
+}
+
+export function normalizeDrift(raw: unknown): DriftReport | null {
+  if (!raw || typeof raw !== 'object') return null
+  const d = raw as Partial<Record<keyof DriftReport, unknown>>
+  return {
+    stackName: String(d.stackName ?? ''),
+    detectionId: String(d.detectionId ?? ''),
+    status: String(d.status ?? ''),
+    checkedAt: time(d.checkedAt),
+    resources: list<ResourceDrift>(d.resources).map((r) => ({ ...r, plain: r.plain ?? '', differences: list<Difference>(r.differences) })),
+  }
+}
+
+export function normalizeDriftView(raw: unknown): DriftView {
+  const v = (raw ?? {}) as Partial<Record<keyof DriftView, unknown>>
+  const r = v.restore as Partial<RestoreResult> | null | undefined
+  return {
+    checking: Boolean(v.checking),
+    restoring: Boolean(v.restoring),
+    elapsedSeconds: Number(v.elapsedSeconds ?? 0),
+    error: (v.error as ErrorView | null | undefined) ?? null,
+    restore: r ? { restored: list<string>(r.restored), left: list<string>(r.left) } : null,
   }
 }
 
@@ -421,6 +498,7 @@ export function normalizeStackView(raw: unknown): StackView {
     watching: Boolean(v.watching),
     error: (v.error as ErrorView | null | undefined) ?? null,
     existing: (v.existing as ExistingStack | null | undefined) ?? null,
+    drift: normalizeDriftView(v.drift),
   }
 }
 
@@ -472,8 +550,13 @@ export type OnboardingModelsMatch = [
   SameKeys<Fields<template.OutputSummary>, OutputSummary>,
   SameKeys<Fields<app.ChangePreview>, ChangePreview>,
   SameKeys<Fields<app.ResourceDiff>, ResourceDiff>,
+  SameKeys<Fields<app.DriftView>, DriftView>,
+  SameKeys<Fields<onboarding.DriftReport>, DriftReport>,
+  SameKeys<Fields<onboarding.ResourceDrift>, ResourceDrift>,
+  SameKeys<Fields<onboarding.Difference>, Difference>,
+  SameKeys<Fields<onboarding.RestoreResult>, RestoreResult>,
 ]
-const onboardingModelsMatch: OnboardingModelsMatch = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+const onboardingModelsMatch: OnboardingModelsMatch = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
 void onboardingModelsMatch
 
 // --- Status tiles (app/tiles.go, internal/tiles) ---

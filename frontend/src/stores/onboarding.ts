@@ -8,7 +8,7 @@ import * as backend from '@/api/backend'
 import type { ErrorView, ChangePreview, LaunchForm, Phase, StackEvent, StackRecord, StackView } from '@/api/backend'
 import { onOnboardingChanged } from '@/api/events'
 
-export type StackAction = 'launch' | 'follow' | 'retry' | 'delete' | 'preview' | 'update' | 'recheck'
+export type StackAction = 'launch' | 'follow' | 'retry' | 'delete' | 'preview' | 'update' | 'recheck' | 'drift' | 'restore'
 
 /** What the drawer shows: the launch form or the stack's progress and result. */
 export type Panel = 'closed' | 'launch' | 'details'
@@ -97,7 +97,7 @@ export function isFailedStatus(status: string): boolean {
 export const useOnboardingStore = defineStore('onboarding', () => {
   const view = ref<StackView | null>(null)
   const loadError = ref<string | null>(null)
-  const busy = reactive<Record<StackAction, boolean>>({ launch: false, follow: false, retry: false, delete: false, preview: false, update: false, recheck: false })
+  const busy = reactive<Record<StackAction, boolean>>({ launch: false, follow: false, retry: false, delete: false, preview: false, update: false, recheck: false, drift: false, restore: false })
   /** The last call that failed, with the Go error text as-is. */
   const actionError = ref<{ action: StackAction; message: string; error: ErrorView } | null>(null)
 
@@ -120,6 +120,12 @@ export const useOnboardingStore = defineStore('onboarding', () => {
     return PHASE_LABELS[phase.value]
   })
   const phaseTag = computed<TagType>(() => PHASE_TAGS[phase.value])
+  /** The last drift detection of the stack (null: not checked yet). */
+  const drift = computed(() => record.value?.drift ?? null)
+  /** The drift detection under way, or its last problem. */
+  const driftState = computed(() => view.value?.drift ?? null)
+  /** Drift is shown for a stack whose operation has ended. */
+  const driftShown = computed(() => phase.value === 'connected' || phase.value === 'error')
   /** A stack operation is under way in AWS. */
   const running = computed(() => phase.value === 'launching' || phase.value === 'verifying' || phase.value === 'deleting')
   /** A call to the Go side is in flight. */
@@ -272,6 +278,16 @@ export const useOnboardingStore = defineStore('onboarding', () => {
     return (await run('recheck', () => applyResult(backend.recheckStack()))) !== undefined
   }
 
+  /** Starts CloudFormation's drift detection; the result arrives with onboarding:changed. */
+  async function checkDrift(): Promise<boolean> {
+    return (await run('drift', () => applyResult(backend.checkDrift()))) !== undefined
+  }
+
+  /** Update for a drifted stack: writes the template's values back, then checks again. */
+  async function restoreDrift(): Promise<boolean> {
+    return (await run('restore', () => applyResult(backend.restoreDrift()))) !== undefined
+  }
+
   function dismissError() {
     actionError.value = null
   }
@@ -303,9 +319,9 @@ export const useOnboardingStore = defineStore('onboarding', () => {
 
   return {
     view, loadError, busy, actionError, panel, form, confirmingDelete, preview, retrying,
-    loaded, record, phase, phaseLabel, phaseTag, running, calling, progress, events, latestEvent, roleArn, needsUpdate, canDelete, followable,
+    loaded, record, phase, phaseLabel, phaseTag, drift, driftState, driftShown, running, calling, progress, events, latestEvent, roleArn, needsUpdate, canDelete, followable,
     applyEvent, applyResult, subscribe, unsubscribeAll, init,
-    launch, follow, retry, askDelete, cancelDelete, confirmDelete, previewUpdate, closePreview, runUpdate, recheck, dismissError,
+    launch, follow, retry, askDelete, cancelDelete, confirmDelete, previewUpdate, closePreview, runUpdate, recheck, checkDrift, restoreDrift, dismissError,
     openLaunch, openDetails, closePanel, resetForm,
   }
 })

@@ -14,6 +14,8 @@ import {
   type AppInfo,
   type ChangePreview,
   type ConnectionState,
+  type DriftReport,
+  type DriftView,
   type FieldError,
   type LaunchForm,
   type MFAPrompt,
@@ -94,6 +96,8 @@ export const backend = {
   previewUpdate: vi.fn<() => Promise<ChangePreview>>(),
   executeUpdate: vi.fn<(changeSetId: string) => Promise<StackView>>(),
   recheckStack: vi.fn<() => Promise<StackView>>(),
+  checkDrift: vi.fn<() => Promise<StackView>>(),
+  restoreDrift: vi.fn<() => Promise<StackView>>(),
   tilesState: vi.fn<() => Promise<TilesView>>(),
   refreshTiles: vi.fn<() => Promise<TilesView>>(),
   testCas: vi.fn<() => Promise<TilesView>>(),
@@ -275,6 +279,8 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.previewUpdate.mockResolvedValue(changePreview())
   backend.executeUpdate.mockImplementation(async () => stackView(record('launching', { operation: 'update' })))
   backend.recheckStack.mockImplementation(async () => stackView(record('connected')))
+  backend.checkDrift.mockImplementation(async () => stackView(record('connected'), { drift: driftView({ checking: true }) }))
+  backend.restoreDrift.mockImplementation(async () => stackView(record('connected'), { drift: driftView({ checking: true, restoring: true }) }))
   backend.tilesState.mockResolvedValue(tilesView([]))
   backend.refreshTiles.mockImplementation(async () => tilesView(freshTiles()))
   backend.testCas.mockImplementation(async () => tilesView(freshTiles()))
@@ -520,7 +526,23 @@ export function record(phase: StackRecord['phase'], over: Partial<StackRecord> =
 }
 
 export function stackView(rec: StackRecord | null, over: Partial<StackView> = {}): StackView {
-  return { record: rec, needsUpdate: false, appTemplate: '2026-11-22.1', watching: rec !== null && ['launching', 'verifying', 'deleting'].includes(rec.phase), error: null, existing: null, ...over }
+  return { record: rec, needsUpdate: false, appTemplate: '2026-11-22.1', watching: rec !== null && ['launching', 'verifying', 'deleting'].includes(rec.phase), error: null, existing: null,
+    drift: driftView(), ...over }
+}
+
+export function driftView(over: Partial<DriftView> = {}): DriftView {
+  return { checking: false, restoring: false, elapsedSeconds: 0, error: null, restore: null, ...over }
+}
+
+/** A drift report: in sync, or the partner role's trust principal changed. */
+export function driftReport(drifted: boolean, over: Partial<DriftReport> = {}): DriftReport {
+  return {
+    stackName: 'SellerDesk-Onboarding', detectionId: 'd-1', status: drifted ? 'DRIFTED' : 'IN_SYNC', checkedAt: T0,
+    resources: drifted ? [{ logicalId: 'PartnerRole', physicalId: 'SellerDeskPartnerRole', type: 'AWS::IAM::Role', status: 'MODIFIED', plain: '',
+      differences: [{ path: '/AssumeRolePolicyDocument/Statement/0/Principal/AWS', expected: 'arn:aws:iam::210987654321:root', actual: 'arn:aws:iam::444455556666:root',
+        kind: 'NOT_EQUAL', plain: "the trust policy's principal changed from arn:aws:iam::210987654321:root to arn:aws:iam::444455556666:root" }] }] : [],
+    ...over,
+  }
 }
 
 export function changePreview(over: Partial<ChangePreview> = {}): ChangePreview {

@@ -710,6 +710,44 @@ export namespace app {
 		}
 	}
 	
+	export class DriftView {
+	    checking: boolean;
+	    restoring: boolean;
+	    elapsedSeconds: number;
+	    error?: ErrorView;
+	    restore?: onboarding.RestoreResult;
+	
+	    static createFrom(source: any = {}) {
+	        return new DriftView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.checking = source["checking"];
+	        this.restoring = source["restoring"];
+	        this.elapsedSeconds = source["elapsedSeconds"];
+	        this.error = this.convertValues(source["error"], ErrorView);
+	        this.restore = this.convertValues(source["restore"], onboarding.RestoreResult);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class EntitiesView {
 	    entities: catalog.EntitySummary[];
 	    count: number;
@@ -1037,6 +1075,7 @@ export namespace app {
 	    watching: boolean;
 	    error?: ErrorView;
 	    existing?: ExistingStack;
+	    drift: DriftView;
 	
 	    static createFrom(source: any = {}) {
 	        return new StackView(source);
@@ -1050,6 +1089,7 @@ export namespace app {
 	        this.watching = source["watching"];
 	        this.error = this.convertValues(source["error"], ErrorView);
 	        this.existing = this.convertValues(source["existing"], ExistingStack);
+	        this.drift = this.convertValues(source["drift"], DriftView);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1289,6 +1329,109 @@ export namespace onboarding {
 	        this.code = source["code"];
 	    }
 	}
+	export class Difference {
+	    path: string;
+	    expected: string;
+	    actual: string;
+	    kind: string;
+	    plain: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Difference(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.expected = source["expected"];
+	        this.actual = source["actual"];
+	        this.kind = source["kind"];
+	        this.plain = source["plain"];
+	    }
+	}
+	export class ResourceDrift {
+	    logicalId: string;
+	    physicalId: string;
+	    type: string;
+	    status: string;
+	    plain: string;
+	    differences: Difference[];
+	    expected?: string;
+	    actual?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ResourceDrift(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.logicalId = source["logicalId"];
+	        this.physicalId = source["physicalId"];
+	        this.type = source["type"];
+	        this.status = source["status"];
+	        this.plain = source["plain"];
+	        this.differences = this.convertValues(source["differences"], Difference);
+	        this.expected = source["expected"];
+	        this.actual = source["actual"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DriftReport {
+	    stackName: string;
+	    detectionId: string;
+	    status: string;
+	    // Go type: time
+	    checkedAt: any;
+	    resources: ResourceDrift[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DriftReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stackName = source["stackName"];
+	        this.detectionId = source["detectionId"];
+	        this.status = source["status"];
+	        this.checkedAt = this.convertValues(source["checkedAt"], null);
+	        this.resources = this.convertValues(source["resources"], ResourceDrift);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Event {
 	    id: string;
 	    // Go type: time
@@ -1352,6 +1495,21 @@ export namespace onboarding {
 	        this.unverified = source["unverified"];
 	    }
 	}
+	
+	export class RestoreResult {
+	    restored: string[];
+	    left: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.restored = source["restored"];
+	        this.left = source["left"];
+	    }
+	}
 	export class StackRecord {
 	    targetKey: string;
 	    stackName: string;
@@ -1374,6 +1532,7 @@ export namespace onboarding {
 	    // Go type: time
 	    updatedAt: any;
 	    previous?: StackRecord;
+	    drift?: DriftReport;
 	
 	    static createFrom(source: any = {}) {
 	        return new StackRecord(source);
@@ -1400,6 +1559,7 @@ export namespace onboarding {
 	        this.startedAt = this.convertValues(source["startedAt"], null);
 	        this.updatedAt = this.convertValues(source["updatedAt"], null);
 	        this.previous = this.convertValues(source["previous"], StackRecord);
+	        this.drift = this.convertValues(source["drift"], DriftReport);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { StackView } from '@/api/types'
 import { useOnboardingStore } from '@/stores/onboarding'
-import { backend, emit, events, record, resetSeam, stackView } from '@/test/seam'
+import { backend, driftReport, driftView, emit, events, record, resetSeam, stackView } from '@/test/seam'
 import RoleTile from './RoleTile.vue'
 
 vi.mock('@/api/backend', async () => (await import('@/test/seam')).backendModule())
@@ -100,7 +100,8 @@ describe('Role and access tile', () => {
     await q('[data-testid="role-connected"] [data-testid="copy-button"]').trigger('click')
     expect(events.copyText).toHaveBeenCalledWith('arn:aws:iam::123456789012:role/SellerDeskPartnerRole')
     expect(q('[data-testid="role-update-available"]').exists()).toBe(false)
-    expect(buttons()).toEqual(['Details'])
+    expect(q('[data-testid="role-drift-line"]').text()).toBe('Drift: not checked yet.')
+    expect(buttons()).toEqual(['Check drift', 'Details'])
   })
 
   it('Connected with a newer template: "Update available" and an Update button that previews', async () => {
@@ -120,7 +121,7 @@ describe('Role and access tile', () => {
     expect(q('[data-testid="role-failure-resource"]').text()).toBe('CasBucket')
     expect(q('[data-testid="role-failure-plain"]').text()).toMatch(/^The CAS bucket name is taken/)
     expect(q('[data-testid="role-rolled-back"]').text()).toBe('The stack was rolled back.')
-    expect(buttons()).toEqual(['Retry', 'Delete…', 'Details'])
+    expect(buttons()).toEqual(['Retry', 'Delete…', 'Check drift', 'Details'])
 
     // Retry opens the launch form with the failed attempt's values; nothing is deleted yet.
     await q('[data-testid="tile-retry"]').trigger('click')
@@ -144,6 +145,55 @@ describe('Role and access tile', () => {
     await q('[data-testid="tile-retry"]').trigger('click')
     await flushPromises()
     expect(q('[data-testid="role-action-error"]').text()).toContain('only a stack in Error can be retried')
+  })
+
+  it('Drift in sync: says so, offers Check drift and no Update', async () => {
+    await tile(stackView(record('connected', { drift: driftReport(false) })))
+    expect(q('[data-testid="role-drift-line"]').text()).toBe('In sync: every resource is as the template defines it.')
+    expect(q('[data-testid="role-drift-line"]').classes()).toContain('tone-success')
+    expect(q('[data-testid="role-drift-differences"]').exists()).toBe(false)
+    expect(buttons()).toEqual(['Check drift', 'Details'])
+    await q('[data-testid="tile-drift-check"]').trigger('click')
+    await flushPromises()
+    expect(backend.checkDrift).toHaveBeenCalledTimes(1)
+    expect(q('[data-testid="role-drift-line"]').text()).toBe('Checking drift with CloudFormation…')
+    expect(q('[data-testid="tile-drift-check"]').attributes('disabled')).toBeDefined()
+  })
+
+  it('Drifted: the line, one readable difference per resource, and Update that writes the template back', async () => {
+    const { store } = await tile(stackView(record('connected', { drift: driftReport(true) })))
+    expect(q('[data-testid="role-drift-line"]').text()).toBe('Drifted: 1 resource differs from the template.')
+    expect(q('[data-testid="role-drift-line"]').classes()).toContain('tone-warning')
+    expect(wrapper!.findAll('[data-testid="role-drift-differences"] li').map((li) => li.text())).toEqual([
+      "PartnerRole: the trust policy's principal changed from arn:aws:iam::210987654321:root to arn:aws:iam::444455556666:root",
+    ])
+    expect(q('[data-testid="role-drift-update-note"]').text()).toContain('No updates are to be performed')
+    expect(buttons()).toEqual(['Update', 'Check drift', 'Details'])
+    await q('[data-testid="tile-drift-update"]').trigger('click')
+    await flushPromises()
+    expect(backend.restoreDrift).toHaveBeenCalledTimes(1)
+    expect(backend.previewUpdate).not.toHaveBeenCalled()
+    expect(q('[data-testid="role-drift-line"]').text()).toBe("Writing the template's values back and checking drift again…")
+
+    // The result arrives with the event: in sync again, and what was restored.
+    emit('onboarding:changed', stackView(record('connected', { drift: driftReport(false), updatedAt: '2026-01-01T10:05:00Z' }),
+      { drift: driftView({ restore: { restored: ['PartnerRole: the trust policy'], left: [] } }) }))
+    await flushPromises()
+    expect(store.drift?.status).toBe('IN_SYNC')
+    expect(q('[data-testid="role-drift-line"]').text()).toBe('In sync: every resource is as the template defines it.')
+    expect(q('[data-testid="role-drift-restore"]').text()).toBe('Restored: PartnerRole: the trust policy.')
+    expect(buttons()).toEqual(['Check drift', 'Details'])
+  })
+
+  it('Drift detection that failed or ran out of time says so', async () => {
+    await tile(stackView(record('connected'), { drift: driftView({ error: { kind: 'other', message: 'drift detection of stack SellerDesk-Onboarding did not finish within 5m0s', next: 'Check again in a minute.' } }) }))
+    expect(q('[data-testid="role-drift-error"]').text()).toContain('did not finish within 5m0s')
+  })
+
+  it('shows no drift while the stack is being created', async () => {
+    await tile(stackView(record('launching', { drift: driftReport(true) })))
+    expect(q('[data-testid="role-drift"]').exists()).toBe(false)
+    expect(buttons()).toEqual(['Details'])
   })
 
   it('says when the state cannot be read', async () => {
