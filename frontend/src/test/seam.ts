@@ -548,7 +548,7 @@ export function tile(id: string, state: string, over: Partial<Tile> = {}): Tile 
     base.checks = [{ name: 'Marketplace Catalog probe (ListEntities, OwnershipType SELF)', status: 'passed', detail: 'AWS Marketplace lists 1 SaaSProduct owned by this account.', fix: '', code: '' }]
     if (state === 'completed') {
       base.source = 'detected'
-      base.summary = 'Completed: AWS Marketplace lists a SaaSProduct owned by this account.'
+      base.summary = 'AWS Marketplace lists a SaaSProduct owned by this account.'
     } else if (state === 'not-registered') {
       base.summary = 'Not registered: AWS Marketplace refused this account as a seller (AccessDeniedException).'
       base.checks = [{ name: 'Marketplace Catalog probe (ListEntities, OwnershipType SELF)', status: 'failed', detail: 'AWS Marketplace refused the account.', fix: 'Register as a seller in the AWS Marketplace Management Portal.', code: 'AccessDeniedException' }]
