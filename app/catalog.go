@@ -65,8 +65,6 @@ type Catalog struct {
 	st    *store.Store
 	p     Platform
 	log   *slog.Logger
-	// csPoll paces change-set watching (shorter on a fast sandbox).
-	csPoll time.Duration
 
 	mu          sync.Mutex
 	scope       string // target whose data is loaded; "" = none yet
@@ -96,14 +94,20 @@ type Catalog struct {
 }
 
 // NewCatalog wires the service.
-func NewCatalog(mgr *session.Manager, st *store.Store, p Platform, log *slog.Logger, timeScale float64) *Catalog {
-	poll := 5 * time.Second
-	if timeScale > 1 {
-		poll = max(time.Duration(float64(poll)/timeScale), 100*time.Millisecond)
-	}
-	return &Catalog{mgr: mgr, st: st, p: p, log: log, csPoll: poll, tags: map[string]cachedTags{},
+func NewCatalog(mgr *session.Manager, st *store.Store, p Platform, log *slog.Logger) *Catalog {
+	return &Catalog{mgr: mgr, st: st, p: p, log: log, tags: map[string]cachedTags{},
 		tagQueued: map[string]bool{}, tagsFresh: map[string]bool{}, watching: map[string]context.CancelFunc{},
 		limiters: map[string]*catalog.Limiters{}}
+}
+
+// changeSetPoll paces change-set watching: 5 s on AWS, shorter on a fast
+// sandbox, as fast as it runs now (the demo speed can change).
+func (c *Catalog) changeSetPoll() time.Duration {
+	poll := 5 * time.Second
+	if k := c.mgr.TimeScale(); k > 1 {
+		poll = max(time.Duration(float64(poll)/k), 100*time.Millisecond)
+	}
+	return poll
 }
 
 // client returns the Catalog API client for the current target, paced by
