@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { startProcess, makeHome, launchBrowser, webUI } from './harness.mjs'
+import { startProcess, makeHome, launchBrowser, webUI, apiCall } from './harness.mjs'
 
 const SIZES = [[860, 600], [1024, 768], [1920, 1080]]
 const shots = process.env.LAYOUT_SHOTS || '/tmp'
@@ -141,3 +141,32 @@ for (const [w, h] of SIZES) {
     await page.close()
   })
 }
+
+test('the demo speed in the header changes the running sandbox', { timeout: 60000 }, async () => {
+  const [, url] = await web.matched
+  const page = await browser.newPage({ viewport: { width: 1024, height: 768 } })
+  const errors = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(url)
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 })
+  const picker = page.getByTestId('demo-speed')
+  // Started with --time-scale 50: offered, and shown as the speed in force.
+  await page.waitForFunction(() => document.querySelector('[data-testid="demo-speed"]')?.value === '50', null, { timeout: 10000 })
+  // The sandbox's speed, as the backend reports it, once it is `want` (5 s at most).
+  const speedBecomes = async (want) => {
+    let got
+    for (let i = 0; i < 50 && got !== want; i++) {
+      got = await apiCall(url, 'app.Session.DemoSpeed')
+      if (got !== want) await new Promise((r) => setTimeout(r, 100))
+    }
+    return got
+  }
+  await picker.selectOption('200')
+  assert.equal(await speedBecomes(200), 200, 'the sandbox runs at the speed picked')
+  await picker.selectOption('1')
+  assert.equal(await speedBecomes(1), 1)
+  assert.equal(await picker.inputValue(), '1')
+  await apiCall(url, 'app.Session.SetDemoSpeed', [50])
+  assert.deepEqual(errors, [])
+  await page.close()
+})

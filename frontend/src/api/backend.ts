@@ -98,6 +98,16 @@ export async function resetScenario(): Promise<ConnectionState> {
   return normalizeState(await Session.ResetScenario())
 }
 
+/** How many times faster than AWS the embedded sandbox runs (1 = as AWS). */
+export function demoSpeed(): Promise<number> {
+  return Session.DemoSpeed()
+}
+
+/** Changes the sandbox's speed while it runs; resolves to the speed now. */
+export function setDemoSpeed(scale: number): Promise<number> {
+  return Session.SetDemoSpeed(scale)
+}
+
 export function submitMfaCode(requestId: string, code: string): Promise<void> {
   return Session.SubmitMFACode(requestId, code)
 }

@@ -76,6 +76,8 @@ export const backend = {
   useProfile: vi.fn<(name: string) => Promise<ConnectionState>>(),
   refreshIdentity: vi.fn<() => Promise<ConnectionState>>(),
   resetScenario: vi.fn<() => Promise<ConnectionState>>(),
+  demoSpeed: vi.fn<() => Promise<number>>(),
+  setDemoSpeed: vi.fn<(scale: number) => Promise<number>>(),
   submitMfaCode: vi.fn<(id: string, code: string) => Promise<void>>(),
   cancelMfa: vi.fn<(id: string) => Promise<void>>(),
   ssoLogin: vi.fn<(profile: string) => Promise<void>>(),
@@ -247,6 +249,8 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.useProfile.mockImplementation(async (name) => profileState(name))
   backend.refreshIdentity.mockImplementation(async () => ({ ...state, identity: state.identity && { ...state.identity, stale: false } }))
   backend.resetScenario.mockImplementation(async () => ({ ...state, identity: state.identity && { ...state.identity, stale: false } }))
+  backend.demoSpeed.mockResolvedValue(1)
+  backend.setDemoSpeed.mockImplementation(async (scale) => scale)
   backend.submitMfaCode.mockResolvedValue(undefined)
   backend.cancelMfa.mockResolvedValue(undefined)
   backend.ssoLogin.mockResolvedValue(undefined)
