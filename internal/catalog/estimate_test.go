@@ -81,7 +81,7 @@ func TestPlanUsesKnownTags(t *testing.T) {
 	}
 	want := []ARNDiff{
 		{ARN: arns[0], Changed: []TagChange{{"team", "old", "xyz"}}, ReadAt: old}, // as the cache says, marked with its age
-		{ARN: arns[2], Added: []Tag{{"team", "xyz"}}},                            // read now
+		{ARN: arns[2], Added: []Tag{{"team", "xyz"}}},                             // read now
 	}
 	if fmt.Sprintf("%+v", p.Changes) != fmt.Sprintf("%+v", want) {
 		t.Errorf("changes\n got %+v\nwant %+v", p.Changes, want)
