@@ -30,6 +30,9 @@ import {
   type ChangeSetView,
   type DeployResult,
   type EntitiesView,
+  type BulkEstimate,
+  type BulkKind,
+  type TagRead,
   type LintView,
   type PatternView,
   type PolicyRequest,
@@ -256,6 +259,16 @@ export async function readTags(arn: string): Promise<TagsUpdate> {
 }
 
 /** Asks for the tags of the rows on screen; they arrive as catalog:tags. */
+/** How long a bulk job of kind on arns takes at the quotas; nothing is called. */
+export function estimateBulk(kind: BulkKind, arns: string[]): Promise<BulkEstimate> {
+  return Catalog.EstimateBulk(kind, arns)
+}
+
+/** Reads, in the background, the tags of every entity not read yet. */
+export function readAllTags(): Promise<TagRead> {
+  return Catalog.ReadAllTags()
+}
+
 export function loadTags(arns: string[]): Promise<void> {
   return Catalog.LoadTags(arns)
 }

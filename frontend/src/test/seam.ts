@@ -35,6 +35,9 @@ import type {
   BuiltPolicy,
   BulkJob,
   BulkPreview,
+  BulkEstimate,
+  BulkKind,
+  TagRead,
   BulkRequest,
   BulkView,
   ChangeSetFilter,
@@ -108,6 +111,8 @@ export const backend = {
   allTags: vi.fn<() => Promise<Record<string, Tag[]>>>(),
   readTags: vi.fn<(arn: string) => Promise<TagsUpdate>>(),
   loadTags: vi.fn<(arns: string[]) => Promise<void>>(),
+  estimateBulk: vi.fn<(kind: BulkKind, arns: string[]) => Promise<BulkEstimate>>(),
+  readAllTags: vi.fn<() => Promise<TagRead>>(),
   checkTags: vi.fn<(tags: Tag[]) => Promise<TagProblem[]>>(),
   saveTags: vi.fn<(arn: string, tags: Tag[]) => Promise<TagsUpdate>>(),
   previewBulk: vi.fn<(req: BulkRequest) => Promise<BulkPreview>>(),
@@ -330,7 +335,9 @@ export function resetCatalogSeam(): void {
   backend.loadTags.mockResolvedValue(undefined)
   backend.checkTags.mockResolvedValue([])
   backend.saveTags.mockImplementation(async (arn, tags) => ({ arn, tags, at: '2026-01-01T10:00:00Z' }))
-  backend.previewBulk.mockImplementation(async (req) => ({ changes: req.arns.map((arn) => ({ arn, added: req.tags, changed: [], removed: [] })), unchanged: [], errors: [], changedArns: req.arns }))
+  backend.previewBulk.mockImplementation(async (req) => ({ changes: req.arns.map((arn) => ({ arn, added: req.tags, changed: [], removed: [], readAt: '' })), unchanged: [], errors: [], changedArns: req.arns, known: 0, oldest: '' }))
+  backend.estimateBulk.mockImplementation(async (_kind, arns) => ({ count: arns.length, known: 0, reads: arns.length, writes: arns.length, seconds: arns.length * 0.4, text: `about ${Math.ceil(arns.length * 0.4)} s` }))
+  backend.readAllTags.mockResolvedValue({ queued: 0, seconds: 0, text: 'under a second' })
   backend.startBulk.mockImplementation(async (req) => bulkView({ phase: 'running', kind: req.kind, total: req.arns.length }))
   backend.resumeBulk.mockImplementation(async (id) => bulkView({ phase: 'running', jobId: id }))
   backend.stopBulk.mockResolvedValue(undefined)
