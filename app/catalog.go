@@ -65,8 +65,6 @@ type Catalog struct {
 	st    *store.Store
 	p     Platform
 	log   *slog.Logger
-	// csPoll paces change-set watching (shorter on a fast sandbox).
-	csPoll time.Duration
 
 	mu          sync.Mutex
 	scope       string // target whose data is loaded; "" = none yet
@@ -81,6 +79,9 @@ type Catalog struct {
 	tagQueued   map[string]bool
 	tagsFresh   map[string]bool // read from AWS in this process
 	tagWorker   bool
+	// tagBacklog is every entity whose tags are not known, queued by
+	// ReadAllTags: read after the rows on screen (tagQueue), in list order.
+	tagBacklog []string
 
 	refreshMu sync.Mutex // one entity refresh at a time
 
@@ -96,14 +97,20 @@ type Catalog struct {
 }
 
 // NewCatalog wires the service.
-func NewCatalog(mgr *session.Manager, st *store.Store, p Platform, log *slog.Logger, timeScale float64) *Catalog {
-	poll := 5 * time.Second
-	if timeScale > 1 {
-		poll = max(time.Duration(float64(poll)/timeScale), 100*time.Millisecond)
-	}
-	return &Catalog{mgr: mgr, st: st, p: p, log: log, csPoll: poll, tags: map[string]cachedTags{},
+func NewCatalog(mgr *session.Manager, st *store.Store, p Platform, log *slog.Logger) *Catalog {
+	return &Catalog{mgr: mgr, st: st, p: p, log: log, tags: map[string]cachedTags{},
 		tagQueued: map[string]bool{}, tagsFresh: map[string]bool{}, watching: map[string]context.CancelFunc{},
 		limiters: map[string]*catalog.Limiters{}}
+}
+
+// changeSetPoll paces change-set watching: 5 s on AWS, shorter on a fast
+// sandbox, as fast as it runs now (the demo speed can change).
+func (c *Catalog) changeSetPoll() time.Duration {
+	poll := 5 * time.Second
+	if k := c.mgr.TimeScale(); k > 1 {
+		poll = max(time.Duration(float64(poll)/k), 100*time.Millisecond)
+	}
+	return poll
 }
 
 // client returns the Catalog API client for the current target, paced by
@@ -135,7 +142,7 @@ func (c *Catalog) targetChanged(_ context.Context, tgt session.Target) {
 	c.mu.Lock()
 	if c.scope != tgt.CacheScope() {
 		c.scope, c.entities, c.refreshed, c.entErr, c.refreshedAt = "", nil, false, nil, time.Time{}
-		c.tags, c.tagsFresh, c.tagQueue, c.tagQueued = map[string]cachedTags{}, map[string]bool{}, nil, map[string]bool{}
+		c.tags, c.tagsFresh, c.tagQueue, c.tagQueued, c.tagBacklog = map[string]cachedTags{}, map[string]bool{}, nil, map[string]bool{}, nil
 		c.version++
 	}
 	c.mu.Unlock()
@@ -403,6 +410,15 @@ func (c *Catalog) tagLoader(scope string) {
 	}
 	for {
 		c.mu.Lock()
+		// The rows on screen first, then the backlog of ReadAllTags
+		// (skipping what was read meanwhile).
+		for len(c.tagQueue) == 0 && len(c.tagBacklog) > 0 {
+			if _, known := c.tags[c.tagBacklog[0]]; !known {
+				c.tagQueue = append(c.tagQueue, c.tagBacklog[0])
+				c.tagQueued[c.tagBacklog[0]] = true
+			}
+			c.tagBacklog = c.tagBacklog[1:]
+		}
 		if c.scope != scope || len(c.tagQueue) == 0 {
 			c.mu.Unlock()
 			return
@@ -420,6 +436,41 @@ func (c *Catalog) tagLoader(scope string) {
 		}
 		cancel()
 	}
+}
+
+// TagReadView is what ReadAllTags queued, and how long it takes.
+type TagReadView struct {
+	Queued  int     `json:"queued"`
+	Seconds float64 `json:"seconds"`
+	Text    string  `json:"text"` // "about 16 min (4,705 tag lists to read at 5/s)"
+}
+
+// ReadAllTags reads, in the background after the rows on screen, the tags
+// of every entity not read yet, so that a tag search covers them all; they
+// arrive as catalog:tags events at the ListTagsForResource quota.
+func (c *Catalog) ReadAllTags() (TagReadView, error) {
+	scope, err := c.ensureLoaded(c.life.context())
+	if err != nil {
+		return TagReadView{}, err
+	}
+	c.mu.Lock()
+	var todo []string
+	for _, e := range c.entities {
+		if _, known := c.tags[e.ARN]; !known && !c.tagQueued[e.ARN] && CheckARN(e.ARN) == nil {
+			todo = append(todo, e.ARN)
+		}
+	}
+	c.tagBacklog = todo
+	start := !c.tagWorker && len(todo) > 0
+	if start {
+		c.tagWorker = true
+	}
+	c.mu.Unlock()
+	if start {
+		c.life.goWork(func() { c.tagLoader(scope) })
+	}
+	e := catalog.EstimateReads(len(todo))
+	return TagReadView{Queued: len(todo), Seconds: e.Total().Seconds(), Text: e.String()}, nil
 }
 
 // CheckTags checks tags against the guide's rules without calling AWS,

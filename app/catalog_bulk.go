@@ -15,6 +15,9 @@ type BulkRequest struct {
 	Tags []catalog.Tag `json:"tags"` // add
 	Keys []string      `json:"keys"` // remove
 	ARNs []string      `json:"arns"`
+	// ReadAll makes the preview read every resource's tags again, instead
+	// of using the tags already read (marked with their age).
+	ReadAll bool `json:"readAll"`
 }
 
 func (r BulkRequest) job() catalog.Job {
@@ -34,6 +37,9 @@ type DiffView struct {
 	Added   []catalog.Tag   `json:"added"`
 	Changed []TagChangeView `json:"changed"`
 	Removed []catalog.Tag   `json:"removed"`
+	// ReadAt is when the tags this diff comes from were read, RFC 3339, when
+	// that was before the preview (the tags already read); "" = read by it.
+	ReadAt string `json:"readAt"`
 }
 
 // BulkPreviewView is the diff shown before a bulk job runs.
@@ -42,6 +48,54 @@ type BulkPreviewView struct {
 	Unchanged   []string          `json:"unchanged"`
 	Errors      []catalog.Failure `json:"errors"`
 	ChangedARNs []string          `json:"changedArns"`
+	// Known counts the resources whose tags were already read and used as
+	// they were, not read again; Oldest (RFC 3339) is the oldest such read.
+	Known  int    `json:"known"`
+	Oldest string `json:"oldest"`
+}
+
+// BulkEstimateView is how long a bulk job on a selection takes at the
+// quotas (catalog.EstimateJob), before anything is read.
+type BulkEstimateView struct {
+	Count   int     `json:"count"`
+	Known   int     `json:"known"` // tags already read, not read again by the preview
+	Reads   int     `json:"reads"`
+	Writes  int     `json:"writes"`
+	Seconds float64 `json:"seconds"`
+	Text    string  `json:"text"` // "about 17 min (…)"
+}
+
+// EstimateBulk says how long a bulk job of kind on arns takes: the preview
+// reads only the tags not read yet, then every resource may be written,
+// each at its quota. Nothing is called.
+func (c *Catalog) EstimateBulk(kind string, arns []string) BulkEstimateView {
+	known := 0
+	c.mu.Lock()
+	for _, a := range arns {
+		if t, ok := c.tags[a]; ok && !t.At.IsZero() {
+			known++
+		}
+	}
+	c.mu.Unlock()
+	e := catalog.EstimateJob(kind, len(arns), known)
+	return BulkEstimateView{Count: len(arns), Known: known, Reads: e.Reads, Writes: e.Writes, Seconds: e.Total().Seconds(), Text: e.String()}
+}
+
+// knownTags is what the preview may use instead of reading: the tags of
+// this target already read (this run or from the cache), with their time.
+func (c *Catalog) knownTags(scope string) func(arn string) ([]catalog.Tag, time.Time, bool) {
+	c.mu.Lock()
+	snapshot := make(map[string]cachedTags, len(c.tags))
+	if c.scope == scope {
+		for a, t := range c.tags {
+			snapshot[a] = t
+		}
+	}
+	c.mu.Unlock()
+	return func(arn string) ([]catalog.Tag, time.Time, bool) {
+		t, ok := snapshot[arn]
+		return t.Tags, t.At, ok
+	}
 }
 
 // BulkView is the running (or last) bulk job, sent as catalog:bulk.
@@ -124,6 +178,10 @@ func (c *Catalog) PreviewBulk(req BulkRequest) (BulkPreviewView, error) {
 	if c.bulkBusy() {
 		return empty, errors.New("a bulk job is running; wait for it to finish or stop it first")
 	}
+	scope, err := c.ensureLoaded(c.life.context())
+	if err != nil {
+		return empty, err
+	}
 	_, api, err := c.client()
 	if err != nil {
 		return empty, err
@@ -139,9 +197,13 @@ func (c *Catalog) PreviewBulk(req BulkRequest) (BulkPreviewView, error) {
 		c.mu.Unlock()
 	}()
 	c.setBulk(func(v *BulkView) { *v = BulkView{Phase: "previewing", Kind: req.Kind, Total: len(req.ARNs)} })
-	p, err := catalog.Plan(ctx, api, req.job(), catalog.WithReadProgress(func(done, total int) {
+	opts := []catalog.Option{catalog.WithReadProgress(func(done, total int) {
 		c.setBulk(func(v *BulkView) { v.Read, v.Total = done, total })
-	}))
+	})}
+	if !req.ReadAll {
+		opts = append(opts, catalog.WithKnownTags(c.knownTags(scope)))
+	}
+	p, err := catalog.Plan(ctx, api, req.job(), opts...)
 	if err != nil {
 		c.setBulk(func(v *BulkView) { v.Phase, v.Error = "idle", explain(err, c.where.options()...) })
 		return empty, fmt.Errorf("previewing the bulk job: %w", err)
@@ -150,6 +212,9 @@ func (c *Catalog) PreviewBulk(req BulkRequest) (BulkPreviewView, error) {
 	out := empty
 	for _, d := range p.Changes {
 		dv := DiffView{ARN: d.ARN, Added: nonNilTags(d.Added), Removed: nonNilTags(d.Removed), Changed: []TagChangeView{}}
+		if !d.ReadAt.IsZero() {
+			dv.ReadAt = d.ReadAt.UTC().Format(time.RFC3339)
+		}
 		for _, ch := range d.Changed {
 			dv.Changed = append(dv.Changed, TagChangeView{Key: ch.Key, Old: ch.Old, New: ch.New})
 		}
@@ -158,6 +223,10 @@ func (c *Catalog) PreviewBulk(req BulkRequest) (BulkPreviewView, error) {
 	out.Unchanged = append(out.Unchanged, p.Unchanged...)
 	out.Errors = append(out.Errors, p.Errors...)
 	out.ChangedARNs = append(out.ChangedARNs, p.ChangedARNs()...)
+	out.Known = p.Known
+	if !p.Oldest.IsZero() {
+		out.Oldest = p.Oldest.UTC().Format(time.RFC3339)
+	}
 	return out, nil
 }
 

@@ -173,7 +173,7 @@ func (c *Catalog) watch(id string) {
 		if err != nil {
 			return
 		}
-		_, err = api.Watch(ctx, id, c.csPoll, func(cs catalog.ChangeSet) {
+		_, err = api.Watch(ctx, id, c.changeSetPoll(), func(cs catalog.ChangeSet) {
 			v := changeSetView(cs)
 			v.Watching = !cs.Terminal()
 			c.p.Emit(EventCatalogChangeSet, v)

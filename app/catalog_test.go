@@ -307,3 +307,89 @@ func TestCatalogBulkQuitMidJobResumesAfterRestart(t *testing.T) {
 		t.Fatalf("%d of %d tagged on the fresh sandbox after resume (%d were done before the quit)", tagged, len(arns), doneBefore)
 	}
 }
+
+// Catalog at scale: the estimate counts only the tags not yet read; the
+// preview uses the tags read, marked with their age, and reads only the
+// rest; ReadAllTags reads every entity not read yet.
+func TestCatalogPreviewUsesTagsReadAndReadsTheRest(t *testing.T) {
+	p := &RecordingPlatform{}
+	svc, _ := catalogServices(t, "connected", p)
+	c := svc.Catalog
+	v, err := c.RefreshEntities(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var offers []string
+	for _, e := range v.Entities {
+		if e.Type == "Offer" {
+			offers = append(offers, e.ARN)
+		}
+	}
+	sel := offers[:10]
+	est := c.EstimateBulk(catalog.KindAdd, sel)
+	if est.Count != 10 || est.Known != 0 || est.Reads != 10 || est.Writes != 10 || est.Seconds != 4 || !strings.HasPrefix(est.Text, "about 4 s") {
+		t.Fatalf("estimate before any read: %+v", est)
+	}
+	// Read four of them (as the list does for the rows on screen).
+	for _, a := range sel[:4] {
+		if _, err := c.Tags(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	est = c.EstimateBulk(catalog.KindAdd, sel)
+	if est.Known != 4 || est.Reads != 6 || est.Seconds != 3.2 {
+		t.Fatalf("estimate with four read: %+v", est)
+	}
+	req := BulkRequest{Kind: catalog.KindAdd, Tags: []catalog.Tag{{Key: "wave", Value: "1"}}, ARNs: sel}
+	prev, err := c.PreviewBulk(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prev.Known != 4 || prev.Oldest == "" || len(prev.Changes) != 10 {
+		t.Fatalf("preview: known %d oldest %q, %d changes", prev.Known, prev.Oldest, len(prev.Changes))
+	}
+	aged := 0
+	for _, d := range prev.Changes {
+		if d.ReadAt != "" {
+			aged++
+		}
+	}
+	if aged != 4 {
+		t.Errorf("%d diffs marked with the age of their tags, want 4", aged)
+	}
+	// ReadAll reads them all again: nothing marked.
+	req.ReadAll = true
+	prev, err = c.PreviewBulk(req)
+	if err != nil || prev.Known != 0 || prev.Changes[0].ReadAt != "" {
+		t.Fatalf("read-all preview: known %d, %v", prev.Known, err)
+	}
+
+	// ReadAllTags queues every entity not read and reads them.
+	r, err := c.ReadAllTags()
+	if err != nil || r.Queued != v.Count-4 || r.Text == "" {
+		t.Fatalf("ReadAllTags: %+v %v (want %d queued)", r, err, v.Count-4)
+	}
+	// At 5/s the whole list takes a minute: see the first 20 arrive, in the
+	// background, and a second call queue only what is still unread.
+	deadline := time.Now().Add(30 * time.Second)
+	var read int
+	for read < 24 {
+		all, _ := c.AllTags()
+		read = len(all)
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30 s %d of %d tag sets read", read, v.Count)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if r2, _ := c.ReadAllTags(); r2.Queued > v.Count-24 || r2.Queued == 0 {
+		t.Errorf("a second ReadAllTags queued %d, want at most %d (and some)", r2.Queued, v.Count-24)
+	}
+	// The backlog goes in list order: the first ten entities are read now.
+	var first []string
+	for _, e := range v.Entities[:10] {
+		first = append(first, e.ARN)
+	}
+	if est := c.EstimateBulk(catalog.KindAdd, first); est.Reads != 0 || est.Known != 10 {
+		t.Errorf("estimate once their tags are read: %+v", est)
+	}
+}

@@ -95,7 +95,7 @@ func Build(ctx context.Context, o Options) (*Services, error) {
 	s.Session.mgr = s.Manager
 	s.Onboarding = NewOnboarding(s.Manager, st, o.Platform, log.Logger, o.Polling)
 	s.Tiles = NewTiles(s.Manager, st, s.Onboarding, o.Platform, log.Logger)
-	s.Catalog = NewCatalog(s.Manager, st, o.Platform, log.Logger, o.TimeScale)
+	s.Catalog = NewCatalog(s.Manager, st, o.Platform, log.Logger)
 	s.Policies = NewPolicies(s.Manager, o.Platform, log.Logger)
 	s.life = newLifetime()
 	s.target = &targetNow{}

@@ -156,6 +156,21 @@ func (s *Session) Scenarios() []ScenarioView {
 	return out
 }
 
+// DemoSpeed is how many times faster than AWS the embedded sandbox runs
+// (1 = as slow as AWS): what --time-scale set, or the last SetDemoSpeed.
+func (s *Session) DemoSpeed() float64 { return s.mgr.SandboxTimeScale() }
+
+// SetDemoSpeed changes the sandbox's speed while it runs, as --time-scale
+// does at start: stack operations and change sets under way carry on at the
+// new pace, and the window's pollers follow it. It returns the speed now.
+func (s *Session) SetDemoSpeed(scale float64) (float64, error) {
+	if err := s.mgr.SetTimeScale(scale); err != nil {
+		return s.mgr.SandboxTimeScale(), err
+	}
+	s.log.Info("sandbox speed changed", "timeScale", scale)
+	return s.mgr.SandboxTimeScale(), nil
+}
+
 // State returns what is known now, without waiting on the network.
 func (s *Session) State() ConnectionState {
 	s.mu.Lock()

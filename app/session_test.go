@@ -254,3 +254,38 @@ func TestMFAPromptClosedWhenItsCallerGivesUp(t *testing.T) {
 		t.Fatalf("closed %v", closed)
 	}
 }
+
+// The demo speed starts at --time-scale and changes the running sandbox's
+// pace; the change-set poll follows it; a bad speed changes nothing.
+func TestSetDemoSpeed(t *testing.T) {
+	svc, _, _ := newServices(t, "", "")
+	svc.Start(context.Background(), nil)
+	if got := svc.Session.DemoSpeed(); got != 100 {
+		t.Fatalf("DemoSpeed() = %v, want the 100 it was built with", got)
+	}
+	tests := []struct {
+		set     float64
+		wantErr bool
+		want    float64
+		poll    time.Duration
+	}{
+		{1, false, 1, 5 * time.Second},
+		{5, false, 5, time.Second},
+		{20, false, 20, 250 * time.Millisecond},
+		{0, true, 20, 250 * time.Millisecond},
+		{-3, true, 20, 250 * time.Millisecond},
+		{500, false, 500, 100 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		got, err := svc.Session.SetDemoSpeed(tt.set)
+		if (err != nil) != tt.wantErr {
+			t.Fatalf("SetDemoSpeed(%v): %v, want error %v", tt.set, err, tt.wantErr)
+		}
+		if got != tt.want || svc.Manager.Sandbox().TimeScale() != tt.want {
+			t.Errorf("SetDemoSpeed(%v) = %v, sandbox at %v; want %v", tt.set, got, svc.Manager.Sandbox().TimeScale(), tt.want)
+		}
+		if p := svc.Catalog.changeSetPoll(); p != tt.poll {
+			t.Errorf("at %v× the change-set poll is %v, want %v", tt.want, p, tt.poll)
+		}
+	}
+}

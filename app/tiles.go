@@ -116,7 +116,7 @@ func (t *Tiles) targetChanged(ctx context.Context, tgt session.Target) {
 }
 
 // forget drops the cached tiles of target key (its sandbox scenario was
-// reset); the user's confirmations and enrolment ticks go with them, as they
+// reset); the user's confirmations and enrollment ticks go with them, as they
 // were about the state that is gone.
 func (t *Tiles) forget(ctx context.Context, key string) {
 	if t.st != nil {
@@ -133,7 +133,7 @@ func (t *Tiles) forget(ctx context.Context, key string) {
 }
 
 // Refresh re-checks every tile: the seller probe, the partner role, the
-// Notifications checks (nothing to enrol in), and Test Configuration of CAS
+// Notifications checks (nothing to enroll in), and Test Configuration of CAS
 // and SDDS where the user says they are enrolled.
 func (t *Tiles) Refresh() TilesView {
 	t.mu.Lock()
@@ -226,7 +226,7 @@ func (t *Tiles) SetEnrolled(tile string, enrolled bool) (TilesView, error) {
 		t.state.SDDSEnrolled = enrolled
 	default:
 		t.mu.Unlock()
-		return t.State(), fmt.Errorf("only the CAS and SDDS tiles have an enrolment toggle, not %q", tile)
+		return t.State(), fmt.Errorf("only the CAS and SDDS tiles have an enrollment toggle, not %q", tile)
 	}
 	key, s := t.key, t.state
 	t.mu.Unlock()

@@ -54,10 +54,10 @@ func TestFreshLaunchToAllConnectedAndCachedOnRestart(t *testing.T) {
 	}
 	v = svc.Tiles.Refresh()
 	if v.Connected != 5 || v.Total != 5 || tileStates(v)[tiles.TileNotifications] != tiles.StateConnected {
-		t.Fatalf("after launch and enrolment: %d of %d, %v", v.Connected, v.Total, tileStates(v))
+		t.Fatalf("after launch and enrollment: %d of %d, %v", v.Connected, v.Total, tileStates(v))
 	}
 	if _, err := svc.Tiles.SetEnrolled("role", true); err == nil {
-		t.Error("the role tile has no enrolment toggle")
+		t.Error("the role tile has no enrollment toggle")
 	}
 	svc.Close()
 

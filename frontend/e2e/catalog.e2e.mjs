@@ -204,3 +204,25 @@ test('5,000 entities stay a virtual list', { timeout: 60000 }, async () => {
   assert.ok(await page.getByTestId('entity-row').count() < 80)
   assert.deepEqual(errors, [])
 })
+
+test('5,000 entities: Ctrl+A says how long the job takes; a tag search offers to read the tags not read yet', { timeout: 90000 }, async () => {
+  const { page, errors } = await openCatalog('catalog-large', '300')
+  await page.waitForFunction(() => Number((document.querySelector('[data-testid="entities-count"]')?.textContent ?? '').split(' of ')[1]) >= 4999, null, { timeout: 45000 })
+  const scroller = page.getByTestId('entity-scroller')
+  await scroller.focus()
+  await page.keyboard.press('Control+a')
+  const estimate = page.getByTestId('selection-estimate')
+  await estimate.waitFor({ timeout: 10000 })
+  // From the quotas (catalog.EstimateJob): all but the rows on screen to read, every one to write, at 5/s.
+  assert.match(await estimate.textContent(), /Tagging the 4,?99\d selected: about 3\d min \([\d,]+ tag lists to read at 5\/s, then up to 4,99\d writes at 5\/s\)/)
+  await page.keyboard.press('Control+a') // clears
+  await estimate.waitFor({ state: 'detached', timeout: 5000 })
+
+  await page.getByTestId('entity-search').locator('input').fill('team-')
+  const note = page.getByTestId('tag-search-note')
+  await note.waitFor({ timeout: 5000 })
+  assert.match(await note.textContent(), /covers the tags read so far: \d+ of 4,?99\d entities/)
+  await page.getByTestId('tag-read-rest').click()
+  await note.filter({ hasText: /Reading the other \d+ in the background \(about \d+ min/ }).waitFor({ timeout: 10000 })
+  assert.deepEqual(errors, [])
+})

@@ -267,6 +267,10 @@ type ARNDiff struct {
 	Added   []Tag       // keys the resource does not have
 	Changed []TagChange // keys whose value would be overwritten
 	Removed []Tag       // keys (with their current value) that would go
+	// ReadAt is when the tags this diff is computed from were read, when
+	// they were read before the preview (WithKnownTags); zero when the
+	// preview read them itself.
+	ReadAt time.Time
 }
 
 // Preview is the result of Plan.
@@ -274,6 +278,10 @@ type Preview struct {
 	Changes   []ARNDiff // ARNs the job would change, in job order
 	Unchanged []string  // ARNs already as asked (no-ops, skipped)
 	Errors    []Failure // ARNs whose tags could not be read
+	// Known counts the ARNs whose tags were known already (WithKnownTags)
+	// and not read again; Oldest is when the oldest of them was read.
+	Known  int
+	Oldest time.Time
 }
 
 // ChangedARNs lists the ARNs of p.Changes, to run the job on only those.
@@ -327,6 +335,7 @@ type runConfig struct {
 	full    bool
 	scope   string
 	onRead  func(done, total int)
+	known   func(arn string) ([]Tag, time.Time, bool)
 }
 
 // WithWorkers sets how many calls may be in flight at once (default 4, so
@@ -342,6 +351,14 @@ func WithWorkers(n int) Option {
 
 // WithReadProgress makes Plan report each tag list it has read.
 func WithReadProgress(f func(done, total int)) Option { return func(c *runConfig) { c.onRead = f } }
+
+// WithKnownTags gives Plan the tags already read (by the window's list, an
+// earlier preview), with when they were read: Plan uses them as they are and
+// reads only the ARNs known returns false for. Each diff made from them
+// carries its ReadAt, for the preview to show how old it is.
+func WithKnownTags(known func(arn string) (tags []Tag, readAt time.Time, ok bool)) Option {
+	return func(c *runConfig) { c.known = known }
+}
 
 func runOptions(opts []Option) runConfig {
 	c := runConfig{workers: 4}
@@ -364,15 +381,30 @@ func Plan(ctx context.Context, client *Client, job Job, opts ...Option) (Preview
 		if c.onRead != nil && i > 0 {
 			c.onRead(i, len(job.ARNs))
 		}
-		tags, err := client.ListTags(ctx, arn)
-		if err != nil {
-			if ctx.Err() != nil {
-				return p, fmt.Errorf("previewing the bulk job: %w", ctx.Err())
+		var tags []Tag
+		var readAt time.Time
+		if c.known != nil {
+			if t, at, ok := c.known(arn); ok && !at.IsZero() {
+				tags, readAt = t, at
+				p.Known++
+				if p.Oldest.IsZero() || at.Before(p.Oldest) {
+					p.Oldest = at
+				}
 			}
-			p.Errors = append(p.Errors, failureOf(arn, err))
-			continue
+		}
+		if readAt.IsZero() {
+			var err error
+			tags, err = client.ListTags(ctx, arn)
+			if err != nil {
+				if ctx.Err() != nil {
+					return p, fmt.Errorf("previewing the bulk job: %w", ctx.Err())
+				}
+				p.Errors = append(p.Errors, failureOf(arn, err))
+				continue
+			}
 		}
 		d := diff(arn, job, tagMap(tags))
+		d.ReadAt = readAt
 		if len(d.Added)+len(d.Changed)+len(d.Removed) == 0 {
 			p.Unchanged = append(p.Unchanged, arn)
 		} else {

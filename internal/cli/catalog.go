@@ -220,7 +220,7 @@ func (e *env) runBulk(ctx context.Context, c *catalog.Client, file, resumeID str
 		// double the time at the 5 req/s quota). TagResource and
 		// UntagResource are idempotent, so resources already as asked
 		// are simply written again. Run without --yes to see the diff.
-		fmt.Fprintf(e.Stdout, "Applying to %d resource(s) without a preview (--yes).\n", len(job.ARNs))
+		fmt.Fprintf(e.Stdout, "Applying to %d resource(s) without a preview (--yes): %s.\n", len(job.ARNs), catalog.EstimateJob(job.Kind, len(job.ARNs), len(job.ARNs)))
 		res, err = catalog.Run(ctx, c, st, job, progress)
 		if err != nil {
 			fmt.Fprintln(e.Stderr)
@@ -231,6 +231,8 @@ func (e *env) runBulk(ctx context.Context, c *catalog.Client, file, resumeID str
 		}
 		return e.bulkResult(res)
 	}
+	// The same estimate the window shows before a job (internal/catalog).
+	fmt.Fprintf(e.Stdout, "Reading the tags of %d resource(s) for the preview: %s.\n", len(job.ARNs), catalog.EstimateReads(len(job.ARNs)))
 	preview, err := catalog.Plan(ctx, c, job)
 	if err != nil {
 		return err
@@ -242,7 +244,7 @@ func (e *env) runBulk(ctx context.Context, c *catalog.Client, file, resumeID str
 	for _, f := range preview.Errors {
 		fmt.Fprintf(e.Stdout, "  could not read %s: %s %s\n", f.ARN, f.Code, f.Message)
 	}
-	fmt.Fprintln(e.Stdout, "Nothing applied: re-run with --yes to apply.")
+	fmt.Fprintf(e.Stdout, "Nothing applied: re-run with --yes to apply, %s.\n", catalog.EstimateJob(job.Kind, len(preview.Changes), len(preview.Changes)))
 	if len(preview.Errors) > 0 {
 		return fmt.Errorf("the tags of %d resource(s) could not be read", len(preview.Errors))
 	}

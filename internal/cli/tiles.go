@@ -34,7 +34,7 @@ func (e *env) runTiles(ctx context.Context, stackName string, testCAS, testSDDS,
 	if found {
 		recp = &rec
 	}
-	// The enrolment toggles live in the window; the CLI runs Test
+	// The enrollment toggles live in the window; the CLI runs Test
 	// Configuration as if enrolled, which is what asking for a test means.
 	res := tiles.Run(ctx, cfg, recp, tiles.RunOptions{AccountID: id.Account, CASEnrolled: true, SDDSEnrolled: true, TestCAS: testCAS, TestSDDS: testSDDS,
 		TestNotifications: testNotifications})

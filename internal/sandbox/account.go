@@ -95,9 +95,10 @@ type accountEnv struct {
 	// host of SQS queue URLs so clients can reach the queues; empty when the
 	// account is built without a server.
 	endpoint string
-	// timeScale divides simulated durations; +Inf means "no waiting".
-	timeScale float64
-	logf      func(format string, args ...any)
+	// pace divides simulated durations (nil: 1); the server's, shared by
+	// the accounts it builds, so a change of speed reaches them all.
+	pace *pace
+	logf func(format string, args ...any)
 }
 
 // Identity is who a request runs as: the answer of sts:GetCallerIdentity.
@@ -114,9 +115,6 @@ type session struct {
 }
 
 func newAccount(scenario string, env accountEnv) *Account {
-	if env.timeScale <= 0 {
-		env.timeScale = 1
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Account{
 		Scenario:         scenario,

@@ -88,8 +88,8 @@ func cfnDetectStackDrift(c *call, p queryParams) (any, error) {
 	now := c.now().UTC()
 	d := &cfnDriftDetection{id: newUUID(), started: now, logicalIDs: ids, status: "DETECTION_IN_PROGRESS"}
 	d.ready = now
-	if secs := driftDetectionTime(n); !math.IsInf(a.env.timeScale, 1) && a.env.timeScale > 0 {
-		d.ready = now.Add(time.Duration(secs / a.env.timeScale * float64(time.Second)))
+	if secs, scale := driftDetectionTime(n), a.scale(); !math.IsInf(scale, 1) && scale > 0 {
+		d.ready = now.Add(time.Duration(secs / scale * float64(time.Second)))
 	}
 	st.drifts = append(st.drifts, d)
 	if len(st.drifts) > 50 { // AWS keeps recent detections only

@@ -168,16 +168,31 @@ func (a *Account) pause(ctx context.Context, seconds float64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if math.IsInf(a.env.timeScale, 1) || seconds <= 0 || ctx.Value(instantKey{}) != nil {
+	if seconds <= 0 || ctx.Value(instantKey{}) != nil {
 		return nil
 	}
-	t := time.NewTimer(time.Duration(seconds / a.env.timeScale * float64(time.Second)))
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	// The speed may change during the wait (SetTimeScale): what is left of
+	// it then goes at the new pace.
+	for {
+		scale, changed := a.env.pace.get()
+		if math.IsInf(scale, 1) {
+			return nil
+		}
+		start := time.Now()
+		t := time.NewTimer(time.Duration(seconds / scale * float64(time.Second)))
+		select {
+		case <-t.C:
+			return nil
+		case <-changed:
+			t.Stop()
+			seconds -= time.Since(start).Seconds() * scale
+			if seconds <= 0 {
+				return nil
+			}
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
 	}
 }
 

@@ -63,10 +63,11 @@ func (a *Account) resumeOperations() {
 
 // simulatedSince is how many simulated seconds have passed from t to now.
 func (a *Account) simulatedSince(t, now time.Time) float64 {
-	if t.IsZero() || math.IsInf(a.env.timeScale, 1) {
+	scale, _ := a.env.pace.get()
+	if t.IsZero() || math.IsInf(scale, 1) {
 		return math.Inf(1)
 	}
-	return now.Sub(t).Seconds() * a.env.timeScale
+	return now.Sub(t).Seconds() * scale
 }
 
 // pauseSince waits until seconds simulated seconds have passed since t.

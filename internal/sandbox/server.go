@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -59,6 +58,7 @@ var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Sec
 // Server is a running sandbox.
 type Server struct {
 	opts Options
+	pace *pace // the time scale, changeable while serving
 	ln   net.Listener
 	hs   *http.Server
 
@@ -83,8 +83,8 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.TimeScale == 0 {
 		o.TimeScale = 1
 	}
-	if o.TimeScale < 0 || math.IsNaN(o.TimeScale) || math.IsInf(o.TimeScale, 0) {
-		return nil, fmt.Errorf("sandbox: TimeScale must be a positive number, got %v", o.TimeScale)
+	if err := checkTimeScale(o.TimeScale); err != nil {
+		return nil, err
 	}
 	if err := checkLoopback(o.Addr); err != nil {
 		return nil, err
@@ -96,7 +96,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: listen on %s: %w", o.Addr, err)
 	}
-	s := &Server{opts: o, ln: ln, done: make(chan struct{})}
+	s := &Server{opts: o, ln: ln, pace: newPace(o.TimeScale), done: make(chan struct{})}
 	acct, p, err := s.openAccount(o.Scenario, false)
 	if err != nil {
 		_ = ln.Close()
@@ -150,7 +150,7 @@ func (s *Server) buildScenario(name string) (*Account, error) {
 }
 
 func (s *Server) env() accountEnv {
-	return accountEnv{endpoint: s.URL(), timeScale: s.opts.TimeScale, logf: s.logf}
+	return accountEnv{endpoint: s.URL(), pace: s.pace, logf: s.logf}
 }
 
 // URL is the endpoint to give clients, e.g. "http://127.0.0.1:PORT".
@@ -168,7 +168,22 @@ func (s *Server) Account() *Account {
 func (s *Server) Scenario() string { return s.Account().Scenario }
 
 // TimeScale is the pace of simulated events (1 = realistic).
-func (s *Server) TimeScale() float64 { return s.opts.TimeScale }
+func (s *Server) TimeScale() float64 {
+	scale, _ := s.pace.get()
+	return scale
+}
+
+// SetTimeScale changes the pace while the server runs: stack operations and
+// change sets under way carry on at the new pace from now on (a demo sped
+// up, or slowed down to watch). It must be a positive number.
+func (s *Server) SetTimeScale(scale float64) error {
+	if err := checkTimeScale(scale); err != nil {
+		return err
+	}
+	s.pace.set(scale)
+	s.logf("sandbox: time scale %g", scale)
+	return nil
+}
 
 // Reset throws the current state away and rebuilds it from the named
 // scenario's built-in state (writing it to the scenario's state file, when

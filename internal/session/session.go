@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -278,6 +279,37 @@ func (m *Manager) TimeScale() float64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.target.Kind == KindSandbox && m.o.TimeScale > 1 {
+		return m.o.TimeScale
+	}
+	return 1
+}
+
+// SetTimeScale changes how many times faster than AWS the embedded sandbox
+// runs, at once if it is running (what is under way carries on at the new
+// pace) and for a sandbox started later. It must be a positive number.
+func (m *Manager) SetTimeScale(scale float64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sb != nil {
+		if err := m.sb.SetTimeScale(scale); err != nil {
+			return fmt.Errorf("setting the sandbox's speed: %w", err)
+		}
+	} else if scale <= 0 || math.IsNaN(scale) || math.IsInf(scale, 0) {
+		return fmt.Errorf("setting the sandbox's speed: it must be a positive number, got %v", scale)
+	}
+	m.o.TimeScale = scale
+	return nil
+}
+
+// SandboxTimeScale is the embedded sandbox's speed (1 = as slow as AWS),
+// whichever the current target.
+func (m *Manager) SandboxTimeScale() float64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sb != nil {
+		return m.sb.TimeScale()
+	}
+	if m.o.TimeScale > 0 {
 		return m.o.TimeScale
 	}
 	return 1

@@ -179,11 +179,11 @@ func SellerTile(probe SellerProbe, confirmed bool, confirmedAt time.Time) Tile {
 	switch {
 	case probe.Outcome == SellerFound:
 		t.State, t.Source = StateCompleted, SourceDetected
-		t.Summary = fmt.Sprintf("Completed: AWS Marketplace lists a %s owned by this account.", probe.EntityType)
+		t.Summary = fmt.Sprintf("AWS Marketplace lists a %s owned by this account.", probe.EntityType)
 		t.Fields = append(t.Fields, Field{Label: "Detected from", Value: "Marketplace Catalog ListEntities (" + probe.EntityType + ")"})
 	case confirmed:
 		t.State, t.Source = StateCompleted, SourceConfirmed
-		t.Summary = "Completed: you confirmed that you completed seller registration."
+		t.Summary = "Registered: you confirmed that you completed seller registration."
 		if !confirmedAt.IsZero() {
 			t.Fields = append(t.Fields, Field{Label: "Confirmed", Value: confirmedAt.UTC().Format(time.RFC3339)})
 		}

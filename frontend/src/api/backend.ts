@@ -30,6 +30,9 @@ import {
   type ChangeSetView,
   type DeployResult,
   type EntitiesView,
+  type BulkEstimate,
+  type BulkKind,
+  type TagRead,
   type LintView,
   type PatternView,
   type PolicyRequest,
@@ -96,6 +99,16 @@ export async function refreshIdentity(): Promise<ConnectionState> {
 /** Restores the current sandbox scenario's built-in state, and verifies it again. */
 export async function resetScenario(): Promise<ConnectionState> {
   return normalizeState(await Session.ResetScenario())
+}
+
+/** How many times faster than AWS the embedded sandbox runs (1 = as AWS). */
+export function demoSpeed(): Promise<number> {
+  return Session.DemoSpeed()
+}
+
+/** Changes the sandbox's speed while it runs; resolves to the speed now. */
+export function setDemoSpeed(scale: number): Promise<number> {
+  return Session.SetDemoSpeed(scale)
 }
 
 export function submitMfaCode(requestId: string, code: string): Promise<void> {
@@ -261,6 +274,16 @@ export async function readTags(arn: string): Promise<TagsUpdate> {
 }
 
 /** Asks for the tags of the rows on screen; they arrive as catalog:tags. */
+/** How long a bulk job of kind on arns takes at the quotas; nothing is called. */
+export function estimateBulk(kind: BulkKind, arns: string[]): Promise<BulkEstimate> {
+  return Catalog.EstimateBulk(kind, arns)
+}
+
+/** Reads, in the background, the tags of every entity not read yet. */
+export function readAllTags(): Promise<TagRead> {
+  return Catalog.ReadAllTags()
+}
+
 export function loadTags(arns: string[]): Promise<void> {
   return Catalog.LoadTags(arns)
 }

@@ -48,6 +48,8 @@ export interface BulkRequest {
   tags: Tag[]
   keys: string[]
   arns: string[]
+  /** Read every resource's tags again instead of using those already read. */
+  readAll?: boolean
 }
 
 export interface TagChangeView {
@@ -61,6 +63,8 @@ export interface DiffView {
   added: Tag[]
   changed: TagChangeView[]
   removed: Tag[]
+  /** When the tags were read, if before the preview (RFC 3339); '' = read by it. */
+  readAt: string
 }
 
 export interface BulkFailure {
@@ -74,6 +78,27 @@ export interface BulkPreview {
   unchanged: string[]
   errors: BulkFailure[]
   changedArns: string[]
+  /** Resources whose tags were already read and used as they were. */
+  known: number
+  /** The oldest of those reads (RFC 3339), '' when none. */
+  oldest: string
+}
+
+/** How long a bulk job on a selection takes at the quotas (catalog.EstimateJob, in Go). */
+export interface BulkEstimate {
+  count: number
+  known: number
+  reads: number
+  writes: number
+  seconds: number
+  text: string
+}
+
+/** What ReadAllTags queued, and how long it takes. */
+export interface TagRead {
+  queued: number
+  seconds: number
+  text: string
 }
 
 export type BulkPhase = 'idle' | 'previewing' | 'running' | 'done' | 'stopped' | 'failed'
@@ -283,10 +308,12 @@ export function normalizeBulk(raw: unknown): BulkView {
 export function normalizeBulkPreview(raw: unknown): BulkPreview {
   const r = (raw ?? {}) as Raw & object
   return {
-    changes: arr<DiffView>(r.changes).map((d) => ({ arn: d.arn, added: arr<Tag>(d.added), changed: arr<TagChangeView>(d.changed), removed: arr<Tag>(d.removed) })),
+    changes: arr<DiffView>(r.changes).map((d) => ({ arn: d.arn, added: arr<Tag>(d.added), changed: arr<TagChangeView>(d.changed), removed: arr<Tag>(d.removed), readAt: d.readAt ?? '' })),
     unchanged: arr<string>(r.unchanged),
     errors: arr<BulkFailure>(r.errors),
     changedArns: arr<string>(r.changedArns),
+    known: typeof r.known === 'number' ? r.known : 0,
+    oldest: typeof r.oldest === 'string' ? r.oldest : '',
   }
 }
 
@@ -340,6 +367,8 @@ export type CatalogModelsMatch = [
   SameKeys<Fields<app.DiffView>, DiffView>,
   SameKeys<Fields<catalog.Failure>, BulkFailure>,
   SameKeys<Fields<app.BulkPreviewView>, BulkPreview>,
+  SameKeys<Fields<app.BulkEstimateView>, BulkEstimate>,
+  SameKeys<Fields<app.TagReadView>, TagRead>,
   SameKeys<Fields<app.BulkView>, BulkView>,
   SameKeys<Fields<app.BulkJobView>, BulkJob>,
   SameKeys<Fields<app.ChangeView>, ChangeView>,
@@ -360,5 +389,5 @@ export type CatalogModelsMatch = [
   SameKeys<Fields<resale.Step>, ResaleStep>,
   SameKeys<Fields<app.ResaleView>, ResaleView>,
 ]
-const catalogModelsMatch: CatalogModelsMatch = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+const catalogModelsMatch: CatalogModelsMatch = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
 void catalogModelsMatch

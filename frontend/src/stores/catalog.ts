@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef, watch } from 'vue'
 import * as backend from '@/api/backend'
-import type { BulkJob, BulkPreview, BulkRequest, BulkView, EntitiesView, EntitySummary, Tag, TagsUpdate } from '@/api/backend'
+import type { BulkEstimate, BulkJob, BulkPreview, BulkRequest, BulkView, EntitiesView, EntitySummary, Tag, TagRead, TagsUpdate } from '@/api/backend'
 import { onCatalogBulk, onCatalogEntities, onCatalogTags } from '@/api/events'
 import { useSessionStore } from './session'
 
@@ -53,6 +53,10 @@ export const useCatalogStore = defineStore('catalog', () => {
   const jobs = ref<BulkJob[]>([])
   const preview = ref<BulkPreview | null>(null)
   const previewing = ref(false)
+  /** How long a job on the selection takes (Go: catalog.EstimateJob). */
+  const estimate = ref<BulkEstimate | null>(null)
+  /** What "read the rest" queued, once asked. */
+  const tagsReading = ref<TagRead | null>(null)
 
   let started = false
   let unsubs: Array<() => void> = []
@@ -83,6 +87,37 @@ export const useCatalogStore = defineStore('catalog', () => {
   const selectedArns = computed(() => [...selected.value])
   const unfinishedJobs = computed(() => jobs.value.filter((j) => !j.finished && j.pending > 0))
   const bulkRunning = computed(() => bulk.value.phase === 'running' || bulk.value.phase === 'previewing')
+
+  // The selection's estimate follows it, asked of Go once it settles.
+  let estimateTimer: ReturnType<typeof setTimeout> | undefined
+  let estimateSeq = 0
+  watch([selected, () => tags.value.size], () => {
+    clearTimeout(estimateTimer)
+    if (!selected.value.size) {
+      estimate.value = null
+      return
+    }
+    estimateTimer = setTimeout(async () => {
+      const seq = ++estimateSeq
+      try {
+        const e = await backend.estimateBulk('add', [...selected.value])
+        if (seq === estimateSeq) estimate.value = e
+      } catch {
+        if (seq === estimateSeq) estimate.value = null
+      }
+    }, 250)
+  })
+  /** Entities whose tags are not read yet (a tag search does not cover them). */
+  const unreadTags = computed(() => entities.value.reduce((n, e) => n + (tags.value.has(e.arn) ? 0 : 1), 0))
+
+  /** Reads, in the background, the tags of every entity not read yet. */
+  async function readAllTags() {
+    try {
+      tagsReading.value = await backend.readAllTags()
+    } catch (e) {
+      actionError.value = `Could not read the other tags: ${backend.errorMessage(e)}`
+    }
+  }
 
   function tagsOf(arn: string): Tag[] | undefined {
     return tags.value.get(arn)
@@ -163,6 +198,7 @@ export const useCatalogStore = defineStore('catalog', () => {
     selected.value = new Set()
     editing.value = null
     preview.value = null
+    tagsReading.value = null
     tags.value = new Map()
     await loadAll()
     void refresh()
@@ -284,7 +320,7 @@ export const useCatalogStore = defineStore('catalog', () => {
 
   return {
     meta, entities, tags, query, typeFilter, sortKey, sortDesc, selected, editing, loadError, actionError, refreshing,
-    bulk, jobs, preview, previewing,
+    bulk, jobs, preview, previewing, estimate, tagsReading, unreadTags, readAllTags,
     loaded, count, byArn, typeCounts, visible, selectedArns, unfinishedJobs, bulkRunning,
     tagsOf, applyMeta, applyTags, subscribe, unsubscribeAll, init, loadJobs, refresh, requestTags, setSort, toggle,
     toggleAllVisible, clearSelection, readTags, saveTags, previewBulk, startBulk, resumeBulk, stopBulk, dismissError,

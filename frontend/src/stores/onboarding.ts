@@ -33,7 +33,7 @@ export const PHASE_TAGS: Record<Phase, TagType> = {
   deleting: 'warning',
 }
 
-/** Outputs the Connected view lists first, in the order the enrolment forms ask for them. */
+/** Outputs the Connected view lists first, in the order the enrollment forms ask for them. */
 export const KEY_OUTPUTS = ['PartnerRoleArn', 'QueueArn', 'QueueUrl', 'CasBucketName', 'CasTopicArn', 'SddsBucketArn', 'SddsKeyArn', 'SddsTopicArn']
 
 export function emptyForm(stackName = ''): LaunchForm {

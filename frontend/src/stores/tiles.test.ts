@@ -107,9 +107,9 @@ describe('tiles store', () => {
     expect(backend.confirmSeller).toHaveBeenCalledWith(true)
     expect(store.view?.sellerConfirmed).toBe(true)
 
-    backend.setEnrolled.mockRejectedValueOnce('only the CAS and SDDS tiles have an enrolment toggle')
+    backend.setEnrolled.mockRejectedValueOnce('only the CAS and SDDS tiles have an enrollment toggle')
     expect(await store.setEnrolled('cas', true)).toBe(false)
-    expect(store.actionError).toMatchObject({ action: 'enrollCas', message: 'only the CAS and SDDS tiles have an enrolment toggle' })
+    expect(store.actionError).toMatchObject({ action: 'enrollCas', message: 'only the CAS and SDDS tiles have an enrollment toggle' })
     expect(store.busy.enrollCas).toBe(false)
   })
 

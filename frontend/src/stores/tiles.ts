@@ -18,7 +18,7 @@ export type TagType = 'default' | 'success' | 'warning' | 'error' | 'info'
 export const TILE_STATE_LABELS: Record<string, string> = {
   unknown: 'Unknown',
   'not-registered': 'Not registered',
-  completed: 'Completed',
+  completed: 'Connected',
   'not-connected': 'Not connected',
   launching: 'Launching',
   connected: 'Connected',

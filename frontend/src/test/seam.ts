@@ -37,6 +37,9 @@ import type {
   BuiltPolicy,
   BulkJob,
   BulkPreview,
+  BulkEstimate,
+  BulkKind,
+  TagRead,
   BulkRequest,
   BulkView,
   ChangeSetFilter,
@@ -78,6 +81,8 @@ export const backend = {
   useProfile: vi.fn<(name: string) => Promise<ConnectionState>>(),
   refreshIdentity: vi.fn<() => Promise<ConnectionState>>(),
   resetScenario: vi.fn<() => Promise<ConnectionState>>(),
+  demoSpeed: vi.fn<() => Promise<number>>(),
+  setDemoSpeed: vi.fn<(scale: number) => Promise<number>>(),
   submitMfaCode: vi.fn<(id: string, code: string) => Promise<void>>(),
   cancelMfa: vi.fn<(id: string) => Promise<void>>(),
   ssoLogin: vi.fn<(profile: string) => Promise<void>>(),
@@ -111,6 +116,8 @@ export const backend = {
   allTags: vi.fn<() => Promise<Record<string, Tag[]>>>(),
   readTags: vi.fn<(arn: string) => Promise<TagsUpdate>>(),
   loadTags: vi.fn<(arns: string[]) => Promise<void>>(),
+  estimateBulk: vi.fn<(kind: BulkKind, arns: string[]) => Promise<BulkEstimate>>(),
+  readAllTags: vi.fn<() => Promise<TagRead>>(),
   checkTags: vi.fn<(tags: Tag[]) => Promise<TagProblem[]>>(),
   saveTags: vi.fn<(arn: string, tags: Tag[]) => Promise<TagsUpdate>>(),
   previewBulk: vi.fn<(req: BulkRequest) => Promise<BulkPreview>>(),
@@ -252,6 +259,8 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.useProfile.mockImplementation(async (name) => profileState(name))
   backend.refreshIdentity.mockImplementation(async () => ({ ...state, identity: state.identity && { ...state.identity, stale: false } }))
   backend.resetScenario.mockImplementation(async () => ({ ...state, identity: state.identity && { ...state.identity, stale: false } }))
+  backend.demoSpeed.mockResolvedValue(1)
+  backend.setDemoSpeed.mockImplementation(async (scale) => scale)
   backend.submitMfaCode.mockResolvedValue(undefined)
   backend.cancelMfa.mockResolvedValue(undefined)
   backend.ssoLogin.mockResolvedValue(undefined)
@@ -334,7 +343,9 @@ export function resetCatalogSeam(): void {
   backend.loadTags.mockResolvedValue(undefined)
   backend.checkTags.mockResolvedValue([])
   backend.saveTags.mockImplementation(async (arn, tags) => ({ arn, tags, at: '2026-01-01T10:00:00Z' }))
-  backend.previewBulk.mockImplementation(async (req) => ({ changes: req.arns.map((arn) => ({ arn, added: req.tags, changed: [], removed: [] })), unchanged: [], errors: [], changedArns: req.arns }))
+  backend.previewBulk.mockImplementation(async (req) => ({ changes: req.arns.map((arn) => ({ arn, added: req.tags, changed: [], removed: [], readAt: '' })), unchanged: [], errors: [], changedArns: req.arns, known: 0, oldest: '' }))
+  backend.estimateBulk.mockImplementation(async (_kind, arns) => ({ count: arns.length, known: 0, reads: arns.length, writes: arns.length, seconds: arns.length * 0.4, text: `about ${Math.ceil(arns.length * 0.4)} s` }))
+  backend.readAllTags.mockResolvedValue({ queued: 0, seconds: 0, text: 'under a second' })
   backend.startBulk.mockImplementation(async (req) => bulkView({ phase: 'running', kind: req.kind, total: req.arns.length }))
   backend.resumeBulk.mockImplementation(async (id) => bulkView({ phase: 'running', jobId: id }))
   backend.stopBulk.mockResolvedValue(undefined)
@@ -572,7 +583,7 @@ export function tile(id: string, state: string, over: Partial<Tile> = {}): Tile 
     base.checks = [{ name: 'Marketplace Catalog probe (ListEntities, OwnershipType SELF)', status: 'passed', detail: 'AWS Marketplace lists 1 SaaSProduct owned by this account.', fix: '', code: '' }]
     if (state === 'completed') {
       base.source = 'detected'
-      base.summary = 'Completed: AWS Marketplace lists a SaaSProduct owned by this account.'
+      base.summary = 'AWS Marketplace lists a SaaSProduct owned by this account.'
     } else if (state === 'not-registered') {
       base.summary = 'Not registered: AWS Marketplace refused this account as a seller (AccessDeniedException).'
       base.checks = [{ name: 'Marketplace Catalog probe (ListEntities, OwnershipType SELF)', status: 'failed', detail: 'AWS Marketplace refused the account.', fix: 'Register as a seller in the AWS Marketplace Management Portal.', code: 'AccessDeniedException' }]

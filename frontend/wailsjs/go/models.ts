@@ -128,6 +128,28 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class BulkEstimateView {
+	    count: number;
+	    known: number;
+	    reads: number;
+	    writes: number;
+	    seconds: number;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkEstimateView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.count = source["count"];
+	        this.known = source["known"];
+	        this.reads = source["reads"];
+	        this.writes = source["writes"];
+	        this.seconds = source["seconds"];
+	        this.text = source["text"];
+	    }
+	}
 	export class BulkJobView {
 	    jobId: string;
 	    kind: string;
@@ -177,6 +199,7 @@ export namespace app {
 	    added: catalog.Tag[];
 	    changed: TagChangeView[];
 	    removed: catalog.Tag[];
+	    readAt: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new DiffView(source);
@@ -188,6 +211,7 @@ export namespace app {
 	        this.added = this.convertValues(source["added"], catalog.Tag);
 	        this.changed = this.convertValues(source["changed"], TagChangeView);
 	        this.removed = this.convertValues(source["removed"], catalog.Tag);
+	        this.readAt = source["readAt"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -213,6 +237,8 @@ export namespace app {
 	    unchanged: string[];
 	    errors: catalog.Failure[];
 	    changedArns: string[];
+	    known: number;
+	    oldest: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new BulkPreviewView(source);
@@ -224,6 +250,8 @@ export namespace app {
 	        this.unchanged = source["unchanged"];
 	        this.errors = this.convertValues(source["errors"], catalog.Failure);
 	        this.changedArns = source["changedArns"];
+	        this.known = source["known"];
+	        this.oldest = source["oldest"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -249,6 +277,7 @@ export namespace app {
 	    tags: catalog.Tag[];
 	    keys: string[];
 	    arns: string[];
+	    readAll: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new BulkRequest(source);
@@ -260,6 +289,7 @@ export namespace app {
 	        this.tags = this.convertValues(source["tags"], catalog.Tag);
 	        this.keys = source["keys"];
 	        this.arns = source["arns"];
+	        this.readAll = source["readAll"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1125,6 +1155,22 @@ export namespace app {
 	        this.index = source["index"];
 	        this.key = source["key"];
 	        this.message = source["message"];
+	    }
+	}
+	export class TagReadView {
+	    queued: number;
+	    seconds: number;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TagReadView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.queued = source["queued"];
+	        this.seconds = source["seconds"];
+	        this.text = source["text"];
 	    }
 	}
 	export class TagsUpdate {

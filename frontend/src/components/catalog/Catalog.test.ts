@@ -216,3 +216,61 @@ describe('bulk dialog', () => {
     w.unmount()
   })
 })
+
+describe('catalog at scale', () => {
+  it('Ctrl+A on 5,000 asks Go how long the job takes, counting the tags already read', async () => {
+    vi.useFakeTimers()
+    const { pinia, store } = await setup()
+    store.applyTags({ arn: many[0]!.arn, tags: [], at: '2026-01-01T10:00:00Z' })
+    backend.estimateBulk.mockResolvedValue({ count: 5000, known: 1, reads: 4999, writes: 5000, seconds: 2000, text: 'about 34 min (4,999 tag lists to read at 5/s, then up to 5,000 writes at 5/s)' })
+    const w = mount(EntityTable, { global: { plugins: [pinia] }, attachTo: document.body })
+    await w.find('[data-testid="entity-scroller"]').trigger('keydown', { key: 'a', ctrlKey: true })
+    await vi.advanceTimersByTimeAsync(300)
+    expect(backend.estimateBulk).toHaveBeenCalledTimes(1)
+    expect(backend.estimateBulk.mock.calls[0]![1]).toHaveLength(5000)
+    expect(store.estimate?.text).toMatch(/^about 34 min/)
+    // Cleared with the selection.
+    store.clearSelection()
+    await vi.advanceTimersByTimeAsync(300)
+    expect(store.estimate).toBeNull()
+    vi.useRealTimers()
+    w.unmount()
+  })
+
+  it('reads the tags not read yet when asked, and counts what a tag search covers', async () => {
+    const { store } = await setup(many.slice(0, 10))
+    store.applyTags({ arn: many[0]!.arn, tags: [{ key: 'team', value: 'a' }], at: '2026-01-01T10:00:00Z' })
+    expect(store.unreadTags).toBe(9)
+    backend.readAllTags.mockResolvedValue({ queued: 9, seconds: 1.8, text: 'about 2 s (9 tag lists to read at 5/s)' })
+    await store.readAllTags()
+    expect(backend.readAllTags).toHaveBeenCalledTimes(1)
+    expect(store.tagsReading?.queued).toBe(9)
+  })
+
+  it('shows which diffs come from tags read earlier, and reads them all again on request', async () => {
+    const { pinia, store } = await setup(many.slice(0, 10))
+    for (const e of many.slice(0, 4)) store.toggle(e.arn)
+    backend.previewBulk.mockImplementation(async (req) => ({
+      changes: req.arns.map((arn, i) => ({ arn, added: req.tags, changed: [], removed: [], readAt: !req.readAll && i < 3 ? '2026-01-01T10:00:00Z' : '' })),
+      unchanged: [], errors: [], changedArns: req.arns, known: req.readAll ? 0 : 3, oldest: req.readAll ? '' : '2026-01-01T10:00:00Z',
+    }))
+    const w = mount(BulkTagDialog, { props: { show: true }, global: { plugins: [pinia] }, attachTo: document.body })
+    await flushPromises()
+    const key = document.querySelector<HTMLInputElement>('[data-testid="bulk-tag-key"] input')!
+    key.value = 'campaign'
+    key.dispatchEvent(new Event('input'))
+    await new Promise((r) => setTimeout(r, 250))
+    await flushPromises()
+    ;(document.querySelector('[data-testid="bulk-preview"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(backend.previewBulk.mock.calls[0]![0].readAll).toBeFalsy()
+    expect(document.querySelector('[data-testid="bulk-preview-known"]')?.textContent).toMatch(/3 of 4 from the tags already read.*1 read now/s)
+    expect(document.querySelectorAll('[data-testid="bulk-diff-age"]')).toHaveLength(3)
+    ;(document.querySelector('[data-testid="bulk-read-all"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(backend.previewBulk.mock.calls[1]![0].readAll).toBe(true)
+    expect(document.querySelector('[data-testid="bulk-preview-known"]')).toBeNull()
+    expect(document.querySelectorAll('[data-testid="bulk-diff-age"]')).toHaveLength(0)
+    w.unmount()
+  })
+})

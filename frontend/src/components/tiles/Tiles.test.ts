@@ -40,10 +40,10 @@ afterEach(() => {
 })
 
 describe('seller account tile', () => {
-  it('shows Completed, detected by the Catalog probe, with the probe line and the guide link', async () => {
+  it('shows Connected, detected by the Catalog probe, with the probe line and the guide link', async () => {
     await mountTile(tilesView(freshTiles()), 'seller')
     expect(q('[data-testid="tile-seller"]').exists()).toBe(true)
-    expect(q('[data-testid="tile-status"]').text()).toBe('Completed')
+    expect(q('[data-testid="tile-status"]').text()).toBe('Connected')
     expect(q('[data-testid="seller-source"]').attributes('data-source')).toBe('detected')
     expect(q('[data-testid="seller-source"]').text()).toMatch(/^Detected/)
     const rows = all('[data-testid="check-row"]')
@@ -59,7 +59,7 @@ describe('seller account tile', () => {
     expect(events.openURL).toHaveBeenCalledWith(SELLER_GUIDE)
   })
 
-  it('shows Completed confirmed by the user', async () => {
+  it('shows Connected confirmed by the user', async () => {
     await mountTile(tilesView(freshTiles({ seller: { source: 'confirmed', fields: [{ label: 'Confirmed', value: '2026-01-01T10:00:00Z', copy: false }] } }), { sellerConfirmed: true }), 'seller')
     expect(q('[data-testid="seller-source"]').attributes('data-source')).toBe('confirmed')
     expect(q('[data-testid="seller-source"]').text()).toMatch(/^Confirmed by you/)
@@ -90,7 +90,7 @@ describe('seller account tile', () => {
     expect(backend.confirmSeller).toHaveBeenCalledWith(true)
     expect(store.view?.sellerConfirmed).toBe(true)
     expect(q<HTMLInputElement>('[data-testid="seller-confirm"] input[type="checkbox"]').element.checked).toBe(true)
-    expect(q('[data-testid="tile-status"]').text()).toBe('Completed')
+    expect(q('[data-testid="tile-status"]').text()).toBe('Connected')
     expect(q('[data-testid="seller-source"]').attributes('data-source')).toBe('confirmed')
   })
 

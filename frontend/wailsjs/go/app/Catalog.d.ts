@@ -21,9 +21,13 @@ export function DescribeChangeSet(arg1:string):Promise<app.ChangeSetView>;
 
 export function Entities():Promise<app.EntitiesView>;
 
+export function EstimateBulk(arg1:string,arg2:Array<string>):Promise<app.BulkEstimateView>;
+
 export function LoadTags(arg1:Array<string>):Promise<void>;
 
 export function PreviewBulk(arg1:app.BulkRequest):Promise<app.BulkPreviewView>;
+
+export function ReadAllTags():Promise<app.TagReadView>;
 
 export function RefreshEntities(arg1:boolean):Promise<app.EntitiesView>;
 

@@ -38,12 +38,20 @@ export function Entities() {
   return window['go']['app']['Catalog']['Entities']();
 }
 
+export function EstimateBulk(arg1, arg2) {
+  return window['go']['app']['Catalog']['EstimateBulk'](arg1, arg2);
+}
+
 export function LoadTags(arg1) {
   return window['go']['app']['Catalog']['LoadTags'](arg1);
 }
 
 export function PreviewBulk(arg1) {
   return window['go']['app']['Catalog']['PreviewBulk'](arg1);
+}
+
+export function ReadAllTags() {
+  return window['go']['app']['Catalog']['ReadAllTags']();
 }
 
 export function RefreshEntities(arg1) {

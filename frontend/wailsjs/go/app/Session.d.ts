@@ -4,6 +4,8 @@ import {app} from '../models';
 
 export function CancelMFA(arg1:string):Promise<void>;
 
+export function DemoSpeed():Promise<number>;
+
 export function Profiles():Promise<Array<app.ProfileView>>;
 
 export function Refresh():Promise<app.ConnectionState>;
@@ -13,6 +15,8 @@ export function ResetScenario():Promise<app.ConnectionState>;
 export function SSOLogin(arg1:string):Promise<void>;
 
 export function Scenarios():Promise<Array<app.ScenarioView>>;
+
+export function SetDemoSpeed(arg1:number):Promise<number>;
 
 export function State():Promise<app.ConnectionState>;
 

@@ -6,6 +6,10 @@ export function CancelMFA(arg1) {
   return window['go']['app']['Session']['CancelMFA'](arg1);
 }
 
+export function DemoSpeed() {
+  return window['go']['app']['Session']['DemoSpeed']();
+}
+
 export function Profiles() {
   return window['go']['app']['Session']['Profiles']();
 }
@@ -24,6 +28,10 @@ export function SSOLogin(arg1) {
 
 export function Scenarios() {
   return window['go']['app']['Session']['Scenarios']();
+}
+
+export function SetDemoSpeed(arg1) {
+  return window['go']['app']['Session']['SetDemoSpeed'](arg1);
 }
 
 export function State() {
