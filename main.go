@@ -90,7 +90,7 @@ func runGUI(g cli.Globals) error {
 		_, _ = svc.Store.Get(ctx, store.BucketSettings, "window", &size)
 	}
 	var asked *session.Target
-	if g.Sandbox != "" || g.Profile != "" || os.Getenv("AWS_PROFILE") != "" {
+	if g.Sandbox != "" || g.Bundle != "" || g.Profile != "" || os.Getenv("AWS_PROFILE") != "" {
 		t := g.Target()
 		asked = &t
 	}

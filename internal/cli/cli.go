@@ -39,12 +39,16 @@ type Globals struct {
 	Region      string
 	EndpointURL string
 	Sandbox     string // scenario name; "" = use a profile
+	Bundle      string // support bundle file; "" = none
 	JSON        bool
 	TimeScale   float64 // sandbox pacing: 1 realistic, larger faster
 }
 
 // Target resolves the globals (and AWS_* variables) to a session target.
 func (g Globals) Target() session.Target {
+	if g.Bundle != "" {
+		return session.Target{Kind: session.KindBundle, Name: g.Bundle, Region: g.Region}
+	}
 	if g.Sandbox != "" {
 		return session.Target{Kind: session.KindSandbox, Name: g.Sandbox, Region: g.Region}
 	}
@@ -56,7 +60,7 @@ func (g Globals) Target() session.Target {
 // user is told to run next (" --sandbox fresh", " --profile p --region r").
 func (g Globals) targetFlags() string {
 	var b strings.Builder
-	for _, f := range []struct{ name, v string }{{"sandbox", g.Sandbox}, {"profile", g.Profile}, {"region", g.Region}, {"endpoint-url", g.EndpointURL}} {
+	for _, f := range []struct{ name, v string }{{"bundle", g.Bundle}, {"sandbox", g.Sandbox}, {"profile", g.Profile}, {"region", g.Region}, {"endpoint-url", g.EndpointURL}} {
 		if f.v != "" {
 			fmt.Fprintf(&b, " --%s %s", f.name, f.v)
 		}
@@ -128,7 +132,7 @@ func run(ctx context.Context, e *env, args []string) int {
 	default:
 		// Every failure leaves through here: no credential may (an
 		// endpoint can echo the signed headers back in its message).
-		awserr.Render(e.Stderr, name, err, awserr.Sandbox(e.g.Sandbox != ""), awserr.Endpoint(e.g.Target().Endpoint))
+		awserr.Render(e.Stderr, name, err, awserr.Sandbox(e.g.Sandbox != "" || e.g.Bundle != ""), awserr.Endpoint(e.g.Target().Endpoint))
 		return ExitFailure
 	}
 }
@@ -199,6 +203,16 @@ func (e *env) checkTarget() error {
 	}
 	if e.g.Sandbox != "" && e.endpoint.given {
 		return usagef("--sandbox and --endpoint-url cannot be used together: the sandbox has its own endpoint (leave out one of them)")
+	}
+	if e.g.Bundle != "" {
+		for _, f := range []struct {
+			name  string
+			given bool
+		}{{"--sandbox", e.g.Sandbox != ""}, {"--endpoint-url", e.endpoint.given}, {"--profile", e.g.Profile != ""}} {
+			if f.given {
+				return usagef("--bundle and %s cannot be used together: a support bundle is served by its own sandbox (leave out one of them)", f.name)
+			}
+		}
 	}
 	return nil
 }

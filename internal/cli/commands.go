@@ -60,6 +60,7 @@ Exit status: 0 success, 1 failure, 2 usage error.`,
 	e.endpoint.v = &e.g.EndpointURL
 	pf.Var(&e.endpoint, "endpoint-url", "send every AWS call to this endpoint (default: $AWS_ENDPOINT_URL)")
 	pf.StringVar(&e.g.Sandbox, "sandbox", e.g.Sandbox, "use the embedded offline sandbox with this `SCENARIO`: "+strings.Join(scenarioNames(), ", "))
+	pf.StringVar(&e.g.Bundle, "bundle", e.g.Bundle, "use a sandbox seeded from this support bundle `FILE` (see 'sellerdesk bundle')")
 	pf.Float64Var(&e.g.TimeScale, "time-scale", e.g.TimeScale, "sandbox pacing `N`: 1 is as slow as AWS, 100 is a hundred times faster")
 	pf.BoolVar(&e.g.JSON, "json", e.g.JSON, "print JSON")
 
@@ -68,6 +69,7 @@ Exit status: 0 success, 1 failure, 2 usage error.`,
 		profilesCommand(e),
 		whoamiCommand(e),
 		sandboxCommand(e),
+		bundleCommand(e),
 		templateCommand(e),
 		launchCommand(e),
 		stackCommand(e),
@@ -104,7 +106,7 @@ func (e *env) runWindow(c *cobra.Command) error {
 		fmt.Fprint(e.Stderr, c.UsageString())
 		return usagef("no command given")
 	}
-	if e.g.Sandbox == "" && e.g.EndpointURL == "" {
+	if e.g.Sandbox == "" && e.g.Bundle == "" && e.g.EndpointURL == "" {
 		if err := awsconn.CheckEndpointEnv(); err != nil {
 			return usagef("%v", err)
 		}

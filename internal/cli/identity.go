@@ -56,13 +56,13 @@ func dash(s string) string {
 
 // connect selects the target the globals name.
 func (e *env) connect(ctx context.Context) (*session.Manager, error) {
-	if e.g.Sandbox == "" && e.g.EndpointURL == "" {
+	if e.g.Sandbox == "" && e.g.Bundle == "" && e.g.EndpointURL == "" {
 		// AWS_ENDPOINT_URL set to blanks must not silently mean real AWS.
 		if err := awsconn.CheckEndpointEnv(); err != nil {
 			return nil, usagef("%v", err)
 		}
 	}
-	if e.endpoint.given && e.g.Sandbox == "" {
+	if e.endpoint.given && e.g.Sandbox == "" && e.g.Bundle == "" {
 		if err := serviceEndpointOverride(); err != nil {
 			return nil, err
 		}
@@ -76,7 +76,14 @@ func (e *env) connect(ctx context.Context) (*session.Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := session.New(session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e), TimeScale: e.g.TimeScale, SandboxDir: sbDir})
+	o := session.Options{Files: awsconn.DefaultFiles(), MFA: stdinMFA(e), TimeScale: e.g.TimeScale, SandboxDir: sbDir}
+	if e.g.Bundle != "" {
+		if log := folderLog(); log != nil {
+			defer log.Close() // the import is logged in Use
+			o.Logger = log.Logger
+		}
+	}
+	m := session.New(o)
 	if err := m.Use(ctx, e.g.Target()); err != nil {
 		m.Close()
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sellerdesk/sellerdesk/internal/bundle"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 	"github.com/sellerdesk/sellerdesk/internal/session"
 	"github.com/sellerdesk/sellerdesk/internal/store"
@@ -20,10 +21,20 @@ func runSandbox(ctx context.Context, e *env, addr, scenario, state string) error
 	if e.g.Sandbox != "" && scenario == "fresh" {
 		scenario = e.g.Sandbox
 	}
-	if _, err := sandbox.LookupScenario(scenario); err != nil {
+	opts := sandbox.Options{Addr: addr, Scenario: scenario, TimeScale: e.g.TimeScale, StateFile: state}
+	if e.g.Bundle != "" {
+		if state != "" {
+			return usagef("--bundle and --state cannot be used together: a bundle is served in memory and never written (leave out one of them)")
+		}
+		st, err := bundleState(e.g.Bundle)
+		if err != nil {
+			return err
+		}
+		opts.State = &st
+	} else if _, err := sandbox.LookupScenario(scenario); err != nil {
 		return err // a wrong value, not a wrong command line: exit 1
 	}
-	srv, err := sandbox.Start(ctx, sandbox.Options{Addr: addr, Scenario: scenario, TimeScale: e.g.TimeScale, StateFile: state})
+	srv, err := sandbox.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -50,7 +61,11 @@ func runSandbox(ctx context.Context, e *env, addr, scenario, state string) error
 			return err
 		}
 	} else {
-		fmt.Fprintf(e.Stdout, "SellerDesk sandbox — offline, scenario %q, account %s\nEndpoint: %s\n", scenario, srv.Account().ID, url)
+		if e.g.Bundle != "" {
+			fmt.Fprintf(e.Stdout, "SellerDesk sandbox — offline, support bundle %s, account %s\nEndpoint: %s\n(changes last until it stops; the bundle is never written)\n", e.g.Bundle, srv.Account().ID, url)
+		} else {
+			fmt.Fprintf(e.Stdout, "SellerDesk sandbox — offline, scenario %q, account %s\nEndpoint: %s\n", scenario, srv.Account().ID, url)
+		}
 		if state != "" {
 			fmt.Fprintf(e.Stdout, "State: %s (changes are saved to it)\n", state)
 		}
@@ -63,6 +78,27 @@ func runSandbox(ctx context.Context, e *env, addr, scenario, state string) error
 	<-ctx.Done()
 	fmt.Fprintln(e.Stderr, "sandbox stopped")
 	return nil
+}
+
+// bundleState reads, checks and converts a support bundle, logging the import.
+func bundleState(path string) (sandbox.State, error) {
+	data, err := bundle.ReadFile(path)
+	if err != nil {
+		return sandbox.State{}, err
+	}
+	b, err := bundle.Decode(data)
+	if err != nil {
+		return sandbox.State{}, fmt.Errorf("%s: %w", path, err)
+	}
+	st, err := bundle.ToState(b)
+	if err != nil {
+		return sandbox.State{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if log := folderLog(); log != nil {
+		log.Info("support bundle imported", "file", path, "account", b.Header.Account, "region", b.Header.Region, "served", "sellerdesk sandbox")
+		log.Close()
+	}
+	return st, nil
 }
 
 // sandboxDir is the folder the sandbox of this SellerDesk folder keeps its

@@ -37,7 +37,7 @@ func runServeWeb(ctx context.Context, e *env, addr string) error {
 	bridge.Bind(svc.Bindings()...)
 	bridge.Page = svc.InjectBoot
 	var asked = e.g.Target()
-	if e.g.Sandbox == "" && e.g.Profile == "" {
+	if e.g.Sandbox == "" && e.g.Bundle == "" && e.g.Profile == "" {
 		asked.Kind, asked.Name = "sandbox", "fresh"
 	}
 	svc.Start(ctx, &asked)

@@ -156,6 +156,10 @@ func (s *Server) statePath(name string) string {
 // there is one (builtIn false), else from the scenario, which is then saved.
 // It returns the persister of the file, nil when there is none.
 func (s *Server) openAccount(name string, builtIn bool) (*Account, *persister, error) {
+	if s.opts.State != nil && name == s.opts.State.Scenario {
+		a, err := accountFromState(*s.opts.State, s.env(), false)
+		return a, nil, err
+	}
 	path := s.statePath(name)
 	if path == "" {
 		a, err := s.buildScenario(name)

@@ -46,6 +46,11 @@ type Options struct {
 	// StateFile, if set, is the one state file the server serves (created
 	// from Scenario when missing) and saves back to; it wins over StateDir.
 	StateFile string
+	// State, if set, is the document the server starts from (a support
+	// bundle's, say), under its own scenario name, in memory only: it is
+	// never saved, and Reset of that scenario starts from it again. Its
+	// operations under way are not resumed: it stays as it was captured.
+	State *State
 }
 
 // Timeouts are the server's limits on slow clients. The longest a handler
@@ -89,7 +94,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err := checkLoopback(o.Addr); err != nil {
 		return nil, err
 	}
-	if _, err := LookupScenario(o.Scenario); err != nil {
+	if o.State != nil {
+		o.Scenario, o.StateDir, o.StateFile = o.State.Scenario, "", ""
+	} else if _, err := LookupScenario(o.Scenario); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.Addr)

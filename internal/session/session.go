@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/sellerdesk/sellerdesk/internal/awsconn"
+	"github.com/sellerdesk/sellerdesk/internal/bundle"
 	"github.com/sellerdesk/sellerdesk/internal/redact"
 	"github.com/sellerdesk/sellerdesk/internal/sandbox"
 	"github.com/sellerdesk/sellerdesk/internal/store"
@@ -30,6 +31,9 @@ import (
 const (
 	KindSandbox = "sandbox"
 	KindProfile = "profile"
+	// KindBundle is a support bundle (Name is its file), served by an
+	// embedded sandbox seeded from it.
+	KindBundle = "bundle"
 )
 
 // DefaultScenario is the sandbox scenario the app opens on.
@@ -45,7 +49,13 @@ type Target struct {
 	Name     string `json:"name"`               // scenario or profile name ("" = default chain)
 	Region   string `json:"region,omitempty"`   // overrides the profile's region
 	Endpoint string `json:"endpoint,omitempty"` // overrides every service endpoint (profiles only)
+	// Detail is set by Use for a bundle: "ACCOUNT — 2 Dec 2026".
+	Detail string `json:"detail,omitempty"`
 }
+
+// Offline reports a target served by the embedded sandbox: a scenario or a
+// support bundle.
+func (t Target) Offline() bool { return t.Kind == KindSandbox || t.Kind == KindBundle }
 
 // TargetError is a target that cannot be used as given: the caller's
 // mistake (a usage error on the command line), found before anything is
@@ -75,7 +85,7 @@ func (t Target) Key() string { return t.Kind + ":" + t.Name }
 // CacheScope keys cached AWS data of this target: Key, plus the endpoint
 // when a profile's calls go elsewhere than AWS, so a fake never mixes with AWS.
 func (t Target) CacheScope() string {
-	if t.Endpoint != "" && t.Kind != KindSandbox { // the sandbox's port changes each run
+	if t.Endpoint != "" && !t.Offline() { // the sandbox's port changes each run
 		return t.Key() + "@" + t.Endpoint
 	}
 	return t.Key()
@@ -84,12 +94,15 @@ func (t Target) CacheScope() string {
 // StartsEmpty reports whether the target's AWS state does not outlive this
 // process: the embedded sandbox starts afresh with each run, so data cached
 // from an earlier run must be read again in full, not incrementally.
-func (t Target) StartsEmpty() bool { return t.Kind == KindSandbox }
+func (t Target) StartsEmpty() bool { return t.Offline() }
 
 // Label is how the target is shown to a person.
 func (t Target) Label() string {
 	if t.Kind == KindSandbox {
 		return "Sandbox — offline (" + t.Name + ")"
+	}
+	if t.Kind == KindBundle {
+		return "Support bundle — " + t.Detail + " — offline"
 	}
 	name := t.Name
 	if name == "" {
@@ -130,6 +143,8 @@ type Manager struct {
 	cfg    aws.Config
 	loaded bool
 	sb     *sandbox.Server
+	// sbBundle is the bundle file sb serves, "" when it serves scenarios.
+	sbBundle string
 }
 
 // New returns a Manager with no target selected.
@@ -152,6 +167,21 @@ func (m *Manager) Use(ctx context.Context, t Target) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch t.Kind {
+	case KindBundle:
+		detail, err := m.startBundleLocked(ctx, t.Name)
+		if err != nil {
+			return err
+		}
+		t.Detail, t.Endpoint = detail, m.sb.URL()
+		if t.Region == "" {
+			t.Region = m.sb.Account().Region
+		}
+		keys := sandboxKeys
+		cfg, err := awsconn.Load(ctx, awsconn.Target{Region: t.Region, EndpointURL: t.Endpoint, StaticKeys: &keys}, awsconn.LoadOptions{Files: m.o.Files})
+		if err != nil {
+			return fmt.Errorf("connecting to the support bundle's sandbox: %w", err)
+		}
+		m.cfg = cfg
 	case KindSandbox:
 		if t.Name == "" {
 			t.Name = DefaultScenario
@@ -182,12 +212,12 @@ func (m *Manager) Use(ctx context.Context, t Target) error {
 		}
 		m.cfg = cfg
 	default:
-		return fmt.Errorf("unknown target kind %q (want %q or %q)", t.Kind, KindSandbox, KindProfile)
+		return fmt.Errorf("unknown target kind %q (want %q, %q or %q)", t.Kind, KindSandbox, KindProfile, KindBundle)
 	}
 	m.target = t
 	m.loaded = true
 	m.o.Logger.Info("target selected", "target", t.Key(), "region", t.Region)
-	if m.o.Store != nil {
+	if m.o.Store != nil && t.Kind != KindBundle { // a bundle is opened on purpose, each time
 		// The endpoint of a sandbox changes every run: remember only what the user chose.
 		remembered := t
 		if t.Kind == KindSandbox {
@@ -200,7 +230,43 @@ func (m *Manager) Use(ctx context.Context, t Target) error {
 	return nil
 }
 
+// startBundleLocked serves the support bundle in file from a new sandbox
+// seeded from it (in memory: the file is never written). It returns the
+// bundle's "ACCOUNT — D Mon YYYY".
+func (m *Manager) startBundleLocked(ctx context.Context, file string) (string, error) {
+	data, err := bundle.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	b, err := bundle.Decode(data)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", file, err)
+	}
+	st, err := bundle.ToState(b)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", file, err)
+	}
+	if m.sb != nil {
+		_ = m.sb.Close()
+		m.sb, m.sbBundle = nil, ""
+	}
+	srv, err := sandbox.Start(context.WithoutCancel(ctx), sandbox.Options{State: &st, TimeScale: m.o.TimeScale, Logf: func(format string, args ...any) {
+		m.o.Logger.Debug("sandbox: " + fmt.Sprintf(format, args...))
+	}})
+	if err != nil {
+		return "", fmt.Errorf("serving the support bundle %s: %w", file, err)
+	}
+	m.sb, m.sbBundle = srv, file
+	m.o.Logger.Info("support bundle imported", "file", file, "account", b.Header.Account, "region", b.Header.Region,
+		"exported", b.Header.Created.Format(time.RFC3339), "by", b.Header.SellerDesk)
+	return b.Header.Account + " — " + b.Header.Created.Format("2 Jan 2006"), nil
+}
+
 func (m *Manager) startSandboxLocked(ctx context.Context, scenario string) error {
+	if m.sb != nil && m.sbBundle != "" {
+		_ = m.sb.Close()
+		m.sb, m.sbBundle = nil, ""
+	}
 	if m.sb != nil {
 		if m.sb.Scenario() == scenario {
 			return nil
@@ -227,7 +293,7 @@ func (m *Manager) ResetSandbox(name string) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.sb != nil && m.sb.Scenario() == name {
+	if m.sb != nil && m.sbBundle == "" && m.sb.Scenario() == name {
 		return m.sb.Reset(name)
 	}
 	if m.o.SandboxDir == "" {
@@ -278,7 +344,7 @@ func (m *Manager) Current() (Target, aws.Config, error) {
 func (m *Manager) TimeScale() float64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.target.Kind == KindSandbox && m.o.TimeScale > 1 {
+	if m.target.Offline() && m.o.TimeScale > 1 {
 		return m.o.TimeScale
 	}
 	return 1
@@ -330,7 +396,7 @@ func (m *Manager) Sandbox() *sandbox.Server {
 func (m *Manager) PollInterval() time.Duration {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.loaded && m.target.Kind == KindSandbox {
+	if m.loaded && m.target.Offline() {
 		return 200 * time.Millisecond
 	}
 	return time.Second
@@ -347,7 +413,7 @@ func (m *Manager) WhoAmI(ctx context.Context) (Identity, error) {
 	if err != nil {
 		return Identity{}, err
 	}
-	if t.Kind == KindSandbox {
+	if t.Offline() {
 		id.Profile = ""
 	}
 	out := Identity{Identity: id, CheckedAt: time.Now().UTC()}
@@ -374,7 +440,7 @@ func (m *Manager) CachedIdentity(ctx context.Context, t Target) (Identity, bool)
 
 // ParseTarget reads "sandbox:NAME" or "profile:NAME" (a bare name is a profile).
 func ParseTarget(s string) Target {
-	if k, n, ok := strings.Cut(s, ":"); ok && (k == KindSandbox || k == KindProfile) {
+	if k, n, ok := strings.Cut(s, ":"); ok && (k == KindSandbox || k == KindProfile || k == KindBundle) {
 		return Target{Kind: k, Name: n}
 	}
 	return Target{Kind: KindProfile, Name: s}
@@ -386,7 +452,7 @@ func (m *Manager) Close() error {
 	defer m.mu.Unlock()
 	if m.sb != nil {
 		err := m.sb.Close()
-		m.sb = nil
+		m.sb, m.sbBundle = nil, ""
 		return err
 	}
 	return nil
