@@ -174,8 +174,8 @@ func TestExportConnected(t *testing.T) {
 			if !b.Stack.OK() || b.Stack.Value.Status != "CREATE_COMPLETE" || !b.Stack.Value.Events.OK() || len(*b.Stack.Value.Events.Value) == 0 {
 				t.Fatalf("stack: %+v", b.Stack)
 			}
-			if len(b.Roles) == 0 || len(b.Buckets) != 2 || len(b.Keys) != 1 || len(b.Topics) != 2 || len(b.Queues) != 1 {
-				t.Errorf("resources: %d roles, %d buckets, %d keys, %d topics, %d queues", len(b.Roles), len(b.Buckets), len(b.Keys), len(b.Topics), len(b.Queues))
+			if len(b.Roles) == 0 || len(b.Buckets) != 2 || len(b.Keys) != 1 || len(b.Topics) != 2 || len(b.Queues) != 2 || len(b.Rules) != 1 {
+				t.Errorf("resources: %d roles, %d buckets, %d keys, %d topics, %d queues, %d rules", len(b.Roles), len(b.Buckets), len(b.Keys), len(b.Topics), len(b.Queues), len(b.Rules))
 			}
 			for _, tile := range b.Tiles {
 				if !tile.Connected() {

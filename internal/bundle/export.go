@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/marketplacecatalog"
@@ -131,7 +132,7 @@ func Export(ctx context.Context, cfg aws.Config, o Options) (*Bundle, error) {
 	if rec, found, err := onboarding.Discover(ctx, cfn, o.TargetKind, o.StackName); err == nil && found {
 		recp = &rec
 	}
-	res := tiles.Run(ctx, cfg, recp, tiles.RunOptions{AccountID: b.Header.Account, CASEnrolled: true, SDDSEnrolled: true, TestCAS: true, TestSDDS: true})
+	res := tiles.Run(ctx, cfg, recp, tiles.RunOptions{AccountID: b.Header.Account, CASEnrolled: true, SDDSEnrolled: true, TestCAS: true, TestSDDS: true, TestNotifications: true})
 	b.Tiles = res.Tiles
 	catCfg := cfg.Copy()
 	catCfg.Region = "us-east-1"
@@ -245,6 +246,7 @@ func readResources(ctx context.Context, cfg aws.Config, b *Bundle, rs []Resource
 	iamc := iam.NewFromConfig(cfg)
 	s3c := s3.NewFromConfig(cfg, func(so *s3.Options) { so.UsePathStyle = cfg.BaseEndpoint != nil })
 	kmsc, snsc, sqsc := kms.NewFromConfig(cfg), sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
+	ebc := eventbridge.NewFromConfig(cfg)
 	managed := map[string]bool{}
 	b.Roles, b.Policies, b.Buckets, b.Keys, b.Topics, b.Queues = []Role{}, []ManagedPolicy{}, []Bucket{}, []Key{}, []Topic{}, []Queue{}
 	for _, r := range rs {
@@ -268,6 +270,8 @@ func readResources(ctx context.Context, cfg aws.Config, b *Bundle, rs []Resource
 			b.Keys = append(b.Keys, readKey(ctx, kmsc, r.PhysicalID))
 		case "AWS::SNS::Topic":
 			b.Topics = append(b.Topics, readTopic(ctx, snsc, r.PhysicalID))
+		case "AWS::Events::Rule":
+			b.Rules = append(b.Rules, readRule(ctx, ebc, r.PhysicalID))
 		case "AWS::SQS::Queue":
 			out, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(r.PhysicalID), AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameAll}})
 			var attrs map[string]string
@@ -285,6 +289,52 @@ func readResources(ctx context.Context, cfg aws.Config, b *Bundle, rs []Resource
 	for _, arn := range arns {
 		b.Policies = append(b.Policies, ManagedPolicy{ARN: arn, Policy: readPolicy(ctx, iamc, arn)})
 	}
+}
+
+// readRule reads an EventBridge rule (its physical ID is its name on the
+// default bus) and its targets.
+func readRule(ctx context.Context, c *eventbridge.Client, name string) Rule {
+	r := Rule{Name: name}
+	out, err := c.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
+	var doc RuleDoc
+	if err == nil {
+		doc = RuleDoc{ARN: aws.ToString(out.Arn), EventBusName: aws.ToString(out.EventBusName), EventPattern: aws.ToString(out.EventPattern),
+			State: string(out.State), Description: aws.ToString(out.Description)}
+	}
+	r.Rule = got("events:DescribeRule", doc, err)
+	targets := []RuleTarget{}
+	var terr error
+	in := &eventbridge.ListTargetsByRuleInput{Rule: aws.String(name)}
+	for page := 0; page < 100; page++ { // EventBridge allows 5 targets a rule; the bound is for a wrong answer
+		out, err := c.ListTargetsByRule(ctx, in)
+		if err != nil {
+			terr = err
+			break
+		}
+		for _, t := range out.Targets {
+			rt := RuleTarget{ID: aws.ToString(t.Id), ARN: aws.ToString(t.Arn)}
+			if t.DeadLetterConfig != nil {
+				rt.DeadLetterARN = aws.ToString(t.DeadLetterConfig.Arn)
+			}
+			if rp := t.RetryPolicy; rp != nil {
+				if rp.MaximumRetryAttempts != nil {
+					n := int(*rp.MaximumRetryAttempts)
+					rt.MaxRetryAttempts = &n
+				}
+				if rp.MaximumEventAgeInSeconds != nil {
+					n := int(*rp.MaximumEventAgeInSeconds)
+					rt.MaxEventAgeInSeconds = &n
+				}
+			}
+			targets = append(targets, rt)
+		}
+		if aws.ToString(out.NextToken) == "" {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	r.Targets = got("events:ListTargetsByRule", targets, terr)
+	return r
 }
 
 func decodeDoc(s string) string {

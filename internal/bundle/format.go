@@ -99,6 +99,7 @@ type Bundle struct {
 	Keys     []Key             `json:"keys"`
 	Topics   []Topic           `json:"topics"`
 	Queues   []Queue           `json:"queues"`
+	Rules    []Rule            `json:"eventRules,omitempty"`
 	Seller   tiles.SellerProbe `json:"sellerProbe"`
 	Tiles    []tiles.Tile      `json:"tiles"`
 	Catalog  *Catalog          `json:"catalog,omitempty"` // nil when the user left it out
@@ -619,6 +620,10 @@ func (b *Bundle) eachRead(f func(where string, r *Read)) {
 		f("topic "+x.ARN, &x.Attributes.Read)
 		f("topic "+x.ARN, &x.Subscriptions.Read)
 	}
+	for i := range b.Rules {
+		f("event rule "+b.Rules[i].Name, &b.Rules[i].Rule.Read)
+		f("targets of event rule "+b.Rules[i].Name, &b.Rules[i].Targets.Read)
+	}
 	for i := range b.Queues {
 		f("queue "+b.Queues[i].URL, &b.Queues[i].Attributes.Read)
 	}
@@ -720,4 +725,30 @@ func WriteFile(path string, data []byte) error {
 		return fmt.Errorf("saving the support bundle to %s: %w", path, err)
 	}
 	return nil
+}
+
+// Rule is an EventBridge rule the stack created (the Notifications tile
+// checks it): DescribeRule's answer and its targets.
+type Rule struct {
+	Name    string            `json:"name"`
+	Rule    Got[RuleDoc]      `json:"rule"`
+	Targets Got[[]RuleTarget] `json:"targets"`
+}
+
+// RuleDoc is what DescribeRule returns of a rule.
+type RuleDoc struct {
+	ARN          string `json:"arn"`
+	EventBusName string `json:"eventBusName,omitempty"`
+	EventPattern string `json:"eventPattern,omitempty"`
+	State        string `json:"state"`
+	Description  string `json:"description,omitempty"`
+}
+
+// RuleTarget is one target of a rule, as ListTargetsByRule returns it.
+type RuleTarget struct {
+	ID                   string `json:"id"`
+	ARN                  string `json:"arn"`
+	DeadLetterARN        string `json:"deadLetterArn,omitempty"`
+	MaxRetryAttempts     *int   `json:"maxRetryAttempts,omitempty"`
+	MaxEventAgeInSeconds *int   `json:"maxEventAgeInSeconds,omitempty"`
 }

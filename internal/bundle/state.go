@@ -142,6 +142,26 @@ func ToState(b *Bundle) (sandbox.State, error) {
 		s.SQS.Queues = append(s.SQS.Queues, sandbox.StateQueue{SQSQueue: sandbox.SQSQueue{Name: q.URL[strings.LastIndex(q.URL, "/")+1:], URL: q.URL,
 			ARN: attrs["QueueArn"], Attributes: attrs, Tags: map[string]string{}}})
 	}
+	for _, r := range b.Rules {
+		if !r.Rule.OK() {
+			continue
+		}
+		d := r.Rule.Value
+		rule := sandbox.EventRule{Name: r.Name, ARN: d.ARN, Region: b.Header.Region, EventPattern: d.EventPattern, State: d.State, Description: d.Description}
+		if r.Targets.OK() {
+			for _, t := range *r.Targets.Value {
+				et := sandbox.EventTarget{Id: t.ID, Arn: t.ARN}
+				if t.DeadLetterARN != "" {
+					et.DeadLetterConfig = &sandbox.EventDeadLetterConfig{Arn: t.DeadLetterARN}
+				}
+				if t.MaxRetryAttempts != nil || t.MaxEventAgeInSeconds != nil {
+					et.RetryPolicy = &sandbox.EventRetryPolicy{MaximumRetryAttempts: t.MaxRetryAttempts, MaximumEventAgeInSeconds: t.MaxEventAgeInSeconds}
+				}
+				rule.Targets = append(rule.Targets, et)
+			}
+		}
+		s.Events.Rules = append(s.Events.Rules, rule)
+	}
 	s.KMS.Keys, s.KMS.Aliases = []sandbox.KMSKey{}, map[string]string{}
 	for _, k := range b.Keys {
 		if !k.Key.OK() {
