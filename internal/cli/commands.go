@@ -297,7 +297,7 @@ func statusCommand(e *env) *cobra.Command {
 	var stackName string
 	c := &cobra.Command{
 		Use:     "status",
-		Short:   "the four tiles: seller account, role and access, CAS, SDDS (exit 0 only when all are connected)",
+		Short:   "the tiles: seller account, role and access, CAS (legacy), SDDS (exit 0 only when every required tile is connected)",
 		Example: "  sellerdesk status\n  sellerdesk status --sandbox connected --json",
 		Args:    noArgs,
 		RunE:    func(c *cobra.Command, _ []string) error { return runStatus(c.Context(), e, stackName) },
