@@ -18,16 +18,15 @@ import (
 // EventTilesChanged carries a TilesView after every change.
 const EventTilesChanged = "tiles:changed"
 
-// TilesView is the tiles and the header's overall progress.
+// TilesView is the tiles and the header's overall progress, counted and
+// worded by tiles.Summarize as `sellerdesk status` counts it.
 type TilesView struct {
-	Tiles           []tiles.Tile `json:"tiles"`
-	Connected       int          `json:"connected"`
-	Total           int          `json:"total"`
-	Busy            bool         `json:"busy"`
-	SellerConfirmed bool         `json:"sellerConfirmed"`
-	CASEnrolled     bool         `json:"casEnrolled"`
-	SDDSEnrolled    bool         `json:"sddsEnrolled"`
-	Error           *ErrorView   `json:"error"`
+	Tiles           []tiles.Tile  `json:"tiles"`
+	Progress        tiles.Summary `json:"progress"`
+	Busy            bool          `json:"busy"`
+	SellerConfirmed bool          `json:"sellerConfirmed"`
+	SDDSEnrolled    bool          `json:"sddsEnrolled"`
+	Error           *ErrorView    `json:"error"`
 }
 
 // tilesState is what the cache keeps per target: the last tiles and what
@@ -36,14 +35,9 @@ type tilesState struct {
 	Tiles             []tiles.Tile        `json:"tiles"`
 	SellerConfirmed   bool                `json:"sellerConfirmed"`
 	SellerConfirmedAt time.Time           `json:"sellerConfirmedAt"`
-	CASEnrolled       bool                `json:"casEnrolled"`
 	SDDSEnrolled      bool                `json:"sddsEnrolled"`
 	CAS               []tiles.CheckResult `json:"cas"`
-	SDDS              []tiles.CheckResult `json:"sdds"`
 	CASAt             time.Time           `json:"casAt"`
-	SDDSAt            time.Time           `json:"sddsAt"`
-	Notifications     []tiles.CheckResult `json:"notifications"`
-	NotificationsAt   time.Time           `json:"notificationsAt"`
 }
 
 // Tiles is the bound service for the status tiles.
@@ -78,15 +72,9 @@ func (t *Tiles) State() TilesView {
 }
 
 func (t *Tiles) viewLocked() TilesView {
-	v := TilesView{Tiles: t.state.Tiles, Busy: t.busy, SellerConfirmed: t.state.SellerConfirmed,
-		CASEnrolled: t.state.CASEnrolled, SDDSEnrolled: t.state.SDDSEnrolled}
-	if v.Tiles == nil {
-		v.Tiles = []tiles.Tile{}
-	}
-	v.Connected, v.Total = tiles.Progress(v.Tiles)
-	if v.Total == 0 {
-		v.Total = 5
-	}
+	v := TilesView{Tiles: tiles.Annotate(t.state.Tiles), Busy: t.busy, SellerConfirmed: t.state.SellerConfirmed,
+		SDDSEnrolled: t.state.SDDSEnrolled}
+	v.Progress = tiles.Summarize(v.Tiles)
 	if t.err != nil {
 		v.Error = explain(t.err, t.where.options()...)
 	}
@@ -132,27 +120,25 @@ func (t *Tiles) forget(ctx context.Context, key string) {
 	t.emit()
 }
 
-// Refresh re-checks every tile: the seller probe, the partner role, the
-// Notifications checks (nothing to enroll in), and Test Configuration of CAS
-// and SDDS where the user says they are enrolled.
-func (t *Tiles) Refresh() TilesView {
-	t.mu.Lock()
-	s := t.state
-	t.mu.Unlock()
-	return t.run(RunWhat{CAS: s.CASEnrolled, SDDS: s.SDDSEnrolled, Notifications: true})
-}
+// Refresh re-checks every tile: the seller probe, the partner role, and
+// every check of CAS, SDDS and Notifications that only reads AWS's state, whatever the user
+// ticked, so a broken setup shows at once.
+func (t *Tiles) Refresh() TilesView { return t.run(RunWhat{}) }
 
-// TestCAS runs CAS Test Configuration.
+// TestCAS runs CAS Test Configuration, which also asks CAS for a data set.
 func (t *Tiles) TestCAS() TilesView { return t.run(RunWhat{CAS: true}) }
 
-// TestSDDS runs SDDS Test Configuration.
-func (t *Tiles) TestSDDS() TilesView { return t.run(RunWhat{SDDS: true}) }
+// TestSDDS runs SDDS Test Configuration (every SDDS check runs on each
+// refresh too; this is the button's name for it).
+func (t *Tiles) TestSDDS() TilesView { return t.run(RunWhat{}) }
 
-// TestNotifications runs the Notifications Test Configuration.
-func (t *Tiles) TestNotifications() TilesView { return t.run(RunWhat{Notifications: true}) }
+// TestNotifications runs the Notifications Test Configuration (its checks
+// only read, so every refresh runs them too; this is the button's name).
+func (t *Tiles) TestNotifications() TilesView { return t.run(RunWhat{}) }
 
-// RunWhat says which Test Configurations a run includes.
-type RunWhat struct{ CAS, SDDS, Notifications bool }
+// RunWhat says what a run includes beyond the checks every refresh runs:
+// CAS asks CAS for a data set.
+type RunWhat struct{ CAS bool }
 
 func (t *Tiles) run(what RunWhat) TilesView {
 	t.runMu.Lock()
@@ -196,16 +182,13 @@ func (t *Tiles) run(what RunWhat) TilesView {
 	}
 	account := id.Account
 	res := tiles.Run(ctx, cfg, rec, tiles.RunOptions{AccountID: account, SellerConfirmed: s.SellerConfirmed, SellerConfirmedAt: s.SellerConfirmedAt,
-		CASEnrolled: s.CASEnrolled, SDDSEnrolled: s.SDDSEnrolled, TestCAS: what.CAS, TestSDDS: what.SDDS,
-		PreviousCAS: s.CAS, PreviousCASAt: s.CASAt, PreviousSDDS: s.SDDS, PreviousSDDSAt: s.SDDSAt,
-		TestNotifications: what.Notifications, PreviousNotifications: s.Notifications, PreviousNotificationsAt: s.NotificationsAt})
+		SDDSEnrolled: s.SDDSEnrolled, TestCAS: what.CAS, PreviousCAS: s.CAS, PreviousCASAt: s.CASAt})
 	if res.Record != nil {
 		t.ob.adopt(ctx, *res.Record)
 	}
 	t.mu.Lock()
 	if t.key == tgt.Key() {
-		t.state.Tiles, t.state.CAS, t.state.CASAt, t.state.SDDS, t.state.SDDSAt = res.Tiles, res.CAS, res.CASAt, res.SDDS, res.SDDSAt
-		t.state.Notifications, t.state.NotificationsAt = res.Notifications, res.NotificationsAt
+		t.state.Tiles, t.state.CAS, t.state.CASAt = res.Tiles, res.CAS, res.CASAt
 	}
 	t.busy = false
 	s = t.state
@@ -215,23 +198,26 @@ func (t *Tiles) run(what RunWhat) TilesView {
 	return t.State()
 }
 
-// SetEnrolled records the user's "Enrolled in CAS/SDDS" toggle; enrolling
-// runs Test Configuration at once, as the guide's next step.
+// SetEnrolled records the user's "Enrolled in SDDS": their word that they
+// submitted AWS's data-feed form. It changes the SDDS tile's words (waiting
+// for AWS's first delivery), never its count. CAS is legacy: AWS offers no
+// enrollment any more, so it has no toggle.
 func (t *Tiles) SetEnrolled(tile string, enrolled bool) (TilesView, error) {
 	t.mu.Lock()
 	switch tile {
-	case tiles.TileCAS:
-		t.state.CASEnrolled = enrolled
 	case tiles.TileSDDS:
 		t.state.SDDSEnrolled = enrolled
+	case tiles.TileCAS:
+		t.mu.Unlock()
+		return t.State(), fmt.Errorf("CAS is legacy: AWS discontinued the CAS API on 30 August 2024 and offers no enrollment, so the CAS tile has no \"Enrolled\" toggle")
 	default:
 		t.mu.Unlock()
-		return t.State(), fmt.Errorf("only the CAS and SDDS tiles have an enrollment toggle, not %q", tile)
+		return t.State(), fmt.Errorf("only the SDDS tile has an enrollment toggle, not %q", tile)
 	}
 	key, s := t.key, t.state
 	t.mu.Unlock()
 	t.save(t.life.context(), key, s)
-	return t.run(RunWhat{CAS: tile == tiles.TileCAS && enrolled, SDDS: tile == tiles.TileSDDS && enrolled}), nil
+	return t.run(RunWhat{}), nil
 }
 
 // ConfirmSeller records "I completed seller registration".

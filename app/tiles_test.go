@@ -22,7 +22,7 @@ func tileStates(v TilesView) map[string]tiles.State {
 	return out
 }
 
-func TestFreshLaunchToAllConnectedAndCachedOnRestart(t *testing.T) {
+func TestFreshLaunchWaitsForAWSAndIsCachedOnRestart(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none2"))
@@ -46,15 +46,20 @@ func TestFreshLaunchToAllConnectedAndCachedOnRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitPhase(t, svc.Onboarding, onboarding.PhaseConnected, 60*time.Second)
-	if _, err := svc.Tiles.SetEnrolled("cas", true); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Tiles.SetEnrolled("sdds", true); err != nil {
-		t.Fatal(err)
-	}
+	// Launched, nothing delivered: SDDS's checks pass but only AWS's delivery
+	// would make it Connected; the user's tick changes the words only.
 	v = svc.Tiles.Refresh()
-	if v.Connected != 5 || v.Total != 5 || tileStates(v)[tiles.TileNotifications] != tiles.StateConnected {
-		t.Fatalf("after launch and enrollment: %d of %d, %v", v.Connected, v.Total, tileStates(v))
+	if s := tileStates(v); s["sdds"] != tiles.StateNotEnrolled || s["cas"] != tiles.StateLegacy || s[tiles.TileNotifications] != tiles.StateConnected {
+		t.Fatalf("after launch: %v", s)
+	}
+	if v.Progress.Text != "3 of 4 required connected · CAS legacy" {
+		t.Fatalf("after launch: %q", v.Progress.Text)
+	}
+	if v, err := svc.Tiles.SetEnrolled("sdds", true); err != nil || tileStates(v)["sdds"] != tiles.StateWaiting || v.Progress.Done() {
+		t.Fatalf("enrolled on the user's word: %v %q, %v", tileStates(v), v.Progress.Text, err)
+	}
+	if _, err := svc.Tiles.SetEnrolled("cas", true); err == nil {
+		t.Error("the legacy CAS tile has no enrollment toggle")
 	}
 	if _, err := svc.Tiles.SetEnrolled("role", true); err == nil {
 		t.Error("the role tile has no enrollment toggle")
@@ -67,13 +72,38 @@ func TestFreshLaunchToAllConnectedAndCachedOnRestart(t *testing.T) {
 	defer svc.Close()
 	svc.Start(ctx, nil)
 	v = svc.Tiles.State()
-	if v.Connected != 5 || !v.CASEnrolled || !v.SDDSEnrolled {
-		t.Fatalf("cached: %d of %d %v", v.Connected, v.Total, tileStates(v))
+	if v.Progress.Text != "3 of 4 required connected · CAS legacy" || !v.SDDSEnrolled || tileStates(v)["sdds"] != tiles.StateWaiting {
+		t.Fatalf("cached: %q %v", v.Progress.Text, tileStates(v))
 	}
 	for _, tile := range v.Tiles {
 		if !tile.Stale {
 			t.Errorf("tile %s from the cache is not marked stale", tile.ID)
 		}
+	}
+}
+
+// The window's header and `sellerdesk status` say the same: tiles.Summarize.
+func TestTilesViewCountsRequiredTiles(t *testing.T) {
+	tests := []struct{ scenario, words string }{
+		{"connected", "4 of 4 required connected · CAS legacy"},
+		{"not-seller", "0 of 4 required connected · CAS legacy"},
+		{"sdds-broken", "3 of 4 required connected · CAS legacy"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.scenario, func(t *testing.T) {
+			svc, _, _ := newServices(t, "", "")
+			svc.Start(context.Background(), nil)
+			svc.Session.UseSandbox(tc.scenario)
+			v := svc.Tiles.Refresh()
+			if v.Progress.Text != tc.words || v.Progress.Text != tiles.Summarize(v.Tiles).Text {
+				t.Fatalf("header %q, want %q (%v)", v.Progress.Text, tc.words, tileStates(v))
+			}
+			for _, tile := range v.Tiles {
+				if k, _ := tiles.KindOf(tile.ID); tile.Required != k.Required {
+					t.Errorf("tile %s required=%v", tile.ID, tile.Required)
+				}
+			}
+		})
 	}
 }
 
@@ -89,10 +119,8 @@ func TestBrokenScenariosNameTheFailingCheck(t *testing.T) {
 			svc, _, _ := newServices(t, "", "")
 			svc.Start(context.Background(), nil)
 			svc.Session.UseSandbox(tc.scenario)
-			if _, err := svc.Tiles.SetEnrolled(tc.tile, true); err != nil {
-				t.Fatal(err)
-			}
-			v := svc.Tiles.State()
+			// Nothing ticked: AWS's state already shows the failure.
+			v := svc.Tiles.Refresh()
 			for _, tile := range v.Tiles {
 				if tile.ID != tc.tile {
 					continue

@@ -69,21 +69,22 @@ test('review, acknowledge and create on the sandbox: the timeline runs to Connec
   assert.ok((await page.getByTestId('event-row').count()) > 20, 'the timeline shows the stack events')
   await page.screenshot({ path: join(root, 'build', 'bin', 'e2e-launch-connected.png') })
 
-  // The tiles (issue 4): enrol in CAS and SDDS; their tests run; with
-  // Notifications (issue 12), 5 of 5.
+  // The tiles (issue 12): CAS is legacy (no toggle); SDDS's checks run on their
+  // own; "Enrolled" is the user's word, so SDDS waits for AWS's first delivery.
   await page.keyboard.press('Escape')
   await page.getByTestId('launch-close').click().catch(() => {})
-  await page.getByTestId('cas-enrolled').click()
+  assert.equal(await page.getByTestId('cas-enrolled').count(), 0, 'the legacy CAS tile has no Enrolled switch')
   await page.getByTestId('sdds-enrolled').click()
-  await page.getByTestId('overall-progress').filter({ hasText: '5 of 5' }).waitFor({ timeout: 30000 })
-  assert.ok((await page.getByTestId('tile-cas').getByTestId('check-row').count()) >= 4, 'CAS checks shown one per line')
+  await page.getByTestId('tile-sdds').getByText("Enrolled (your word) · checks pass · waiting for AWS's first delivery").waitFor({ timeout: 30000 })
+  await page.getByTestId('overall-progress').filter({ hasText: '3 of 4 required connected · CAS legacy' }).waitFor({ timeout: 30000 })
+  assert.ok((await page.getByTestId('tile-cas').getByTestId('check-row').count()) >= 3, 'CAS checks shown one per line')
   await page.screenshot({ path: join(root, 'build', 'bin', 'e2e-tiles-connected.png'), fullPage: true })
   assert.deepEqual(errors, [])
 })
 
 test('cas-broken shows Error naming the failing check', async () => {
   const { page } = await openOn('cas-broken')
-  await page.getByTestId('cas-enrolled').click()
+  // Nothing ticked: AWS's state already shows the failure.
   await page.getByTestId('tile-cas').getByTestId('check-row').filter({ hasText: 'topic' }).first().waitFor({ timeout: 30000 })
   const failed = page.getByTestId('tile-cas').locator('[data-testid="check-row"][data-status="failed"]')
   await failed.filter({ hasText: 'CAS topic exists and its policy allows publishing' }).waitFor()

@@ -132,7 +132,7 @@ func Export(ctx context.Context, cfg aws.Config, o Options) (*Bundle, error) {
 	if rec, found, err := onboarding.Discover(ctx, cfn, o.TargetKind, o.StackName); err == nil && found {
 		recp = &rec
 	}
-	res := tiles.Run(ctx, cfg, recp, tiles.RunOptions{AccountID: b.Header.Account, CASEnrolled: true, SDDSEnrolled: true, TestCAS: true, TestSDDS: true, TestNotifications: true})
+	res := tiles.Run(ctx, cfg, recp, tiles.RunOptions{AccountID: b.Header.Account, TestCAS: true})
 	b.Tiles = res.Tiles
 	catCfg := cfg.Copy()
 	catCfg.Region = "us-east-1"

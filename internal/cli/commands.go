@@ -332,7 +332,7 @@ func statusCommand(e *env) *cobra.Command {
 	var stackName string
 	c := &cobra.Command{
 		Use:     "status",
-		Short:   "the tiles: seller account, role and access, CAS, SDDS, notifications (exit 0 only when all are connected)",
+		Short:   "the tiles: seller account, role and access, SDDS, notifications, CAS (legacy) (exit 0 only when every required tile is connected)",
 		Example: "  sellerdesk status\n  sellerdesk status --sandbox connected --json",
 		Args:    noArgs,
 		RunE:    func(c *cobra.Command, _ []string) error { return runStatus(c.Context(), e, stackName) },

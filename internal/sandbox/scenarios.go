@@ -94,7 +94,7 @@ var scenarios = map[string]Scenario{
 		Description: "The fresh seller with the SellerDesk onboarding stack (" + OnboardingStackName + ") already launched " +
 			"from the embedded template — partner " + DemoPartnerAccountID + ", external ID " + DemoExternalID + " — and one " +
 			"delivered Seller Data Feed object (" + DemoDataFeed + "_v1/year=YYYY/month=MM/data.csv) in the SDDS bucket. " +
-			"All four tiles show Connected; CAS Test Configuration delivers a data set and a notification to the queue.",
+			"Seller account, Role and access and SDDS (on the delivered object) show Connected, CAS Legacy; CAS Test Configuration delivers a data set and a notification to the queue.",
 		Setup: func(a *Account) { setupConnected(a) },
 	},
 	"fresh": {
@@ -129,7 +129,7 @@ var scenarios = map[string]Scenario{
 	"sdds-broken": {
 		Name: "sdds-broken",
 		Description: "The connected seller, except that the SDDS KMS key's policy lacks the statement granting " +
-			"reports.marketplace.amazonaws.com. Seller account, Role and access and CAS show Connected; SDDS shows Error on " +
+			"reports.marketplace.amazonaws.com. Seller account and Role and access show Connected, CAS Legacy; SDDS shows Error, as it opens, on " +
 			"the check \"the key policy grants reports.marketplace.amazonaws.com\".",
 		Setup: func(a *Account) {
 			st := setupConnected(a)

@@ -39,7 +39,8 @@ func TestConnectedScenario(t *testing.T) {
 	acct := "111122223333"
 	reports := func(action, resource string) iampolicy.Request {
 		return iampolicy.Request{Service: reportsPrincipal, Action: action, Resource: resource,
-			Context: map[string]string{"aws:SourceAccount": acct, "aws:SecureTransport": "true"}}
+			Context: map[string]string{"aws:SourceAccount": acct, "aws:SecureTransport": "true",
+				"aws:SourceArn": "arn:aws:marketplace::" + acct + ":AWSMarketplace/SellerDataSubscription/DataFeeds_V1"}}
 	}
 
 	// Seller account: the Catalog lists the seller's own products.
@@ -203,7 +204,8 @@ func TestBrokenScenarios(t *testing.T) {
 		}},
 		{"sdds-broken", "key ${SddsKeyArn}", func(t *testing.T, before, after string) {
 			svc := iampolicy.Request{Service: reportsPrincipal, Action: "kms:GenerateDataKey", Resource: "${SddsKeyArn}",
-				Context: map[string]string{"aws:SourceAccount": "111122223333"}}
+				Context: map[string]string{"aws:SourceAccount": "111122223333",
+					"aws:SourceArn": "arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1"}}
 			admin := iampolicy.Request{Principal: "arn:aws:iam::111122223333:root", Action: "kms:PutKeyPolicy", Resource: "${SddsKeyArn}"}
 			if !policyAllows(before, svc) || policyAllows(after, svc) || !policyAllows(after, admin) || strings.Contains(after, reportsPrincipal) {
 				t.Errorf("SDDS key policy\nbefore %s\nafter  %s", before, after)

@@ -14,7 +14,7 @@ var body []byte
 // Version is the version of the embedded template. It must equal the
 // template's Metadata.SellerDeskTemplateVersion (a test in
 // internal/onboarding/template checks this).
-const Version = "2026-12-03.1"
+const Version = "2026-12-03.2"
 
 // Capabilities lists the capabilities CreateStack/UpdateStack must acknowledge:
 // the template creates an IAM role with a custom name.

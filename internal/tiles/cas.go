@@ -16,7 +16,7 @@ const (
 	// CASDiscontinuedSource is the AWS Seller Guide "Reporting" page, which
 	// announces the end of the CAS API on 30 August 2024.
 	CASDiscontinuedSource = "https://docs.aws.amazon.com/marketplace/latest/userguide/Reporting.html"
-	CASDiscontinuedNote   = "AWS Marketplace discontinued the Commerce Analytics Service (CAS) API, with the legacy seller reports, on 30 August 2024 (AWS Seller Guide, \"Reporting\")."
+	CASDiscontinuedNote   = "AWS Marketplace discontinued the Commerce Analytics Service (CAS) API, with the legacy seller reports, on 30 August 2024 (AWS Seller Guide, \"Reporting\"). Seller data feeds (the SDDS tile) replaced it."
 	// CASGuide is AWS's CAS page, where enrollment is described.
 	CASGuide = "https://docs.aws.amazon.com/marketplace/latest/userguide/commerce-analytics-service.html"
 	// CASRoleName is the role AWS creates when a seller enrolls in CAS; CAS
@@ -58,8 +58,8 @@ func CASFields(outputs map[string]string) []Field {
 			f = append(f, Field{Label: label, Value: v, Copy: true})
 		}
 	}
-	add("S3 bucket name", "CasBucketName")
-	add("SNS topic ARN", "CasTopicArn")
+	add("S3 bucket name (legacy CAS form)", "CasBucketName")
+	add("SNS topic ARN (legacy CAS form)", "CasTopicArn")
 	add("Role ARN", "PartnerRoleArn")
 	return f
 }
@@ -84,6 +84,16 @@ func CASRoleARN(outputs map[string]string, accountID, roleArn string) string {
 // the queue, and a GenerateDataSet request. accountID may be empty (it is
 // then read from the topic ARN); roleArn may be empty (see CASRoleARN).
 func TestCAS(ctx context.Context, deps CASDeps, outputs map[string]string, accountID, roleArn string) []CheckResult {
+	account := accountFrom(accountID, outputs["CasTopicArn"], outputs["PartnerRoleArn"], outputs["QueueArn"])
+	return append(CheckCAS(ctx, deps, outputs, account),
+		casGenerateCheck(ctx, deps, outputs["CasBucketName"], outputs["CasTopicArn"], CASRoleARN(outputs, account, roleArn)))
+}
+
+// CheckCAS runs the checks of TestCAS that only read what AWS already holds
+// (the bucket and its policy, the topic and its policy, the subscription),
+// without asking CAS for a data set: what every refresh runs, so a broken
+// setup shows before anyone tests.
+func CheckCAS(ctx context.Context, deps CASDeps, outputs map[string]string, accountID string) []CheckResult {
 	bucket, topic := outputs["CasBucketName"], outputs["CasTopicArn"]
 	account := accountFrom(accountID, topic, outputs["PartnerRoleArn"], outputs["QueueArn"])
 	partition := arnPartition(topic, outputs["CasBucketArn"])
@@ -91,7 +101,6 @@ func TestCAS(ctx context.Context, deps CASDeps, outputs map[string]string, accou
 		casBucketCheck(ctx, deps.S3, bucket, bucketARN(outputs["CasBucketArn"], bucket, partition), account),
 		casTopicCheck(ctx, deps.SNS, topic, account),
 		subscribedCheck(ctx, deps.SNS, CASCheckSubscribe, topic, outputs["QueueArn"]),
-		casGenerateCheck(ctx, deps, bucket, topic, CASRoleARN(outputs, account, roleArn)),
 	}
 }
 
@@ -210,55 +219,63 @@ func casDiscontinued(name string, err error, what string, onAWS bool) CheckResul
 	return r
 }
 
-// CASTile builds the CAS tile from the stack record, the "Enrolled in CAS"
-// toggle and the last Test Configuration (nil: not tested yet).
-func CASTile(rec *onboarding.StackRecord, enrolled bool, checks []CheckResult, checkedAt time.Time) Tile {
-	t := serviceTile(TileCAS, "CAS", rec, enrolled, checks, checkedAt, CASFields)
+// CASTile builds the CAS tile from the stack record and the last checks
+// (nil: not checked yet). CAS is legacy: there is no enrolment to tick, and
+// the tile never counts towards the required tiles. A failed check shows as
+// Error; CAS accepting a GenerateDataSet request (only an endpoint other
+// than AWS's still does) shows as Connected; otherwise the tile is Legacy.
+func CASTile(rec *onboarding.StackRecord, checks []CheckResult, checkedAt time.Time) Tile {
+	t, ready := stackTile(TileCAS, "CAS", rec, CASFields)
 	t.Notes = append(t.Notes, Note{Text: CASDiscontinuedNote, Link: CASDiscontinuedSource})
-	if t.State == StateNotEnrolled {
-		t.Notes = append(t.Notes, Note{Text: "Enroll in CAS with the bucket name and topic ARN above (AWS Marketplace Commerce Analytics Service guide).", Link: CASGuide})
+	if !ready {
+		return t
+	}
+	t.Checks, t.CheckedAt = checks, checkedAt
+	t.Notes = append(t.Notes, Note{Text: "Legacy: the guide's CAS enrolment took the bucket name and topic ARN above; AWS no longer offers it, so there is nothing to enrol in.", Link: CASGuide})
+	generated := false
+	for _, c := range checks {
+		generated = generated || (c.Name == CASCheckGenerate && c.Passed())
+	}
+	c, bad := firstNotPassed(checks)
+	switch {
+	case bad && c.Status == StatusFailed:
+		t.State = StateError
+		t.Summary = "Error: " + c.Name + " — " + c.Detail + ". Fix: " + c.Fix
+	case bad:
+		t.State = StateUnknown
+		t.Summary = fmt.Sprintf("Legacy, not verified: %d check(s) could not be run by this endpoint, starting with %q; none failed.",
+			countStatus(checks, StatusCouldNotCheck), c.Name)
+	case generated:
+		t.State = StateConnected
+		t.Summary = fmt.Sprintf("Connected (legacy): all %d checks pass and this endpoint accepted a GenerateDataSet request. On AWS itself the CAS API is discontinued.", len(checks))
+	case len(checks) == 0:
+		t.State = StateLegacy
+		t.Summary = "Legacy: AWS discontinued the CAS API on 30 August 2024; data feeds (SDDS) replaced it. Not checked yet."
+	default:
+		t.State = StateLegacy
+		t.Summary = fmt.Sprintf("Legacy: AWS discontinued the CAS API on 30 August 2024; data feeds (SDDS) replaced it. "+
+			"The bucket, topic and subscription the guide describes are in place (%d checks pass); Test Configuration asks CAS for a data set.", len(checks))
 	}
 	return t
 }
 
-// serviceTile is the state machine shared by CAS and SDDS.
-func serviceTile(id, label string, rec *onboarding.StackRecord, enrolled bool, checks []CheckResult, checkedAt time.Time, fields func(map[string]string) []Field) Tile {
-	t := Tile{ID: id, State: StateNotConnected}
+// stackTile is the part of the CAS and SDDS tiles that follows the
+// onboarding stack: ready is true once the stack is connected, with the
+// fields filled in from its outputs.
+func stackTile(id, label string, rec *onboarding.StackRecord, fields func(map[string]string) []Field) (t Tile, ready bool) {
+	t = Tile{ID: id, State: StateNotConnected}
 	switch {
 	case rec == nil || rec.Phase == onboarding.PhaseNotConnected:
 		t.Summary = "Not connected: launch the onboarding stack (Role and access) first; its outputs fill in the " + label + " fields."
-		return t
+		return t, false
 	case rec.Phase == onboarding.PhaseLaunching || rec.Phase == onboarding.PhaseVerifying:
 		t.State = StateLaunching
 		t.Summary = fmt.Sprintf("Waiting for the onboarding stack (%d of %d resources); its outputs fill in the %s fields.", rec.Done, rec.Total, label)
-		return t
+		return t, false
 	case rec.Phase != onboarding.PhaseConnected:
 		t.Summary = "Not connected: the Role and access tile must be Connected first; its outputs fill in the " + label + " fields."
-		return t
+		return t, false
 	}
 	t.Fields = fields(rec.Outputs)
-	t.Checks, t.CheckedAt = checks, checkedAt
-	if !enrolled {
-		t.State = StateNotEnrolled
-		t.Summary = "Not enrolled: copy the fields into AWS's " + label + " enrollment form, then tick \"Enrolled in " + label + "\" and run Test Configuration."
-		if len(checks) > 0 {
-			t.Summary += fmt.Sprintf(" (Last test: %d of %d checks passed.)", countStatus(checks, StatusPassed), len(checks))
-		}
-		return t
-	}
-	t.State = stateOfChecks(checks)
-	switch t.State {
-	case StateNotConnected:
-		t.Summary = "Enrolled: run Test Configuration to check the setup."
-	case StateConnected:
-		t.Summary = fmt.Sprintf("Connected: all %d checks passed.", len(checks))
-	case StateError:
-		c, _ := firstNotPassed(checks)
-		t.Summary = "Error: " + c.Name + " — " + c.Detail + ". Fix: " + c.Fix
-	case StateUnknown:
-		c, _ := firstNotPassed(checks)
-		t.Summary = fmt.Sprintf("Not verified: %d check(s) could not be run by this endpoint, starting with %q; none failed.",
-			countStatus(checks, StatusCouldNotCheck), c.Name)
-	}
-	return t
+	return t, true
 }

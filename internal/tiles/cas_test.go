@@ -33,7 +33,7 @@ func TestTestCAS(t *testing.T) {
 		wantState  State
 		summaryHas string
 	}{
-		{name: "every check passes", wantState: StateConnected, summaryHas: "all 4 checks passed"},
+		{name: "every check passes", wantState: StateConnected, summaryHas: "all 4 checks pass"},
 		{name: "policies returned URL-encoded", mutate: func(w *world) {
 			w.s3.buckets[casBkt].policy = urlEncoded(casBucketPolicy)
 			w.sns.topics[casTopic].policy = urlEncoded(casTopicPolicy)
@@ -130,7 +130,7 @@ func TestTestCAS(t *testing.T) {
 					t.Errorf("%s: %s (%s), want passed", c.Name, c.Status, c.Detail)
 				}
 			}
-			tile := CASTile(&onboarding.StackRecord{Phase: onboarding.PhaseConnected, Outputs: w.out}, true, got, fixedNow)
+			tile := CASTile(&onboarding.StackRecord{Phase: onboarding.PhaseConnected, Outputs: w.out}, got, fixedNow)
 			if tile.State != tt.wantState {
 				t.Errorf("tile state %s, want %s: %s", tile.State, tt.wantState, tile.Summary)
 			}
@@ -140,8 +140,9 @@ func TestTestCAS(t *testing.T) {
 			if !strings.Contains(tile.Summary, tt.summaryHas) {
 				t.Errorf("summary %q lacks %q", tile.Summary, tt.summaryHas)
 			}
-			if n, _ := Progress([]Tile{tile}); (n == 1) != (tt.wantState == StateConnected) {
-				t.Errorf("progress counts the tile as connected=%v in state %s", n == 1, tile.State)
+			// CAS is legacy and optional: whatever its state, it never counts.
+			if s := Summarize([]Tile{tile}); s.RequiredConnected != 0 || !strings.HasSuffix(s.Text, " · CAS legacy") {
+				t.Errorf("a %s CAS tile changes the count: %q", tile.State, s.Text)
 			}
 		})
 	}
@@ -183,7 +184,7 @@ func TestTestCASRequest(t *testing.T) {
 
 func TestCASFieldsAndTileStates(t *testing.T) {
 	f := CASFields(outputs())
-	want := []Field{{"S3 bucket name", casBkt, true}, {"SNS topic ARN", casTopic, true}, {"Role ARN", roleArn, true}}
+	want := []Field{{"S3 bucket name (legacy CAS form)", casBkt, true}, {"SNS topic ARN (legacy CAS form)", casTopic, true}, {"Role ARN", roleArn, true}}
 	if len(f) != len(want) {
 		t.Fatalf("fields %+v", f)
 	}
@@ -192,26 +193,43 @@ func TestCASFieldsAndTileStates(t *testing.T) {
 			t.Errorf("field %d: %+v, want %+v", i, f[i], want[i])
 		}
 	}
-	passed := []CheckResult{{Name: "a", Status: StatusPassed}}
+	passed := []CheckResult{{Name: CASCheckBucket, Status: StatusPassed}, {Name: CASCheckTopic, Status: StatusPassed}}
+	generated := append(append([]CheckResult{}, passed...), CheckResult{Name: CASCheckGenerate, Status: StatusPassed})
+	refused := append(append([]CheckResult{}, passed...), CheckResult{Name: CASCheckGenerate, Status: StatusFailed, Detail: "refused", Fix: "use SDDS"})
+	broken := []CheckResult{{Name: CASCheckTopic, Status: StatusFailed, Detail: "no publish", Fix: "update the stack"}}
+	connected := &onboarding.StackRecord{Phase: onboarding.PhaseConnected, Outputs: outputs()}
 	tests := []struct {
-		name     string
-		rec      *onboarding.StackRecord
-		enrolled bool
-		checks   []CheckResult
-		state    State
-		fields   bool
+		name   string
+		rec    *onboarding.StackRecord
+		checks []CheckResult
+		state  State
+		fields bool
 	}{
-		{"no stack", nil, false, nil, StateNotConnected, false},
-		{"stack launching", &onboarding.StackRecord{Phase: onboarding.PhaseLaunching, Done: 3, Total: 20}, false, nil, StateLaunching, false},
-		{"stack failed", &onboarding.StackRecord{Phase: onboarding.PhaseError}, true, passed, StateNotConnected, false},
-		{"connected, not enrolled", &onboarding.StackRecord{Phase: onboarding.PhaseConnected, Outputs: outputs()}, false, nil, StateNotEnrolled, true},
-		{"not enrolled even when tests pass", &onboarding.StackRecord{Phase: onboarding.PhaseConnected, Outputs: outputs()}, false, passed, StateNotEnrolled, true},
-		{"enrolled, not tested", &onboarding.StackRecord{Phase: onboarding.PhaseConnected, Outputs: outputs()}, true, nil, StateNotConnected, true},
-		{"enrolled, tested", &onboarding.StackRecord{Phase: onboarding.PhaseConnected, Outputs: outputs()}, true, passed, StateConnected, true},
+		{"no stack", nil, nil, StateNotConnected, false},
+		{"stack launching", &onboarding.StackRecord{Phase: onboarding.PhaseLaunching, Done: 3, Total: 20}, nil, StateLaunching, false},
+		{"stack failed", &onboarding.StackRecord{Phase: onboarding.PhaseError}, passed, StateNotConnected, false},
+		{"connected, not checked", connected, nil, StateLegacy, true},
+		{"resources in place: legacy, nothing to enrol in", connected, passed, StateLegacy, true},
+		{"a broken resource shows without a test", connected, broken, StateError, true},
+		{"CAS refused the data set (AWS: discontinued)", connected, refused, StateError, true},
+		{"an endpoint that still serves CAS", connected, generated, StateConnected, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tile := CASTile(tt.rec, tt.enrolled, tt.checks, fixedNow)
+			tile := CASTile(tt.rec, tt.checks, fixedNow)
+			for _, f := range tile.Fields {
+				if f.Label != "Role ARN" && !strings.Contains(f.Label, "legacy") {
+					t.Errorf("field %q is not marked legacy", f.Label)
+				}
+			}
+			for _, n := range tile.Notes {
+				if strings.HasPrefix(n.Text, "Enroll") {
+					t.Errorf("the legacy tile asks for enrolment as if it were a live step: %q", n.Text)
+				}
+			}
+			if tt.state == StateLegacy && (!strings.Contains(tile.Summary, "30 August 2024") || !strings.Contains(tile.Summary, "data feeds")) {
+				t.Errorf("legacy summary %q does not say CAS was discontinued and replaced by data feeds", tile.Summary)
+			}
 			if tile.ID != TileCAS || tile.State != tt.state {
 				t.Errorf("tile %s state %s, want %s (%s)", tile.ID, tile.State, tt.state, tile.Summary)
 			}

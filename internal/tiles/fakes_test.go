@@ -57,16 +57,16 @@ var (
 	sddsBucketPolicy = `{"Version":"2012-10-17","Statement":[
  {"Sid":"AwsMarketplaceDataFeedsAccess","Effect":"Allow","Principal":{"Service":"reports.marketplace.amazonaws.com"},
   "Action":["s3:ListBucket","s3:GetObject","s3:PutObject","s3:GetEncryptionConfiguration","s3:GetBucketAcl","s3:PutObjectAcl"],
-  "Resource":["arn:aws:s3:::` + sddsBkt + `","arn:aws:s3:::` + sddsBkt + `/*"],"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}},
+  "Resource":["arn:aws:s3:::` + sddsBkt + `","arn:aws:s3:::` + sddsBkt + `/*"],"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333","aws:SourceArn":"arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1"}}},
  {"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*",
   "Resource":["arn:aws:s3:::` + sddsBkt + `","arn:aws:s3:::` + sddsBkt + `/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
 	sddsKeyPolicy = `{"Version":"2012-10-17","Statement":[
  {"Sid":"AccountAdministersKey","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},
  {"Sid":"AwsMarketplaceDataFeedsAccess","Effect":"Allow","Principal":{"Service":"reports.marketplace.amazonaws.com"},
-  "Action":["kms:GenerateDataKey*","kms:Decrypt","kms:Encrypt"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}`
+  "Action":["kms:GenerateDataKey*","kms:Decrypt","kms:Encrypt"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333","aws:SourceArn":"arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1"}}}]}`
 	sddsTopicPolicy = `{"Version":"2008-10-17","Statement":[
  {"Sid":"AwsMarketplaceDataFeedsAccess","Effect":"Allow","Principal":{"Service":"reports.marketplace.amazonaws.com"},"Action":"sns:Publish","Resource":"` + sddsTop + `",
-  "Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}`
+  "Condition":{"StringEquals":{"aws:SourceAccount":"111122223333","aws:SourceArn":"arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1"}}}]}`
 )
 
 // apiErr is an AWS error answer as the SDK surfaces it.
@@ -351,7 +351,9 @@ func casWorld() (*fakeS3, *fakeSNS, *fakeGenerator) {
 
 // sddsWorld is an SDDS setup as the template creates it, every check passing.
 func sddsWorld() (*fakeS3, *fakeKMS, *fakeSNS) {
-	s3f := &fakeS3{buckets: map[string]*fakeBucket{sddsBkt: {policy: sddsBucketPolicy, enc: kmsEncryption(s3types.ServerSideEncryptionAwsKms, keyArn), pab: allBlocked()}}}
+	delivered := s3types.Object{Key: aws.String("billing_event_v1/year=2026/month=03/data.csv"), LastModified: aws.Time(fixedNow.Add(-time.Hour)), Size: aws.Int64(120)}
+	s3f := &fakeS3{buckets: map[string]*fakeBucket{sddsBkt: {policy: sddsBucketPolicy, enc: kmsEncryption(s3types.ServerSideEncryptionAwsKms, keyArn), pab: allBlocked(),
+		objects: []s3types.Object{delivered}}}}
 	snsf := &fakeSNS{topics: map[string]*fakeTopic{sddsTop: {policy: sddsTopicPolicy, subs: []snstypes.Subscription{sqsSub(sddsTop, queueArn)}}}}
 	return s3f, &fakeKMS{policy: sddsKeyPolicy}, snsf
 }

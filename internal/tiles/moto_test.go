@@ -89,13 +89,18 @@ func TestTilesAgainstMoto(t *testing.T) {
 	}
 	for _, c := range append(append([]CheckResult{}, casChecks...), sddsChecks...) {
 		switch {
+		case c.Name == SDDSCheckLatest:
+			// Nothing delivered on moto: AWS's evidence is missing, which is never a pass.
+			if c.Status != StatusWaiting {
+				t.Errorf("%s on moto: %s (%s), want waiting", c.Name, c.Status, c.Detail)
+			}
 		case cannot[c.Name] && c.Status != StatusCouldNotCheck:
 			t.Errorf("%s on moto: %s (%s), want could-not-check", c.Name, c.Status, c.Detail)
 		case !cannot[c.Name] && !c.Passed():
 			t.Errorf("%s on moto: %s (%s), want passed", c.Name, c.Status, c.Detail)
 		}
 	}
-	cas := CASTile(&rec, true, casChecks, time.Now())
+	cas := CASTile(&rec, casChecks, time.Now())
 	sdds := SDDSTile(&rec, true, sddsChecks, time.Now())
 	for _, tile := range []Tile{cas, sdds} {
 		// Some checks could not be run and none failed: not verified, never Connected.
@@ -131,8 +136,8 @@ func TestTilesAgainstMoto(t *testing.T) {
 		t.Errorf("notifications tile on moto with the queue policy: %s — %s", nt.State, nt.Summary)
 	}
 	tiles = append(tiles, nt)
-	if connected, total := Progress(tiles); connected != 2 || total != 5 {
-		t.Errorf("progress on moto %d of %d, want 2 of 5 (the role and the notifications)", connected, total)
+	if s := Summarize(tiles); s.RequiredConnected != 2 || s.Done() {
+		t.Errorf("progress on moto %q, want only the role and the notifications connected", s.Text)
 	}
 }
 
@@ -162,7 +167,7 @@ func applyTemplatePolicies(ctx context.Context, t *testing.T, s3c *s3.Client, sn
 			`"},"Action":["s3:PutObject","s3:GetBucketLocation"],"Resource":["` + cb + `","` + cb + `/*"]},` + deny(cb) + `]}`,
 		out["SddsBucketName"]: `{"Version":"2012-10-17","Statement":[{"Sid":"AwsMarketplaceDataFeedsAccess","Effect":"Allow","Principal":{"Service":"reports.marketplace.amazonaws.com"},` +
 			`"Action":["s3:ListBucket","s3:GetObject","s3:PutObject","s3:GetEncryptionConfiguration","s3:GetBucketAcl","s3:PutObjectAcl"],"Resource":["` + sb + `","` + sb + `/*"],` +
-			`"Condition":{"StringEquals":{"aws:SourceAccount":"` + account + `"}}},` + deny(sb) + `]}`,
+			`"Condition":{"StringEquals":{"aws:SourceAccount":"` + account + `","aws:SourceArn":"` + SDDSSourceARN("aws", account) + `"}}},` + deny(sb) + `]}`,
 	}
 	for bucket, pol := range policies {
 		if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(pol)}); err != nil {
@@ -176,7 +181,7 @@ func applyTemplatePolicies(ctx context.Context, t *testing.T, s3c *s3.Client, sn
 	}
 	service := func(topic string) string {
 		return `{"Sid":"AwsMarketplaceDataFeedsAccess","Effect":"Allow","Principal":{"Service":"reports.marketplace.amazonaws.com"},"Action":"sns:Publish","Resource":"` + topic +
-			`","Condition":{"StringEquals":{"aws:SourceAccount":"` + account + `"}}}`
+			`","Condition":{"StringEquals":{"aws:SourceAccount":"` + account + `","aws:SourceArn":"` + SDDSSourceARN("aws", account) + `"}}}`
 	}
 	topics := map[string]string{
 		out["CasTopicArn"]: `{"Version":"2012-10-17","Statement":[{"Sid":"AllowAccountPublish","Effect":"Allow","Principal":{"AWS":"` + root +

@@ -18,22 +18,22 @@ import (
 	"github.com/sellerdesk/sellerdesk/internal/redact"
 )
 
-// RunOptions say which checks to run and what the user confirmed.
+// RunOptions say what the user stated and whether to ask CAS for a data
+// set. The checks that only read AWS's state (CAS's resources, every SDDS
+// check) run whenever the stack is connected: a broken setup shows without
+// anyone ticking or testing first.
 type RunOptions struct {
 	AccountID         string // from STS; read from the stack outputs when empty
 	SellerConfirmed   bool
 	SellerConfirmedAt time.Time
-	CASEnrolled       bool
-	SDDSEnrolled      bool
-	// TestCAS/TestSDDS run Test Configuration; otherwise Previous* are shown.
-	TestCAS, TestSDDS             bool
-	PreviousCAS, PreviousSDDS     []CheckResult
-	PreviousCASAt, PreviousSDDSAt time.Time
-	// TestNotifications runs the Notifications Test Configuration;
-	// otherwise PreviousNotifications is shown.
-	TestNotifications       bool
-	PreviousNotifications   []CheckResult
-	PreviousNotificationsAt time.Time
+	// SDDSEnrolled is the user's word that they submitted AWS's data-feed
+	// form; it changes the SDDS tile's words, never its count.
+	SDDSEnrolled bool
+	// TestCAS also sends CAS a GenerateDataSet request; otherwise the last
+	// answer (in PreviousCAS) is kept beside the fresh checks.
+	TestCAS       bool
+	PreviousCAS   []CheckResult
+	PreviousCASAt time.Time
 }
 
 // Result is the tiles plus the role record as re-verified.
@@ -46,9 +46,10 @@ type Result struct {
 	NotificationsAt time.Time
 }
 
-// Run builds the tiles from real calls with the clients of cfg: the
-// Catalog probe (us-east-1, where the Catalog API lives), the role
-// re-verification, and, when asked, CAS and SDDS Test Configuration.
+// Run builds the tiles from real calls with the clients of cfg: the Catalog
+// probe (us-east-1, where the Catalog API lives), the role
+// re-verification, CAS's and SDDS's checks and, when asked, CAS's
+// GenerateDataSet. The tiles carry Required (Annotate).
 func Run(ctx context.Context, cfg aws.Config, rec *onboarding.StackRecord, o RunOptions) Result {
 	now := time.Now().UTC()
 	catCfg := cfg.Copy()
@@ -73,20 +74,34 @@ func Run(ctx context.Context, cfg aws.Config, rec *onboarding.StackRecord, o Run
 	}
 	connected := rec != nil && rec.Phase == onboarding.PhaseConnected
 	s3c := s3.NewFromConfig(cfg, func(so *s3.Options) { so.UsePathStyle = cfg.BaseEndpoint != nil })
-	res.CAS, res.CASAt = o.PreviousCAS, o.PreviousCASAt
-	if connected && o.TestCAS {
-		res.CAS, res.CASAt = TestCAS(ctx, CASDeps{S3: s3c, SNS: sns.NewFromConfig(cfg), CAS: NewCASClient(cfg)}, rec.Outputs, account, ""), now
-	}
-	res.SDDS, res.SDDSAt = o.PreviousSDDS, o.PreviousSDDSAt
-	if connected && o.TestSDDS {
+	if connected {
+		deps := CASDeps{S3: s3c, SNS: sns.NewFromConfig(cfg), CAS: NewCASClient(cfg)}
+		if o.TestCAS {
+			res.CAS = TestCAS(ctx, deps, rec.Outputs, account, "")
+		} else {
+			res.CAS = append(CheckCAS(ctx, deps, rec.Outputs, account), previousGenerate(o.PreviousCAS)...)
+		}
+		res.CASAt = now
 		res.SDDS, res.SDDSAt = TestSDDS(ctx, SDDSDeps{S3: s3c, KMS: kms.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg)}, rec.Outputs, account), now
 	}
-	res.Tiles = append(res.Tiles, CASTile(rec, o.CASEnrolled, res.CAS, res.CASAt), SDDSTile(rec, o.SDDSEnrolled, res.SDDS, res.SDDSAt))
-	res.Notifications, res.NotificationsAt = o.PreviousNotifications, o.PreviousNotificationsAt
-	if connected && o.TestNotifications {
+	res.Tiles = append(res.Tiles, CASTile(rec, res.CAS, res.CASAt), SDDSTile(rec, o.SDDSEnrolled, res.SDDS, res.SDDSAt))
+	// The Notifications checks only read, so every refresh runs them.
+	if connected {
 		res.Notifications, res.NotificationsAt = TestNotifications(ctx,
 			NotificationsDeps{Events: eventbridge.NewFromConfig(cfg), SQS: sqs.NewFromConfig(cfg)}, rec.Outputs), now
 	}
 	res.Tiles = append(res.Tiles, NotificationsTile(rec, res.Notifications, res.NotificationsAt))
+	res.Tiles = Annotate(res.Tiles)
 	return res
+}
+
+// previousGenerate is the GenerateDataSet line of an earlier CAS test, if
+// any: a refresh does not ask CAS again, and keeps what it last answered.
+func previousGenerate(checks []CheckResult) []CheckResult {
+	for _, c := range checks {
+		if c.Name == CASCheckGenerate {
+			return []CheckResult{c}
+		}
+	}
+	return nil
 }

@@ -54,32 +54,15 @@ func startSandbox(t *testing.T, scenario string) *sandboxWorld {
 		kms: kms.NewFromConfig(cfg), cat: marketplacecatalog.NewFromConfig(cfg), eb: eventbridge.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg)}
 }
 
-// tiles builds all the tiles from real calls, as a refresh with both
-// "Enrolled" toggles ticked does.
-func (w *sandboxWorld) tiles(ctx context.Context, t *testing.T, rec *onboarding.StackRecord) []Tile {
+// tiles builds every tile with Run, as the window's refresh and
+// `sellerdesk status` do.
+func (w *sandboxWorld) tiles(ctx context.Context, t *testing.T, rec *onboarding.StackRecord, o RunOptions) []Tile {
 	t.Helper()
-	probe, err := ProbeSeller(ctx, w.cat)
-	if err != nil {
-		t.Logf("seller probe: %v", err)
-	}
-	out := []Tile{SellerTile(probe, false, time.Time{})}
-	if rec != nil {
-		*rec = RefreshRole(ctx, w.iam, *rec)
-	}
-	out = append(out, RoleTile(rec))
-	var casChecks, sddsChecks, notifChecks []CheckResult
-	if rec != nil && rec.Phase == onboarding.PhaseConnected {
-		account := strings.Split(rec.Outputs["QueueArn"], ":")[4]
-		casChecks = TestCAS(ctx, CASDeps{S3: w.s3, SNS: w.sns, CAS: NewCASClient(w.cfg)}, rec.Outputs, account, "")
-		sddsChecks = TestSDDS(ctx, SDDSDeps{S3: w.s3, KMS: w.kms, SNS: w.sns}, rec.Outputs, account)
-		notifChecks = TestNotifications(ctx, NotificationsDeps{Events: w.eb, SQS: w.sqs}, rec.Outputs)
-	}
-	now := time.Now()
-	out = append(out, CASTile(rec, true, casChecks, now), SDDSTile(rec, true, sddsChecks, now), NotificationsTile(rec, notifChecks, now))
-	for _, tile := range out {
+	res := Run(ctx, w.cfg, rec, o)
+	for _, tile := range res.Tiles {
 		t.Logf("%-6s %-14s %s", tile.ID, tile.State, tile.Summary)
 	}
-	return out
+	return res.Tiles
 }
 
 // existingStack reads a stack the scenario launched, as the app finds it.
@@ -104,14 +87,22 @@ func TestTilesOnSandboxScenarios(t *testing.T) {
 	tests := []struct {
 		scenario string
 		stack    bool
+		opts     RunOptions
 		want     string // seller, role, cas, sdds, notifications
+		words    string
 		failing  map[string]string
 	}{
-		{"not-seller", false, "not-registered,not-connected,not-connected,not-connected,not-connected", nil},
-		{"catalog-denied", false, "unknown,not-connected,not-connected,not-connected,not-connected", nil},
-		{"connected", true, "completed,connected,connected,connected,connected", nil},
-		{"cas-broken", true, "completed,connected,error,connected,connected", map[string]string{TileCAS: CASCheckTopic}},
-		{"sdds-broken", true, "completed,connected,connected,error,connected", map[string]string{TileSDDS: SDDSCheckKey}},
+		{"not-seller", false, RunOptions{}, "not-registered,not-connected,not-connected,not-connected,not-connected", "0 of 4 required connected · CAS legacy", nil},
+		// The user's word never overrides AWS refusing the account.
+		{"not-seller", false, RunOptions{SellerConfirmed: true, SellerConfirmedAt: time.Now()}, "not-registered,not-connected,not-connected,not-connected,not-connected", "0 of 4 required connected · CAS legacy", nil},
+		{"catalog-denied", false, RunOptions{}, "unknown,not-connected,not-connected,not-connected,not-connected", "0 of 4 required connected · CAS legacy", nil},
+		// A delivered data feed is AWS's evidence: Connected without any tick.
+		{"connected", true, RunOptions{}, "completed,connected,legacy,connected,connected", "4 of 4 required connected · CAS legacy", nil},
+		{"connected", true, RunOptions{TestCAS: true}, "completed,connected,connected,connected,connected", "4 of 4 required connected · CAS legacy", nil},
+		// Broken scenarios show their failure when they open, nothing ticked.
+		{"cas-broken", true, RunOptions{}, "completed,connected,error,connected,connected", "4 of 4 required connected · CAS legacy", map[string]string{TileCAS: CASCheckTopic}},
+		{"sdds-broken", true, RunOptions{}, "completed,connected,legacy,error,connected", "3 of 4 required connected · CAS legacy", map[string]string{TileSDDS: SDDSCheckKey}},
+		{"sdds-broken", true, RunOptions{SDDSEnrolled: true}, "completed,connected,legacy,error,connected", "3 of 4 required connected · CAS legacy", map[string]string{TileSDDS: SDDSCheckKey}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {
@@ -121,9 +112,12 @@ func TestTilesOnSandboxScenarios(t *testing.T) {
 			if tt.stack {
 				rec = w.existingStack(ctx, t)
 			}
-			tiles := w.tiles(ctx, t, rec)
+			tiles := w.tiles(ctx, t, rec, tt.opts)
 			if got := states(tiles); got != tt.want {
 				t.Errorf("states %s, want %s", got, tt.want)
+			}
+			if got := Summarize(tiles).Text; got != tt.words {
+				t.Errorf("summary %q, want %q", got, tt.words)
 			}
 			for _, tile := range tiles {
 				if check, ok := tt.failing[tile.ID]; ok {
@@ -136,17 +130,18 @@ func TestTilesOnSandboxScenarios(t *testing.T) {
 	}
 }
 
-// fresh → launch → every tile Connected.
+// fresh → launch → SDDS waits for AWS's first delivery whatever the user
+// ticks, and turns Connected once a data feed is in the bucket.
 func TestFreshLaunchToConnectedOnSandbox(t *testing.T) {
 	w := startSandbox(t, "fresh")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	before := w.tiles(ctx, t, nil)
+	before := w.tiles(ctx, t, nil, RunOptions{})
 	if got := states(before); got != "completed,not-connected,not-connected,not-connected,not-connected" {
 		t.Errorf("before the launch: %s", got)
 	}
-	if c, n := Progress(before); c != 1 || n != 5 {
-		t.Errorf("before the launch: %d of %d", c, n)
+	if s := Summarize(before); s.RequiredConnected != 1 || s.Required != 4 || s.Done() {
+		t.Errorf("before the launch: %+v", s)
 	}
 	rec, err := onboarding.Launch(ctx, w.cfn, "sandbox", onboarding.DefaultStackName,
 		template.Parameters{PartnerAccountID: "210987654321", ExternalID: "sellerdesk-sandbox-external-id"})
@@ -161,11 +156,37 @@ func TestFreshLaunchToConnectedOnSandbox(t *testing.T) {
 	if rec, err = watcher.Watch(ctx, rec); err != nil {
 		t.Fatal(err)
 	}
-	after := w.tiles(ctx, t, &rec)
-	if got := states(after); got != "completed,connected,connected,connected,connected" {
-		t.Errorf("after the launch: %s", got)
+	steps := []struct {
+		name     string
+		enrolled bool
+		deliver  bool
+		want     string
+		summary  string
+	}{
+		{"launched, not enrolled", false, false, "completed,connected,legacy,not-enrolled,connected", "Not enrolled"},
+		{"enrolled on the user's word", true, false, "completed,connected,legacy,waiting,connected", "Enrolled (your word) · checks pass · waiting for AWS's first delivery"},
+		{"AWS delivered", true, true, "completed,connected,legacy,connected,connected", "Connected: AWS delivered"},
+		{"AWS delivered, the tick gone", false, false, "completed,connected,legacy,connected,connected", "Connected: AWS delivered"},
 	}
-	if c, n := Progress(after); c != 5 || n != 5 {
-		t.Errorf("after the launch: %d of %d connected", c, n)
+	for _, st := range steps {
+		if st.deliver {
+			if _, err := w.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(rec.Outputs["SddsBucketName"]),
+				Key: aws.String("billing_event_v1/year=2026/month=12/data.csv"), Body: strings.NewReader("billing_event_id\n")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := rec
+		after := w.tiles(ctx, t, &r, RunOptions{SDDSEnrolled: st.enrolled})
+		if got := states(after); got != st.want {
+			t.Errorf("%s: %s, want %s", st.name, got, st.want)
+		}
+		if sdds := after[3]; !strings.Contains(sdds.Summary, st.summary) {
+			t.Errorf("%s: SDDS says %q, want %q", st.name, sdds.Summary, st.summary)
+		}
+		for _, c := range after[3].Checks {
+			if c.Name == SDDSCheckLatest && !st.deliver && st.want != "completed,connected,legacy,connected,connected" && c.Status != StatusWaiting {
+				t.Errorf("%s: the missing delivery is %s, want waiting (never passed)", st.name, c.Status)
+			}
+		}
 	}
 }

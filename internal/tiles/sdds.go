@@ -32,15 +32,28 @@ const (
 	SDDSCheckEncryption   = "Bucket default encryption uses the key"
 	SDDSCheckPublicAccess = "Bucket blocks all public access"
 	SDDSCheckSubscribe    = "SDDS topic is subscribed to the queue"
-	SDDSCheckLatest       = "Latest delivered data feed"
+	// SDDSCheckLatest is AWS's evidence: a data feed it delivered. Until
+	// there is one the line is "waiting", never passed.
+	SDDSCheckLatest = "AWS delivered a data feed"
 )
 
-// sddsRecommendedS3Actions are the bucket actions AWS's data-feed setup
-// grants; only s3:PutObject is required for delivery.
-var sddsRecommendedS3Actions = []struct {
+// sddsS3Grants are the bucket actions AWS's data-feed policy grants
+// reports.marketplace.amazonaws.com (AWS Seller Guide, "Data feed
+// policies"), s3:PutObject first: it is the delivery itself.
+var sddsS3Grants = []struct {
 	action string
 	object bool
-}{{"s3:ListBucket", false}, {"s3:GetObject", true}, {"s3:GetEncryptionConfiguration", false}, {"s3:GetBucketAcl", false}, {"s3:PutObjectAcl", true}}
+}{{"s3:PutObject", true}, {"s3:ListBucket", false}, {"s3:GetObject", true}, {"s3:GetEncryptionConfiguration", false}, {"s3:GetBucketAcl", false}, {"s3:PutObjectAcl", true}}
+
+// sddsProbeObject is an object key where AWS delivers a data feed
+// (<feed>_<version>/year=YYYY/month=MM/data.csv), for asking the bucket
+// policy about object actions.
+const sddsProbeObject = "billing_event_v1/year=2026/month=01/data.csv"
+
+// sddsKMSActions are what S3 needs of the key when the service writes and
+// reads SSE-KMS objects: a data key to encrypt a new object, and decryption
+// to read one back (AWS's policy grants s3:GetObject so it can append).
+var sddsKMSActions = []string{"kms:GenerateDataKey", "kms:Decrypt"}
 
 // SDDSDeps are the clients Test Configuration of SDDS uses, all in the
 // stack's region.
@@ -100,33 +113,28 @@ func sddsBucketPolicyCheck(ctx context.Context, s3c S3API, bucket, arn, account 
 	if bucket == "" {
 		return missingOutput(name, "SddsBucketName", "SddsBucketArn")
 	}
-	fix := fmt.Sprintf("Update the onboarding stack to restore the bucket policy, or add AWS's statement AwsMarketplaceDataFeedsAccess: Allow %s s3:PutObject (and s3:ListBucket, s3:GetObject, s3:GetEncryptionConfiguration, s3:GetBucketAcl, s3:PutObjectAcl) on %s and %s/*, with StringEquals aws:SourceAccount %s.",
-		SDDSPrincipal, arn, arn, account)
+	partition := arnPartition(arn)
+	fix := fmt.Sprintf("Update the onboarding stack to restore the bucket policy, or use AWS's statement AwsMarketplaceDataFeedsAccess: Allow %s "+
+		"s3:PutObject, s3:ListBucket, s3:GetObject, s3:GetEncryptionConfiguration, s3:GetBucketAcl and s3:PutObjectAcl on %s and %s/*, "+
+		"with StringEquals aws:SourceAccount %s and aws:SourceArn %s.", SDDSPrincipal, arn, arn, account, SDDSSourceARN(partition, account))
 	pol, r := bucketPolicy(ctx, s3c, name, bucket, fix)
 	if r != nil {
 		return *r
 	}
-	q := grantQuery{principal: servicePrincipal(SDDSPrincipal), actions: []string{"s3:PutObject"}, resource: arn + "/feed/data.csv",
-		account: account, requireSourceAccount: true}
-	g := grants(pol, q)
-	if !g.ok {
-		return CheckResult{Name: name, Status: StatusFailed, Detail: "bucket " + bucket + ": " + g.detail, Fix: fix}
-	}
-	detail := "bucket " + bucket + ": " + g.detail + " for account " + account
-	var missing []string
-	for _, a := range sddsRecommendedS3Actions {
-		q.actions, q.resource = []string{a.action}, arn
+	var need []scopedGrant
+	for _, a := range sddsS3Grants {
+		res := arn
 		if a.object {
-			q.resource = arn + "/feed/data.csv"
+			res = arn + "/" + sddsProbeObject
 		}
-		if !grants(pol, q).ok {
-			missing = append(missing, a.action)
-		}
+		need = append(need, scopedGrant{action: a.action, resource: res})
 	}
-	if len(missing) > 0 {
-		detail += "; not granted (AWS's setup also grants them): " + strings.Join(missing, ", ")
+	sc := checkScoping(pol, "bucket policy", partition, account, need)
+	if !sc.ok() {
+		return CheckResult{Name: name, Status: StatusFailed, Detail: "bucket " + bucket + ": " + sc.problem("the bucket policy"), Fix: fix}
 	}
-	return CheckResult{Name: name, Status: StatusPassed, Detail: detail}
+	return CheckResult{Name: name, Status: StatusPassed, Detail: fmt.Sprintf("bucket %s: %s grants %s the %d actions of AWS's data-feed policy, only for account %s and %s",
+		bucket, strings.Join(sc.allowedBy, ", "), SDDSPrincipal, len(need), account, SDDSSourceARN(partition, account))}
 }
 
 func sddsKeyCheck(ctx context.Context, kmsc KMSAPI, key, account string) CheckResult {
@@ -134,7 +142,9 @@ func sddsKeyCheck(ctx context.Context, kmsc KMSAPI, key, account string) CheckRe
 	if key == "" {
 		return missingOutput(name, "SddsKeyArn")
 	}
-	fix := fmt.Sprintf("Update the onboarding stack to restore the key policy, or add a statement allowing %s kms:GenerateDataKey* and kms:Encrypt (with aws:SourceAccount %s) to the key's policy.", SDDSPrincipal, account)
+	partition := arnPartition(key)
+	fix := fmt.Sprintf("Update the onboarding stack to restore the key policy, or add AWS's statement AwsMarketplaceDataFeedsAccess allowing %s kms:GenerateDataKey*, kms:Decrypt and kms:Encrypt, with StringEquals aws:SourceAccount %s and aws:SourceArn %s, to the key's policy.",
+		SDDSPrincipal, account, SDDSSourceARN(partition, account))
 	out, err := kmsc.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(key), PolicyName: aws.String("default")})
 	if err != nil {
 		if isNotFound(err) {
@@ -147,10 +157,16 @@ func sddsKeyCheck(ctx context.Context, kmsc KMSAPI, key, account string) CheckRe
 	if err != nil {
 		return CheckResult{Name: name, Status: StatusFailed, Detail: "the policy of key " + key + ": " + err.Error(), Fix: fix}
 	}
-	g := grants(pol, grantQuery{principal: servicePrincipal(SDDSPrincipal), actions: []string{"kms:GenerateDataKey", "kms:Encrypt"}, account: account})
-	if !g.ok {
-		return CheckResult{Name: name, Status: StatusFailed, Detail: "key policy: " + g.detail, Fix: fix}
+	var need []scopedGrant
+	for _, a := range sddsKMSActions {
+		need = append(need, scopedGrant{action: a, resource: key})
 	}
+	sc := checkScoping(pol, "key policy", partition, account, need)
+	if !sc.ok() {
+		return CheckResult{Name: name, Status: StatusFailed, Detail: sc.problem("the key policy"), Fix: fix}
+	}
+	g := struct{ detail string }{fmt.Sprintf("%s grants %s %s, only for account %s and %s", strings.Join(sc.allowedBy, ", "), SDDSPrincipal,
+		strings.Join(sddsKMSActions, " and "), account, SDDSSourceARN(partition, account))}
 	d, err := kmsc.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(key)})
 	if err != nil {
 		r := errorResult(name, "kms:DescribeKey", key, err, "Check the key in the KMS console, then test again.")
@@ -176,16 +192,19 @@ func sddsTopicCheck(ctx context.Context, deps SDDSDeps, topic, account string) C
 	if topic == "" {
 		return missingOutput(name, "SddsTopicArn")
 	}
-	fix := fmt.Sprintf("Update the onboarding stack to restore the topic policy, or add a statement allowing %s sns:Publish on %s (with aws:SourceAccount %s).", SDDSPrincipal, topic, account)
+	partition := arnPartition(topic)
+	fix := fmt.Sprintf("Update the onboarding stack to restore the topic policy, or add AWS's statement AwsMarketplaceDataFeedsAccess allowing %s sns:Publish on %s, with StringEquals aws:SourceAccount %s and aws:SourceArn %s.",
+		SDDSPrincipal, topic, account, SDDSSourceARN(partition, account))
 	pol, r := topicPolicy(ctx, deps.SNS, name, topic, fix)
 	if r != nil {
 		return *r
 	}
-	g := grants(pol, grantQuery{principal: servicePrincipal(SDDSPrincipal), actions: []string{"sns:Publish"}, resource: topic, account: account})
-	if !g.ok {
-		return CheckResult{Name: name, Status: StatusFailed, Detail: "topic policy: " + g.detail, Fix: fix}
+	sc := checkScoping(pol, "topic policy", partition, account, []scopedGrant{{action: "sns:Publish", resource: topic}})
+	if !sc.ok() {
+		return CheckResult{Name: name, Status: StatusFailed, Detail: sc.problem("the topic policy"), Fix: fix}
 	}
-	return CheckResult{Name: name, Status: StatusPassed, Detail: "topic policy: " + g.detail}
+	return CheckResult{Name: name, Status: StatusPassed, Detail: fmt.Sprintf("topic policy: %s grants %s sns:Publish, only for account %s and %s",
+		strings.Join(sc.allowedBy, ", "), SDDSPrincipal, account, SDDSSourceARN(partition, account))}
 }
 
 func sddsEncryptionCheck(ctx context.Context, deps SDDSDeps, bucket, key string) CheckResult {
@@ -322,7 +341,8 @@ func publicAccessCheck(ctx context.Context, s3c S3API, bucket string) CheckResul
 }
 
 // latestFeedCheck lists the bucket (all pages, bounded) for the newest
-// object. An empty bucket is not a failure: AWS delivers daily.
+// object AWS delivered. An empty bucket is not a failure (AWS delivers
+// daily, once enrolled) but it is no evidence either: the line is waiting.
 func latestFeedCheck(ctx context.Context, s3c S3API, bucket string) CheckResult {
 	name := SDDSCheckLatest
 	if bucket == "" {
@@ -353,20 +373,72 @@ func latestFeedCheck(ctx context.Context, s3c S3API, bucket string) CheckResult 
 		token = out.NextContinuationToken
 	}
 	if count == 0 {
-		return CheckResult{Name: name, Status: StatusPassed,
-			Detail: "no data feed delivered yet — AWS delivers daily, so the first files appear within a day or so of enrolling"}
+		return CheckResult{Name: name, Status: StatusWaiting,
+			Detail: "no data feed delivered yet: bucket " + bucket + " is empty",
+			Fix:    "Once you submitted AWS's \"Set up customer data storage\" form, AWS delivers daily: the first files appear within a day or so. Until then nothing shows that AWS accepted the enrolment."}
 	}
 	return CheckResult{Name: name, Status: StatusPassed,
 		Detail: fmt.Sprintf("s3://%s/%s (%d bytes), delivered %s; %d object(s) in the bucket", bucket, aws.ToString(newest.Key),
 			aws.ToInt64(newest.Size), aws.ToTime(newest.LastModified).UTC().Format(time.RFC3339), count)}
 }
 
-// SDDSTile builds the SDDS tile from the stack record, the "Enrolled in
-// SDDS" toggle and the last Test Configuration (nil: not tested yet).
+// SDDSTile builds the SDDS tile from the stack record, the user's "Enrolled
+// in SDDS" and the last checks (nil: not checked yet). A check that failed
+// or could not run shows whether or not the user ticked anything; with every
+// configuration check passing, only AWS's delivery makes it Connected.
 func SDDSTile(rec *onboarding.StackRecord, enrolled bool, checks []CheckResult, checkedAt time.Time) Tile {
-	t := serviceTile(TileSDDS, "SDDS", rec, enrolled, checks, checkedAt, SDDSFields)
-	if t.State == StateNotEnrolled {
-		t.Notes = append(t.Notes, Note{Text: "Enroll with AWS's \"Set up customer data storage\" form (AWS Marketplace Management Portal), using the ARNs above.", Link: SDDSForm})
+	t, ready := stackTile(TileSDDS, "SDDS", rec, SDDSFields)
+	if !ready {
+		return t
+	}
+	t.Checks, t.CheckedAt = checks, checkedAt
+	formNote := Note{Text: "Enroll with AWS's \"Set up customer data storage\" form (AWS Marketplace Management Portal), using the ARNs above.", Link: SDDSForm}
+	if len(checks) == 0 {
+		t.Summary = "Not checked yet: run Test Configuration to check the bucket, key and topic."
+		t.Notes = append(t.Notes, formNote)
+		return t
+	}
+	var config []CheckResult
+	var delivered *CheckResult
+	for i, c := range checks {
+		if c.Name == SDDSCheckLatest {
+			delivered = &checks[i]
+			continue
+		}
+		config = append(config, c)
+	}
+	if c, bad := firstNotPassed(config); bad {
+		if c.Status == StatusFailed {
+			t.State = StateError
+			t.Summary = "Error: " + c.Name + " — " + c.Detail + ". Fix: " + c.Fix
+		} else {
+			t.State = StateUnknown
+			t.Summary = fmt.Sprintf("Not verified: %d check(s) could not be run by this endpoint, starting with %q; none failed.",
+				countStatus(config, StatusCouldNotCheck), c.Name)
+		}
+		return t
+	}
+	switch {
+	case delivered == nil:
+		t.State = StateUnknown
+		t.Summary = "Not verified: the checks did not look for a delivered data feed; run Test Configuration."
+	case delivered.Passed():
+		t.State = StateConnected
+		t.Summary = fmt.Sprintf("Connected: AWS delivered a data feed (%s); all %d checks pass.", delivered.Detail, len(config))
+	case delivered.Status == StatusFailed:
+		t.State = StateError
+		t.Summary = "Error: " + delivered.Name + " — " + delivered.Detail + ". Fix: " + delivered.Fix
+	case delivered.Status == StatusCouldNotCheck:
+		t.State = StateUnknown
+		t.Summary = "Not verified: the bucket could not be listed for AWS's deliveries (" + delivered.Detail + ")."
+	case enrolled:
+		t.State = StateWaiting
+		t.Summary = "Enrolled (your word) · checks pass · waiting for AWS's first delivery."
+	default:
+		t.State = StateNotEnrolled
+		t.Summary = fmt.Sprintf("Not enrolled: all %d checks pass. Copy the ARNs into AWS's \"Set up customer data storage\" form, "+
+			"then tick \"Enrolled in SDDS\"; the tile turns Connected when AWS delivers the first data feed.", len(config))
+		t.Notes = append(t.Notes, formNote)
 	}
 	return t
 }

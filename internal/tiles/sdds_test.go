@@ -45,24 +45,54 @@ func TestTestSDDS(t *testing.T) {
 			status: StatusFailed, code: "NoSuchBucket", detailHas: []string{"does not exist"}, wantState: StateError},
 		{name: "bucket policy without PutObject", mutate: func(w *world) {
 			bucket(w).policy = strings.Replace(sddsBucketPolicy, `"s3:PutObject",`, "", 1)
-		}, failing: SDDSCheckBucketPolicy, status: StatusFailed, detailHas: []string{"no Allow statement grants s3:PutObject to reports.marketplace.amazonaws.com"}, fixHas: "s3:PutObject", wantState: StateError},
+		}, failing: SDDSCheckBucketPolicy, status: StatusFailed, detailHas: []string{"does not grant s3:PutObject to reports.marketplace.amazonaws.com"}, fixHas: "s3:PutObject", wantState: StateError},
+		{name: "bucket policy without s3:GetEncryptionConfiguration", mutate: func(w *world) {
+			bucket(w).policy = strings.Replace(sddsBucketPolicy, `"s3:GetEncryptionConfiguration",`, "", 1)
+		}, failing: SDDSCheckBucketPolicy, status: StatusFailed, detailHas: []string{"does not grant s3:GetEncryptionConfiguration to"}, fixHas: "s3:GetEncryptionConfiguration", wantState: StateError},
 		{name: "bucket policy for another service principal", mutate: func(w *world) {
 			bucket(w).policy = strings.Replace(sddsBucketPolicy, "reports.marketplace.amazonaws.com", "logging.s3.amazonaws.com", 1)
 		}, failing: SDDSCheckBucketPolicy, status: StatusFailed, wantState: StateError},
 		{name: "bucket policy without aws:SourceAccount", mutate: func(w *world) {
-			bucket(w).policy = strings.Replace(sddsBucketPolicy, `"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}`, `"Sid2":"x"`, 1)
-		}, failing: SDDSCheckBucketPolicy, status: StatusFailed, detailHas: []string{"without an aws:SourceAccount condition"}, fixHas: "aws:SourceAccount", wantState: StateError},
+			bucket(w).policy = strings.Replace(sddsBucketPolicy, `"aws:SourceAccount":"111122223333",`, "", 1)
+		}, failing: SDDSCheckBucketPolicy, status: StatusFailed,
+			detailHas: []string{"bucket policy statement AwsMarketplaceDataFeedsAccess grants s3:PutObject to reports.marketplace.amazonaws.com without aws:SourceAccount"},
+			fixHas:    "aws:SourceAccount 111122223333", wantState: StateError},
+		{name: "bucket policy without aws:SourceArn", mutate: func(w *world) {
+			bucket(w).policy = strings.Replace(sddsBucketPolicy, `,"aws:SourceArn":"arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1"`, "", 1)
+		}, failing: SDDSCheckBucketPolicy, status: StatusFailed,
+			detailHas: []string{"bucket policy statement AwsMarketplaceDataFeedsAccess grants s3:PutObject to reports.marketplace.amazonaws.com without aws:SourceArn"},
+			fixHas:    "aws:SourceArn arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1", wantState: StateError},
+		{name: "bucket policy without any condition", mutate: func(w *world) {
+			bucket(w).policy = strings.Replace(sddsBucketPolicy, `"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333","aws:SourceArn":"arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1"}}`, `"Sid2":"x"`, 1)
+		}, failing: SDDSCheckBucketPolicy, status: StatusFailed, detailHas: []string{"without aws:SourceArn", "without aws:SourceAccount"}, wantState: StateError},
+		{name: "bucket policy with aws:SourceArn only if it exists", mutate: func(w *world) {
+			bucket(w).policy = strings.Replace(sddsBucketPolicy, `"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333",`,
+				`"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"},"StringEqualsIfExists":{`, 1)
+		}, failing: SDDSCheckBucketPolicy, status: StatusFailed, detailHas: []string{"without aws:SourceArn"}, wantState: StateError},
+		{name: "a second statement grants PutObject unscoped", mutate: func(w *world) {
+			bucket(w).policy = strings.Replace(sddsBucketPolicy, `{"Sid":"DenyInsecureTransport"`,
+				`{"Sid":"LegacyDelivery","Effect":"Allow","Principal":{"Service":"reports.marketplace.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::`+sddsBkt+`/*"},{"Sid":"DenyInsecureTransport"`, 1)
+		}, failing: SDDSCheckBucketPolicy, status: StatusFailed,
+			detailHas: []string{"statement LegacyDelivery grants s3:PutObject to reports.marketplace.amazonaws.com without aws:SourceArn"}, wantState: StateError},
+		{name: "scoped with ArnLike to the account's subscriptions", mutate: func(w *world) {
+			bucket(w).policy = strings.Replace(sddsBucketPolicy, `"StringEquals":{"aws:SourceAccount":"111122223333","aws:SourceArn":"arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1"}`,
+				`"StringEquals":{"aws:SourceAccount":"111122223333"},"ArnLike":{"aws:SourceArn":"arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/*"}`, 1)
+		}, wantState: StateConnected},
 		{name: "bucket policy for another source account", mutate: func(w *world) {
 			bucket(w).policy = strings.Replace(sddsBucketPolicy, `"aws:SourceAccount":"111122223333"`, `"aws:SourceAccount":["999988887777"]`, 1)
-		}, failing: SDDSCheckBucketPolicy, status: StatusFailed, detailHas: []string{"does not admit account 111122223333"}, wantState: StateError},
+		}, failing: SDDSCheckBucketPolicy, status: StatusFailed, detailHas: []string{"does not grant s3:PutObject, s3:ListBucket"}, wantState: StateError},
 		{name: "key missing", mutate: func(w *world) { w.kms.policyErr = apiErr("NotFoundException", "Key does not exist") },
 			failing: SDDSCheckKey, status: StatusFailed, code: "NotFoundException", detailHas: []string{"does not exist"}, wantState: StateError},
 		{name: "key policy without the principal", mutate: func(w *world) {
 			w.kms.policy = `{"Version":"2012-10-17","Statement":[{"Sid":"AccountAdministersKey","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}`
-		}, failing: SDDSCheckKey, status: StatusFailed, detailHas: []string{"no Allow statement grants kms:GenerateDataKey or kms:Encrypt to reports.marketplace.amazonaws.com"}, fixHas: "kms:GenerateDataKey*", wantState: StateError},
-		{name: "key policy granting only Encrypt is enough", mutate: func(w *world) {
+		}, failing: SDDSCheckKey, status: StatusFailed, detailHas: []string{"does not grant kms:GenerateDataKey, kms:Decrypt to reports.marketplace.amazonaws.com"}, fixHas: "kms:GenerateDataKey*", wantState: StateError},
+		{name: "key policy granting only Encrypt is not enough for S3", mutate: func(w *world) {
 			w.kms.policy = strings.Replace(sddsKeyPolicy, `["kms:GenerateDataKey*","kms:Decrypt","kms:Encrypt"]`, `"kms:Encrypt"`, 1)
-		}, wantState: StateConnected},
+		}, failing: SDDSCheckKey, status: StatusFailed, detailHas: []string{"does not grant kms:GenerateDataKey, kms:Decrypt"}, wantState: StateError},
+		{name: "key policy without aws:SourceArn", mutate: func(w *world) {
+			w.kms.policy = strings.Replace(sddsKeyPolicy, `,"aws:SourceArn":"arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1"`, "", 1)
+		}, failing: SDDSCheckKey, status: StatusFailed,
+			detailHas: []string{"key policy statement AwsMarketplaceDataFeedsAccess grants kms:GenerateDataKey to reports.marketplace.amazonaws.com without aws:SourceArn"}, wantState: StateError},
 		{name: "key disabled", mutate: func(w *world) { w.kms.state = kmstypes.KeyStatePendingDeletion },
 			failing: SDDSCheckKey, status: StatusFailed, detailHas: []string{"not enabled (state PendingDeletion)"}, fixHas: "Enable the key", wantState: StateError},
 		{name: "topic missing", mutate: func(w *world) { delete(w.sns.topics, sddsTop) },
@@ -70,6 +100,12 @@ func TestTestSDDS(t *testing.T) {
 		{name: "topic policy without Publish", mutate: func(w *world) {
 			w.sns.topics[sddsTop].policy = strings.Replace(sddsTopicPolicy, `"sns:Publish"`, `"sns:Subscribe"`, 1)
 		}, failing: SDDSCheckTopicPolicy, status: StatusFailed, detailHas: []string{"sns:Publish"}, fixHas: "sns:Publish", wantState: StateError},
+		{name: "topic policy without aws:SourceArn", mutate: func(w *world) {
+			w.sns.topics[sddsTop].policy = strings.Replace(sddsTopicPolicy, `,"aws:SourceArn":"arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1"`, "", 1)
+		}, failing: SDDSCheckTopicPolicy, status: StatusFailed,
+			detailHas: []string{"topic policy statement AwsMarketplaceDataFeedsAccess grants sns:Publish to reports.marketplace.amazonaws.com without aws:SourceArn"}, wantState: StateError},
+		{name: "nothing delivered yet: waiting, never passed", mutate: func(w *world) { bucket(w).objects = nil },
+			failing: SDDSCheckLatest, status: StatusWaiting, detailHas: []string{"no data feed delivered yet"}, fixHas: "Set up customer data storage", wantState: StateWaiting},
 		{name: "encryption with another key", mutate: func(w *world) {
 			bucket(w).enc = kmsEncryption(s3types.ServerSideEncryptionAwsKms, "arn:aws:kms:us-east-1:111122223333:key/ffffffff-0000-0000-0000-000000000000")
 		}, failing: SDDSCheckEncryption, status: StatusFailed, detailHas: []string{"another key", "ffffffff"}, fixHas: keyArn, wantState: StateError},
@@ -165,17 +201,18 @@ func TestLatestDataFeed(t *testing.T) {
 		objects []s3types.Object
 		page    int
 		want    string
+		status  string
 	}{
-		{"nothing delivered yet is informational", nil, 0, "no data feed delivered yet — AWS delivers daily"},
-		{"folder markers are not deliveries", objs[:1], 0, "no data feed delivered yet"},
-		{"newest object across pages", objs, 1, "s3://" + sddsBkt + "/billingevent_v1/year=2026/month=03/data.csv (2048 bytes), delivered 2026-03-14T00:05:00Z; 3 object(s)"},
+		{"nothing delivered yet is no evidence", nil, 0, "no data feed delivered yet", StatusWaiting},
+		{"folder markers are not deliveries", objs[:1], 0, "no data feed delivered yet", StatusWaiting},
+		{"newest object across pages", objs, 1, "s3://" + sddsBkt + "/billingevent_v1/year=2026/month=03/data.csv (2048 bytes), delivered 2026-03-14T00:05:00Z; 3 object(s)", StatusPassed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s3f := &fakeS3{buckets: map[string]*fakeBucket{sddsBkt: {objects: tt.objects, pageSize: tt.page}}}
 			c := latestFeedCheck(context.Background(), s3f, sddsBkt)
-			if c.Status != StatusPassed || !strings.Contains(c.Detail, tt.want) {
-				t.Errorf("%s: %s, want passed with %q", c.Status, c.Detail, tt.want)
+			if c.Status != tt.status || !strings.Contains(c.Detail, tt.want) {
+				t.Errorf("%s: %s, want %s with %q", c.Status, c.Detail, tt.status, tt.want)
 			}
 		})
 	}
@@ -187,7 +224,8 @@ func TestSDDSFields(t *testing.T) {
 	if !slices.Equal(f, want) {
 		t.Errorf("fields %+v, want %+v", f, want)
 	}
-	tile := SDDSTile(&onboarding.StackRecord{Phase: onboarding.PhaseConnected, Outputs: outputs()}, false, nil, time.Time{})
+	pass := []CheckResult{{Name: SDDSCheckKey, Status: StatusPassed}, {Name: SDDSCheckLatest, Status: StatusWaiting}}
+	tile := SDDSTile(&onboarding.StackRecord{Phase: onboarding.PhaseConnected, Outputs: outputs()}, false, pass, time.Time{})
 	if tile.State != StateNotEnrolled || !slices.Equal(tile.Fields, want) {
 		t.Errorf("not-enrolled tile %+v", tile)
 	}
@@ -216,5 +254,49 @@ func TestKeyMatching(t *testing.T) {
 		if got := keyMatches(tt.a, tt.b); got != tt.want {
 			t.Errorf("keyMatches(%s, %s) = %v", tt.a, tt.b, got)
 		}
+	}
+}
+
+// The SDDS tile is Connected only on AWS's evidence, a delivered data feed;
+// "Enrolled" is the user's word and changes the words, never the count; a
+// failed check shows whether or not anything was ticked.
+func TestSDDSTileStates(t *testing.T) {
+	ok := CheckResult{Name: SDDSCheckKey, Status: StatusPassed}
+	broken := CheckResult{Name: SDDSCheckKey, Status: StatusFailed, Detail: "the key policy does not grant kms:GenerateDataKey", Fix: "update the stack"}
+	unknown := CheckResult{Name: SDDSCheckKey, Status: StatusCouldNotCheck, Detail: "not implemented"}
+	waiting := CheckResult{Name: SDDSCheckLatest, Status: StatusWaiting, Detail: "no data feed delivered yet"}
+	delivered := CheckResult{Name: SDDSCheckLatest, Status: StatusPassed, Detail: "s3://b/billing_event_v1/year=2026/month=03/data.csv"}
+	listDenied := CheckResult{Name: SDDSCheckLatest, Status: StatusFailed, Detail: "s3:ListObjectsV2 denied", Fix: "allow listing"}
+	connected := &onboarding.StackRecord{Phase: onboarding.PhaseConnected, Outputs: outputs()}
+	tests := []struct {
+		name       string
+		rec        *onboarding.StackRecord
+		enrolled   bool
+		checks     []CheckResult
+		state      State
+		summaryHas string
+	}{
+		{"no stack", nil, true, nil, StateNotConnected, "launch the onboarding stack"},
+		{"not checked yet", connected, true, nil, StateNotConnected, "Not checked yet"},
+		{"checks pass, nothing delivered, not ticked", connected, false, []CheckResult{ok, waiting}, StateNotEnrolled, "Not enrolled"},
+		{"checks pass, nothing delivered, ticked", connected, true, []CheckResult{ok, waiting}, StateWaiting, "Enrolled (your word) · checks pass · waiting for AWS's first delivery"},
+		{"delivered, not ticked: AWS's evidence is enough", connected, false, []CheckResult{ok, delivered}, StateConnected, "AWS delivered"},
+		{"delivered, ticked", connected, true, []CheckResult{ok, delivered}, StateConnected, "AWS delivered"},
+		{"broken, not ticked: shows at once", connected, false, []CheckResult{broken, waiting}, StateError, "update the stack"},
+		{"broken, delivered: still an error", connected, true, []CheckResult{broken, delivered}, StateError, SDDSCheckKey},
+		{"could not check, ticked: never Connected", connected, true, []CheckResult{unknown, delivered}, StateUnknown, "could not be run"},
+		{"the bucket cannot be listed", connected, true, []CheckResult{ok, listDenied}, StateError, "allow listing"},
+		{"no delivery line at all", connected, true, []CheckResult{ok}, StateUnknown, "did not look for a delivered data feed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tile := SDDSTile(tt.rec, tt.enrolled, tt.checks, fixedNow)
+			if tile.State != tt.state || !strings.Contains(tile.Summary, tt.summaryHas) {
+				t.Errorf("%s %q, want %s with %q", tile.State, tile.Summary, tt.state, tt.summaryHas)
+			}
+			if got := Summarize([]Tile{tile}).RequiredConnected == 1; got != (tt.state == StateConnected) {
+				t.Errorf("a %s SDDS tile counts as connected=%v", tile.State, got)
+			}
+		})
 	}
 }

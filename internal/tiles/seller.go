@@ -163,9 +163,10 @@ func serviceRefusal(err error) bool {
 
 // SellerTile builds the seller account tile from the probe and the user's
 // "I completed seller registration" confirmation. A product listed by AWS
-// makes it Completed ("detected"); otherwise the user's confirmation does
-// ("confirmed"), since AWS has no API that says "registered seller"; else a
-// service refusal makes it Not registered; else it stays Unknown.
+// makes it Completed ("detected"); AWS refusing the account makes it Not
+// registered, whatever the user confirmed; otherwise the user's
+// confirmation makes it Completed ("confirmed"), since AWS has no API that
+// says "registered seller"; else it stays Unknown.
 func SellerTile(probe SellerProbe, confirmed bool, confirmedAt time.Time) Tile {
 	t := Tile{ID: TileSeller, State: StateUnknown, CheckedAt: probe.CheckedAt,
 		Notes: []Note{{Text: "AWS Marketplace seller registration guide", Link: SellerRegistrationGuide}}}
@@ -181,20 +182,21 @@ func SellerTile(probe SellerProbe, confirmed bool, confirmedAt time.Time) Tile {
 		t.State, t.Source = StateCompleted, SourceDetected
 		t.Summary = fmt.Sprintf("AWS Marketplace lists a %s owned by this account.", probe.EntityType)
 		t.Fields = append(t.Fields, Field{Label: "Detected from", Value: "Marketplace Catalog ListEntities (" + probe.EntityType + ")"})
-	case confirmed:
-		t.State, t.Source = StateCompleted, SourceConfirmed
-		t.Summary = "Registered: you confirmed that you completed seller registration."
-		if !confirmedAt.IsZero() {
-			t.Fields = append(t.Fields, Field{Label: "Confirmed", Value: confirmedAt.UTC().Format(time.RFC3339)})
-		}
-		if probe.Outcome == SellerRefused {
-			t.Summary += fmt.Sprintf(" Note that Marketplace Catalog refused this account (%s).", probe.Code)
-		}
 	case probe.Outcome == SellerRefused:
 		t.State = StateNotRegistered
 		t.Summary = "Not registered: AWS Marketplace refused this account as a seller (" + probe.Code + ")."
 		if probe.Message != "" {
 			t.Summary += " AWS said: " + probe.Message
+		}
+		if confirmed {
+			t.Summary += " You ticked \"I completed seller registration\", but AWS's answer decides: finish the registration " +
+				"(or pick the profile of your seller account), then refresh."
+		}
+	case confirmed:
+		t.State, t.Source = StateCompleted, SourceConfirmed
+		t.Summary = "Registered: you confirmed that you completed seller registration."
+		if !confirmedAt.IsZero() {
+			t.Fields = append(t.Fields, Field{Label: "Confirmed", Value: confirmedAt.UTC().Format(time.RFC3339)})
 		}
 	case probe.Outcome == SellerAccessDenied:
 		t.Summary = "Unknown: your profile may not list Marketplace products (aws-marketplace:ListEntities), so registration could not be detected."

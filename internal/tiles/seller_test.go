@@ -3,6 +3,7 @@ package tiles
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,7 +109,8 @@ func TestSellerTile(t *testing.T) {
 		{"access denied", denied, false, StateUnknown, "", "aws-marketplace:ListEntities", StatusFailed, SellerReadOnlyPolicy},
 		{"access denied, confirmed", denied, true, StateCompleted, SourceConfirmed, "you confirmed", StatusFailed, SellerReadOnlyPolicy},
 		{"refused", refused, false, StateNotRegistered, "", "Seller account is not registered", StatusFailed, "Register"},
-		{"refused, confirmed by the user", refused, true, StateCompleted, SourceConfirmed, "refused this account", StatusFailed, "Register"},
+		// The user's word never overrides AWS refusing the account.
+		{"refused, confirmed by the user", refused, true, StateNotRegistered, "", "AWS's answer decides", StatusFailed, "Register"},
 		{"never probed", SellerProbe{}, false, StateUnknown, "", "not checked", "", ""},
 		{"not implemented", SellerProbe{Outcome: SellerNotChecked, Code: "NotImplemented"}, false, StateUnknown, "", "does not implement", StatusCouldNotCheck, "Confirm"},
 	}
@@ -163,28 +165,56 @@ type wrapErr struct {
 func (e *wrapErr) Error() string { return e.msg + ": " + e.err.Error() }
 func (e *wrapErr) Unwrap() error { return e.err }
 
-func TestProgress(t *testing.T) {
-	tiles := []Tile{
-		{ID: TileSeller, State: StateCompleted},
-		{ID: TileRole, State: StateConnected},
-		{ID: TileCAS, State: StateError},
-		{ID: TileSDDS, State: StateConnected},
+// TestSummarize is the one counting rule the header and `sellerdesk
+// status` share: required tiles only, in the same words.
+func TestSummarize(t *testing.T) {
+	all := func(seller, role, cas, sdds, notif State) []Tile {
+		return []Tile{{ID: TileSeller, State: seller}, {ID: TileRole, State: role}, {ID: TileCAS, State: cas}, {ID: TileSDDS, State: sdds},
+			{ID: TileNotifications, State: notif}}
 	}
-	if c, n := Progress(tiles); c != 3 || n != 4 {
-		t.Errorf("progress %d of %d, want 3 of 4", c, n)
+	const on = StateConnected
+	tests := []struct {
+		name    string
+		tiles   []Tile
+		want    string
+		done    bool
+		missing []string
+	}{
+		{"everything required connected, CAS legacy", all(StateCompleted, on, StateLegacy, on, on), "4 of 4 required connected · CAS legacy", true, []string{}},
+		{"CAS never counts, broken or connected", all(StateCompleted, on, StateError, on, on), "4 of 4 required connected · CAS legacy", true, []string{}},
+		{"CAS connected does not add", all(StateCompleted, on, on, StateWaiting, on), "3 of 4 required connected · CAS legacy", false, []string{"SDDS"}},
+		{"waiting for AWS is not connected", all(StateCompleted, on, StateLegacy, StateWaiting, on), "3 of 4 required connected · CAS legacy", false, []string{"SDDS"}},
+		{"could not check is never connected", all(StateCompleted, StateUnknown, StateLegacy, on, StateUnknown), "2 of 4 required connected · CAS legacy", false, []string{"Role and access", "Notifications"}},
+		{"completed is the seller's word only", all(StateUnknown, on, StateLegacy, StateCompleted, on), "2 of 4 required connected · CAS legacy", false, []string{"Seller account", "SDDS"}},
+		{"not registered", all(StateNotRegistered, StateNotConnected, StateNotConnected, StateNotConnected, StateNotConnected), "0 of 4 required connected · CAS legacy", false, []string{"Seller account", "Role and access", "SDDS", "Notifications"}},
+		{"no tiles yet: every required kind still counts", nil, "0 of 4 required connected · CAS legacy", false, []string{"Seller account", "Role and access", "SDDS", "Notifications"}},
+		{"a tile not built yet is missing", all(StateCompleted, on, StateLegacy, on, on)[:2], "2 of 4 required connected · CAS legacy", false, []string{"SDDS", "Notifications"}},
+		{"an unknown tile id does not count", append(all(StateCompleted, on, StateLegacy, on, on), Tile{ID: "other", State: on}), "4 of 4 required connected · CAS legacy", true, []string{}},
 	}
-	tiles[2].State = StateUnknown // could not check is never connected
-	if c, _ := Progress(tiles); c != 3 {
-		t.Errorf("progress %d, want 3", c)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Summarize(tt.tiles)
+			if s.Text != tt.want || Words(s) != tt.want || s.Done() != tt.done || !slices.Equal(s.Missing, tt.missing) {
+				t.Errorf("%q done=%v missing=%v, want %q done=%v missing=%v", s.Text, s.Done(), s.Missing, tt.want, tt.done, tt.missing)
+			}
+			if c, n := Progress(tt.tiles); c != s.RequiredConnected || n != s.Required {
+				t.Errorf("Progress %d of %d disagrees with Summarize %+v", c, n, s)
+			}
+			if len(s.Optional) != 1 || s.Optional[0].ID != TileCAS || s.Optional[0].Tag != "legacy" {
+				t.Errorf("optional %+v, want CAS legacy", s.Optional)
+			}
+		})
 	}
-	tiles[0].State = StateUnknown
-	tiles[2].State = StateCompleted // "completed" is the seller's word only
-	if c, _ := Progress(tiles); c != 2 {
-		t.Errorf("progress %d, want 2", c)
+	// Each tile knows whether it counts.
+	for _, tile := range Annotate(all(StateCompleted, StateConnected, StateLegacy, StateConnected, StateConnected)) {
+		if k, _ := KindOf(tile.ID); tile.Required != k.Required || (tile.ID == TileCAS) == tile.Required {
+			t.Errorf("tile %s required=%v", tile.ID, tile.Required)
+		}
 	}
-	if c, n := Progress(nil); c != 0 || n != 0 {
-		t.Errorf("empty progress %d of %d", c, n)
-	}
+}
+
+func TestMarkStale(t *testing.T) {
+	tiles := []Tile{{ID: TileSeller, State: StateCompleted}}
 	stale := MarkStale(tiles)
 	if !stale[0].Stale || tiles[0].Stale {
 		t.Error("MarkStale must mark copies, not the originals")

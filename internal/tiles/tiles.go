@@ -1,6 +1,8 @@
-// Package tiles is the domain logic of the four status tiles of the Cloud
-// Setup screen: AWS seller account, role and access, Commerce Analytics
-// Service (CAS) and Seller Data Feed Delivery Service (SDDS).
+// Package tiles is the domain logic of the status tiles of the Cloud Setup
+// screen: AWS seller account, role and access, Commerce Analytics Service
+// (CAS, legacy: AWS discontinued its API on 30 August 2024) and Seller Data
+// Feed Delivery Service (SDDS). Kinds lists them and which of them count;
+// Summarize is the one counting rule the window and the CLI share.
 //
 // Each tile is built only from what a real call returned or what the user
 // confirmed: the Marketplace Catalog probe, the onboarding stack record (and
@@ -12,17 +14,24 @@
 //
 //	seller:        unknown → not-registered | completed
 //	role:          not-connected → launching → connected | error | unknown
-//	cas, sdds:     not-connected (no stack yet) | launching (stack under way)
-//	               → not-enrolled (stack connected, "Enrolled" not ticked)
-//	               → not-connected (enrolled, not tested yet)
-//	               → connected | error | unknown
+//	cas:           not-connected (no stack yet) | launching (stack under way)
+//	               → legacy (the resources the guide describes are in place)
+//	               → connected (CAS accepted a GenerateDataSet request) | error | unknown
+//	sdds:          not-connected (no stack yet) | launching (stack under way)
+//	               → error | unknown (a check failed or could not run, ticked or not)
+//	               → not-enrolled (checks pass, "Enrolled" not ticked, nothing delivered)
+//	               → waiting (checks pass, "Enrolled" ticked: the user's word, nothing delivered)
+//	               → connected (AWS delivered: a data-feed object is in the bucket)
 //
-// For CAS and SDDS, "unknown" means no check failed but at least one could
-// not be run (the endpoint does not implement the call): a check that could
-// not run is never counted as passed.
+// "unknown" means no check failed but at least one could not be run (the
+// endpoint does not implement the call): a check that could not run is never
+// counted as passed. "Enrolled" is the user's statement; only AWS's own
+// evidence, a delivered data feed, makes SDDS Connected.
 package tiles
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -38,10 +47,16 @@ const (
 	StateLaunching     State = "launching"
 	StateConnected     State = "connected"
 	StateError         State = "error"
-	// StateNotEnrolled is CAS/SDDS once the stack is connected but before the
-	// user ticks "Enrolled in CAS/SDDS": the fields are ready to copy into
-	// AWS's enrollment form.
+	// StateNotEnrolled is SDDS once its checks pass but before the user ticks
+	// "Enrolled in SDDS" and before AWS delivered anything: the fields are
+	// ready to copy into AWS's form.
 	StateNotEnrolled State = "not-enrolled"
+	// StateWaiting is SDDS when the user says it is enrolled and every check
+	// passes, but AWS has not delivered a data feed yet.
+	StateWaiting State = "waiting"
+	// StateLegacy is CAS once the resources the guide describes are in place:
+	// AWS discontinued the CAS API, so there is nothing to enrol in.
+	StateLegacy State = "legacy"
 )
 
 // Tile IDs.
@@ -57,6 +72,9 @@ const (
 	StatusPassed        = "passed"
 	StatusFailed        = "failed"
 	StatusCouldNotCheck = "could-not-check"
+	// StatusWaiting: the check looked for AWS's evidence (a delivery) and
+	// found none yet. Never passed, never failed.
+	StatusWaiting = "waiting"
 )
 
 // Seller tile sources.
@@ -92,7 +110,10 @@ type Note struct {
 
 // Tile is everything one status tile shows.
 type Tile struct {
-	ID        string        `json:"id"`
+	ID string `json:"id"`
+	// Required says whether the tile counts in "N of M required connected"
+	// (from Kinds).
+	Required  bool          `json:"required"`
 	State     State         `json:"state"`
 	Summary   string        `json:"summary"`
 	Fields    []Field       `json:"fields"`
@@ -111,14 +132,113 @@ func (t Tile) Connected() bool {
 	return t.State == StateConnected || (t.ID == TileSeller && t.State == StateCompleted)
 }
 
-// Progress counts the connected tiles, for the header's "3 of 4 connected".
-func Progress(tiles []Tile) (connected, total int) {
-	for _, t := range tiles {
-		if t.Connected() {
-			connected++
+// Kind is what SellerDesk knows of a tile whatever its state: its title and
+// whether it counts.
+type Kind struct {
+	ID    string
+	Title string
+	// Required tiles are counted ("3 of 4 required connected"); an optional
+	// one is named after the count with its Tag ("CAS legacy").
+	Required bool
+	Tag      string
+}
+
+// Kinds are the tiles, in the order they are shown. The counting rule
+// (Summarize) reads only this list: a new required tile is one line here.
+var Kinds = []Kind{
+	{ID: TileSeller, Title: "Seller account", Required: true},
+	{ID: TileRole, Title: "Role and access", Required: true},
+	{ID: TileCAS, Title: "CAS", Tag: "legacy"},
+	{ID: TileSDDS, Title: "SDDS", Required: true},
+	{ID: TileNotifications, Title: "Notifications", Required: true},
+}
+
+// KindOf is the kind of tile id; ok is false for an unknown id.
+func KindOf(id string) (Kind, bool) {
+	for _, k := range Kinds {
+		if k.ID == id {
+			return k, true
 		}
 	}
-	return connected, len(tiles)
+	return Kind{}, false
+}
+
+// OptionalTile is an optional tile as the summary names it.
+type OptionalTile struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Tag   string `json:"tag"`
+	State State  `json:"state"`
+}
+
+// Summary is the overall progress the header and `sellerdesk status` show,
+// in the same words: Text.
+type Summary struct {
+	RequiredConnected int `json:"requiredConnected"`
+	Required          int `json:"required"`
+	// Missing are the titles of the required tiles not connected, in order.
+	Missing  []string       `json:"missing"`
+	Optional []OptionalTile `json:"optional"`
+	Text     string         `json:"text"`
+}
+
+// Done reports whether every required tile is connected: `sellerdesk
+// status` exits 0 exactly then.
+func (s Summary) Done() bool { return s.RequiredConnected == s.Required }
+
+// Summarize is the one counting rule: every required kind counts, whether or
+// not its tile is in ts yet (a tile not built yet is not connected); a tile
+// of ts counts when it is Connected (the seller: Completed). Optional tiles
+// are listed, not counted.
+func Summarize(ts []Tile) Summary {
+	byID := map[string]Tile{}
+	for _, t := range ts {
+		byID[t.ID] = t
+	}
+	s := Summary{Missing: []string{}, Optional: []OptionalTile{}}
+	for _, k := range Kinds {
+		t, built := byID[k.ID]
+		if !k.Required {
+			o := OptionalTile{ID: k.ID, Title: k.Title, Tag: k.Tag, State: t.State}
+			s.Optional = append(s.Optional, o)
+			continue
+		}
+		s.Required++
+		if built && t.Connected() {
+			s.RequiredConnected++
+		} else {
+			s.Missing = append(s.Missing, k.Title)
+		}
+	}
+	s.Text = Words(s)
+	return s
+}
+
+// Words says the summary: "3 of 4 required connected · CAS legacy".
+func Words(s Summary) string {
+	w := fmt.Sprintf("%d of %d required connected", s.RequiredConnected, s.Required)
+	for _, o := range s.Optional {
+		w += " · " + strings.TrimSpace(o.Title+" "+o.Tag)
+	}
+	return w
+}
+
+// Progress is Summarize as two numbers: required tiles connected, and
+// required tiles.
+func Progress(ts []Tile) (connected, required int) {
+	s := Summarize(ts)
+	return s.RequiredConnected, s.Required
+}
+
+// Annotate returns copies of ts with Required set from Kinds.
+func Annotate(ts []Tile) []Tile {
+	out := make([]Tile, len(ts))
+	for i, t := range ts {
+		k, _ := KindOf(t.ID)
+		t.Required = k.Required
+		out[i] = t
+	}
+	return out
 }
 
 // MarkStale returns copies of tiles marked stale, as loaded from the cache
@@ -149,7 +269,7 @@ func firstNotPassed(checks []CheckResult) (CheckResult, bool) {
 }
 
 // stateOfChecks is Connected when every check passed, Error when one failed,
-// Unknown when none failed but some could not be checked.
+// Unknown when none failed but some could not be checked (or wait for AWS).
 func stateOfChecks(checks []CheckResult) State {
 	if len(checks) == 0 {
 		return StateNotConnected

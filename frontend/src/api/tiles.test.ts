@@ -4,12 +4,13 @@ import { checkedTime, normalizeTilesView } from './types'
 describe('TilesView from Go', () => {
   it('turns Go nils into empty lists and nulls', () => {
     const v = normalizeTilesView({
-      tiles: [{ id: 'cas', state: 'not-enrolled', summary: 's', fields: null, checks: null, checkedAt: '0001-01-01T00:00:00Z', stale: true, notes: [{ text: 'n' }] }],
-      connected: 1, total: 4, busy: false, sellerConfirmed: true, casEnrolled: false, sddsEnrolled: true, error: null,
+      tiles: [{ id: 'cas', required: false, state: 'legacy', summary: 's', fields: null, checks: null, checkedAt: '0001-01-01T00:00:00Z', stale: true, notes: [{ text: 'n' }] }],
+      progress: { requiredConnected: 1, required: 3, missing: null, text: '1 of 3 required connected · CAS legacy' },
+      busy: false, sellerConfirmed: true, sddsEnrolled: true, error: null,
     })
-    expect(v.tiles[0]).toEqual({ id: 'cas', state: 'not-enrolled', summary: 's', fields: [], checks: [], checkedAt: '0001-01-01T00:00:00Z', stale: true, source: '', notes: [{ text: 'n', link: '' }] })
-    expect(v).toMatchObject({ connected: 1, total: 4, sellerConfirmed: true, sddsEnrolled: true, error: null })
-    expect(normalizeTilesView(null)).toEqual({ tiles: [], connected: 0, total: 4, busy: false, sellerConfirmed: false, casEnrolled: false, sddsEnrolled: false, error: null })
+    expect(v.tiles[0]).toEqual({ id: 'cas', required: false, state: 'legacy', summary: 's', fields: [], checks: [], checkedAt: '0001-01-01T00:00:00Z', stale: true, source: '', notes: [{ text: 'n', link: '' }] })
+    expect(v).toMatchObject({ progress: { requiredConnected: 1, required: 3, missing: [], text: '1 of 3 required connected · CAS legacy' }, sellerConfirmed: true, sddsEnrolled: true, error: null })
+    expect(normalizeTilesView(null)).toEqual({ tiles: [], progress: { requiredConnected: 0, required: 0, missing: [], text: '' }, busy: false, sellerConfirmed: false, sddsEnrolled: false, error: null })
   })
 
   it('reads Go\'s zero time as never checked', () => {

@@ -562,12 +562,12 @@ void onboardingModelsMatch
 // --- Status tiles (app/tiles.go, internal/tiles) ---
 
 /** Tile states (tiles.State); which tile uses which: internal/tiles/tiles.go. */
-export type TileState = 'unknown' | 'not-registered' | 'completed' | 'not-connected' | 'launching' | 'connected' | 'error' | 'not-enrolled'
+export type TileState = 'unknown' | 'not-registered' | 'completed' | 'not-connected' | 'launching' | 'connected' | 'error' | 'not-enrolled' | 'waiting' | 'legacy'
 
 export type TileId = 'seller' | 'role' | 'cas' | 'sdds' | 'notifications'
 
 /** Statuses of one check line (tiles.CheckResult.status). */
-export type CheckStatus = 'passed' | 'failed' | 'could-not-check'
+export type CheckStatus = 'passed' | 'failed' | 'could-not-check' | 'waiting'
 
 /** One line of a Test Configuration or a probe (tiles.CheckResult). */
 export interface CheckResult {
@@ -594,6 +594,8 @@ export interface TileNote {
 /** Everything one status tile shows (tiles.Tile). */
 export interface Tile {
   id: TileId | string
+  /** Counts in the header's "N of M required connected" (tiles.Kinds). */
+  required: boolean
   state: TileState | string
   summary: string
   fields: TileField[]
@@ -607,21 +609,27 @@ export interface Tile {
   notes: TileNote[]
 }
 
-/** The four tiles and the header's overall progress (app.TilesView). */
+/** The overall progress, counted and worded by the Go side (tiles.Summary): the header shows `text` as is. */
+export interface TilesProgress {
+  requiredConnected: number
+  required: number
+  missing: string[]
+  text: string
+}
+
+/** The tiles and the header's overall progress (app.TilesView). */
 export interface TilesView {
   tiles: Tile[]
-  connected: number
-  total: number
+  progress: TilesProgress
   busy: boolean
   sellerConfirmed: boolean
-  casEnrolled: boolean
   sddsEnrolled: boolean
   error: ErrorView | null
 }
 
 export type TilesModelsMatch = [Fields<app.TilesView>, Fields<tiles.Tile>, Fields<tiles.CheckResult>, Fields<tiles.Field>, Fields<tiles.Note>] extends [
-  { tiles: unknown[]; connected: number; total: number; busy: boolean; sellerConfirmed: boolean; casEnrolled: boolean; sddsEnrolled: boolean; error?: ErrorModel },
-  { id: string; state: string; summary: string; fields: unknown[]; checks: unknown[]; checkedAt: unknown; stale: boolean; source?: string; notes: unknown[] },
+  { tiles: unknown[]; progress: unknown; busy: boolean; sellerConfirmed: boolean; sddsEnrolled: boolean; error?: ErrorModel },
+  { id: string; required: boolean; state: string; summary: string; fields: unknown[]; checks: unknown[]; checkedAt: unknown; stale: boolean; source?: string; notes: unknown[] },
   { name: string; status: string; detail: string; fix: string; code: string },
   { label: string; value: string; copy: boolean },
   { text: string; link?: string },
@@ -642,6 +650,7 @@ function normalizeTile(raw: unknown): Tile {
   const str = (v: unknown) => (typeof v === 'string' ? v : '')
   return {
     id: str(t.id),
+    required: Boolean(t.required),
     state: str(t.state) || 'unknown',
     summary: str(t.summary),
     fields: ((t.fields as TileField[] | null) ?? []).map((f) => ({ label: str(f.label), value: str(f.value), copy: Boolean(f.copy) })),
@@ -653,15 +662,23 @@ function normalizeTile(raw: unknown): Tile {
   }
 }
 
+function normalizeProgress(raw: unknown): TilesProgress {
+  const p = (raw ?? {}) as Partial<Record<keyof TilesProgress, unknown>>
+  return {
+    requiredConnected: Number(p.requiredConnected ?? 0),
+    required: Number(p.required ?? 0),
+    missing: ((p.missing as string[] | null) ?? []).map(String),
+    text: typeof p.text === 'string' ? p.text : '',
+  }
+}
+
 export function normalizeTilesView(raw: unknown): TilesView {
   const v = (raw ?? {}) as Partial<Record<keyof TilesView, unknown>>
   return {
     tiles: ((v.tiles as unknown[] | null) ?? []).map(normalizeTile),
-    connected: Number(v.connected ?? 0),
-    total: Number(v.total ?? 0) || 4,
+    progress: normalizeProgress(v.progress),
     busy: Boolean(v.busy),
     sellerConfirmed: Boolean(v.sellerConfirmed),
-    casEnrolled: Boolean(v.casEnrolled),
     sddsEnrolled: Boolean(v.sddsEnrolled),
     error: (v.error as ErrorView | null | undefined) ?? null,
   }

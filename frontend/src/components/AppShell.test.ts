@@ -161,29 +161,32 @@ describe('app shell', () => {
 })
 
 describe('header progress and tiles', () => {
-  it('shows "N of 4 connected" from the TilesView and follows tiles:changed', async () => {
+  it('shows the backend words for the progress, as is, and follows tiles:changed', async () => {
     backend.tilesState.mockResolvedValue(tilesView(freshTiles().map((t) => ({ ...t, stale: true }))))
     backend.refreshTiles.mockReturnValue(new Promise(() => {}))
     const w = mountApp()
     await flushPromises()
     const progress = w.find('[data-testid="overall-progress"]')
-    expect(progress.text()).toBe('2 of 4 connected')
+    expect(progress.text()).toBe('2 of 3 required connected · CAS legacy')
     expect(w.find('[data-testid="tile-seller"] [data-testid="tile-stale"]').text()).toContain('last known — refreshing…')
     expect(w.find('[data-testid="tile-role"] [data-testid="tile-stale"]').text()).toContain('last known — refreshing…')
 
-    emit('tiles:changed', tilesView(freshTiles({ cas: { state: 'connected' }, sdds: { state: 'connected' } })))
+    // Whatever the tiles say, the header shows the Go side's count and words (tiles.Summarize): it never re-counts.
+    emit('tiles:changed', tilesView(freshTiles({ cas: { state: 'connected' }, sdds: { state: 'connected' } }),
+      { progress: { requiredConnected: 4, required: 4, missing: [], text: '4 of 4 required connected · CAS legacy' } }))
     await flushPromises()
-    expect(w.find('[data-testid="overall-progress"]').text()).toBe('4 of 4 connected')
+    expect(w.find('[data-testid="overall-progress"]').text()).toBe('4 of 4 required connected · CAS legacy')
+    expect(w.find('[data-testid="overall-progress"]').attributes('data-total')).toBe('4')
     expect(w.find('[data-testid="tile-seller"] [data-testid="tile-stale"]').exists()).toBe(false)
     expect(w.find('[data-testid="tile-cas"] [data-testid="tile-status"]').text()).toBe('Connected')
   })
 
-  it('uses the Go total, and the refresh button re-checks identity and tiles', async () => {
-    backend.tilesState.mockResolvedValue(tilesView([tile('seller', 'not-registered')], { connected: 0, total: 4 }))
-    backend.refreshTiles.mockResolvedValue(tilesView([tile('seller', 'not-registered')], { connected: 0, total: 4 }))
+  it('uses the Go words, and the refresh button re-checks identity and tiles', async () => {
+    backend.tilesState.mockResolvedValue(tilesView([tile('seller', 'not-registered')]))
+    backend.refreshTiles.mockResolvedValue(tilesView([tile('seller', 'not-registered')]))
     const w = mountApp()
     await flushPromises()
-    expect(w.find('[data-testid="overall-progress"]').text()).toBe('0 of 4 connected')
+    expect(w.find('[data-testid="overall-progress"]').text()).toBe('0 of 3 required connected · CAS legacy')
     backend.refreshIdentity.mockClear()
     backend.refreshTiles.mockClear()
     await w.find('[data-testid="refresh-all"]').trigger('click')

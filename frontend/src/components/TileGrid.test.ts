@@ -26,7 +26,7 @@ describe('tile grid', () => {
     expect(tiles.map((t) => t.find('h2').text())).toEqual([
       'Seller account',
       'Role and access',
-      'CAS (Commerce Analytics Service)',
+      'CAS (Commerce Analytics Service) · legacy',
       'SDDS (Seller Data Feed Delivery Service)',
     ])
   })

@@ -43,7 +43,7 @@ describe('tiles store', () => {
     expect(store.busy.refresh).toBe(false)
     expect(store.seller?.stale).toBe(false)
     expect(store.staleLine('seller')).toBeNull()
-    expect(store.progressText).toBe('2 of 4 connected')
+    expect(store.progressText).toBe('2 of 3 required connected · CAS legacy')
   })
 
   it('says "last known" when the refresh failed and the tiles are still stale', async () => {
@@ -70,9 +70,9 @@ describe('tiles store', () => {
     await store.init()
     await flushPromises()
     expect(listenerCount('tiles:changed')).toBe(1)
-    emit('tiles:changed', tilesView(freshTiles({ cas: { state: 'connected' } }), { casEnrolled: true }))
+    emit('tiles:changed', tilesView(freshTiles({ cas: { state: 'connected' } }), { sddsEnrolled: true }))
     expect(store.cas?.state).toBe('connected')
-    expect(store.view?.casEnrolled).toBe(true)
+    expect(store.view?.sddsEnrolled).toBe(true)
 
     const call = deferred<TilesView>()
     backend.testSdds.mockReturnValue(call.promise)
@@ -107,10 +107,10 @@ describe('tiles store', () => {
     expect(backend.confirmSeller).toHaveBeenCalledWith(true)
     expect(store.view?.sellerConfirmed).toBe(true)
 
-    backend.setEnrolled.mockRejectedValueOnce('only the CAS and SDDS tiles have an enrollment toggle')
-    expect(await store.setEnrolled('cas', true)).toBe(false)
-    expect(store.actionError).toMatchObject({ action: 'enrollCas', message: 'only the CAS and SDDS tiles have an enrollment toggle' })
-    expect(store.busy.enrollCas).toBe(false)
+    backend.setEnrolled.mockRejectedValueOnce('could not save')
+    expect(await store.setEnrolled('sdds', false)).toBe(false)
+    expect(store.actionError).toMatchObject({ action: 'enrollSdds', message: 'could not save' })
+    expect(store.busy.enrollSdds).toBe(false)
   })
 
   it('runs a refresh asked for during one once it ends, not twice at once', async () => {

@@ -11,7 +11,7 @@ import { onTilesChanged } from '@/api/events'
 import { useOnboardingStore } from './onboarding'
 import { useSessionStore } from './session'
 
-export type TilesAction = 'refresh' | 'testCas' | 'testSdds' | 'testNotifications' | 'enrollCas' | 'enrollSdds' | 'confirmSeller'
+export type TilesAction = 'refresh' | 'testCas' | 'testSdds' | 'testNotifications' | 'enrollSdds' | 'confirmSeller'
 
 export type TagType = 'default' | 'success' | 'warning' | 'error' | 'info'
 
@@ -24,6 +24,8 @@ export const TILE_STATE_LABELS: Record<string, string> = {
   connected: 'Connected',
   error: 'Error',
   'not-enrolled': 'Not enrolled',
+  waiting: 'Waiting for AWS',
+  legacy: 'Legacy',
 }
 
 export const TILE_STATE_TAGS: Record<string, TagType> = {
@@ -35,6 +37,8 @@ export const TILE_STATE_TAGS: Record<string, TagType> = {
   connected: 'success',
   error: 'error',
   'not-enrolled': 'info',
+  waiting: 'info',
+  legacy: 'default',
 }
 
 export function stateLabel(state: string): string {
@@ -51,7 +55,7 @@ export const STALE_FAILED = 'last known'
 export const useTilesStore = defineStore('tiles', () => {
   const view = ref<TilesView | null>(null)
   const loadError = ref<string | null>(null)
-  const busy = reactive<Record<TilesAction, boolean>>({ refresh: false, testCas: false, testSdds: false, testNotifications: false, enrollCas: false, enrollSdds: false, confirmSeller: false })
+  const busy = reactive<Record<TilesAction, boolean>>({ refresh: false, testCas: false, testSdds: false, testNotifications: false, enrollSdds: false, confirmSeller: false })
   /** The last call that failed, with the Go error text as-is. */
   const actionError = ref<{ action: TilesAction; message: string; error: ErrorView } | null>(null)
 
@@ -70,8 +74,9 @@ export const useTilesStore = defineStore('tiles', () => {
   const notifications = computed(() => byId.value.get('notifications') ?? null)
   /** A check run is under way, on the Go side or asked for here. */
   const checking = computed(() => Boolean(view.value?.busy) || Object.values(busy).some(Boolean))
-  const progress = computed(() => (view.value ? { connected: view.value.connected, total: view.value.total } : null))
-  const progressText = computed(() => (progress.value ? `${progress.value.connected} of ${progress.value.total} connected` : ''))
+  /** Counted and worded by the Go side (tiles.Summarize), as `sellerdesk status` prints it: never re-counted here. */
+  const progress = computed(() => view.value?.progress ?? null)
+  const progressText = computed(() => progress.value?.text ?? '')
 
   function tile(id: TileId): Tile | null {
     return byId.value.get(id) ?? null
@@ -186,8 +191,9 @@ export const useTilesStore = defineStore('tiles', () => {
     return run('testNotifications', () => backend.testNotifications())
   }
 
-  function setEnrolled(t: 'cas' | 'sdds', enrolled: boolean) {
-    return run(t === 'cas' ? 'enrollCas' : 'enrollSdds', () => backend.setEnrolled(t, enrolled))
+  /** "Enrolled in SDDS" is the user's word; CAS is legacy and has no toggle. */
+  function setEnrolled(t: 'sdds', enrolled: boolean) {
+    return run('enrollSdds', () => backend.setEnrolled(t, enrolled))
   }
 
   function confirmSeller(confirmed: boolean) {

@@ -295,7 +295,7 @@ export function resetSeam(state: ConnectionState = sandboxState()): void {
   backend.testCas.mockImplementation(async () => tilesView(freshTiles()))
   backend.testSdds.mockImplementation(async () => tilesView(freshTiles()))
   backend.testNotifications.mockImplementation(async () => tilesView(freshTiles()))
-  backend.setEnrolled.mockImplementation(async (t, on) => tilesView(freshTiles(), t === 'cas' ? { casEnrolled: on } : { sddsEnrolled: on }))
+  backend.setEnrolled.mockImplementation(async (_t, on) => tilesView(freshTiles(), { sddsEnrolled: on }))
   backend.confirmSeller.mockImplementation(async (on) => tilesView(freshTiles(), { sellerConfirmed: on }))
   resetCatalogSeam()
 }
@@ -577,7 +577,7 @@ export const CAS_NOTE = 'AWS Marketplace discontinued the Commerce Analytics Ser
 
 /** A tile shaped as internal/tiles builds it. */
 export function tile(id: string, state: string, over: Partial<Tile> = {}): Tile {
-  const base: Tile = { id, state, summary: '', fields: [], checks: [], checkedAt: new Date().toISOString(), stale: false, source: '', notes: [] }
+  const base: Tile = { id, required: id !== 'cas', state, summary: '', fields: [], checks: [], checkedAt: new Date().toISOString(), stale: false, source: '', notes: [] }
   if (id === 'seller') {
     base.notes = [{ text: 'AWS Marketplace seller registration guide', link: SELLER_GUIDE }]
     base.checks = [{ name: 'Marketplace Catalog probe (ListEntities, OwnershipType SELF)', status: 'passed', detail: 'AWS Marketplace lists 1 SaaSProduct owned by this account.', fix: '', code: '' }]
@@ -614,12 +614,17 @@ export function freshTiles(over: Partial<Record<'seller' | 'role' | 'cas' | 'sdd
   return [
     tile('seller', 'completed', over.seller),
     tile('role', 'connected', over.role),
-    tile('cas', 'not-enrolled', over.cas),
+    tile('cas', 'legacy', over.cas),
     tile('sdds', 'not-enrolled', over.sdds),
   ]
 }
 
+/** The fake backend's progress: the real one is tiles.Summarize on the Go side; the window shows its text as is. */
+export function progress(requiredConnected: number, required = 3, text = `${requiredConnected} of ${required} required connected · CAS legacy`): TilesView['progress'] {
+  return { requiredConnected, required, missing: [], text }
+}
+
 export function tilesView(ts: Tile[], over: Partial<TilesView> = {}): TilesView {
-  const connected = ts.filter((t) => t.state === 'connected' || (t.id === 'seller' && t.state === 'completed')).length
-  return { tiles: ts, connected, total: ts.length || 4, busy: false, sellerConfirmed: false, casEnrolled: false, sddsEnrolled: false, error: null, ...over }
+  const n = ts.filter((t) => t.required && (t.state === 'connected' || (t.id === 'seller' && t.state === 'completed'))).length
+  return { tiles: ts, progress: progress(n), busy: false, sellerConfirmed: false, sddsEnrolled: false, error: null, ...over }
 }

@@ -1210,11 +1210,9 @@ export namespace app {
 	
 	export class TilesView {
 	    tiles: tiles.Tile[];
-	    connected: number;
-	    total: number;
+	    progress: tiles.Summary;
 	    busy: boolean;
 	    sellerConfirmed: boolean;
-	    casEnrolled: boolean;
 	    sddsEnrolled: boolean;
 	    error?: ErrorView;
 	
@@ -1225,11 +1223,9 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.tiles = this.convertValues(source["tiles"], tiles.Tile);
-	        this.connected = source["connected"];
-	        this.total = source["total"];
+	        this.progress = this.convertValues(source["progress"], tiles.Summary);
 	        this.busy = source["busy"];
 	        this.sellerConfirmed = source["sellerConfirmed"];
-	        this.casEnrolled = source["casEnrolled"];
 	        this.sddsEnrolled = source["sddsEnrolled"];
 	        this.error = this.convertValues(source["error"], ErrorView);
 	    }
@@ -1948,8 +1944,65 @@ export namespace tiles {
 	        this.link = source["link"];
 	    }
 	}
+	export class OptionalTile {
+	    id: string;
+	    title: string;
+	    tag: string;
+	    state: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OptionalTile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.tag = source["tag"];
+	        this.state = source["state"];
+	    }
+	}
+	export class Summary {
+	    requiredConnected: number;
+	    required: number;
+	    missing: string[];
+	    optional: OptionalTile[];
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Summary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requiredConnected = source["requiredConnected"];
+	        this.required = source["required"];
+	        this.missing = source["missing"];
+	        this.optional = this.convertValues(source["optional"], OptionalTile);
+	        this.text = source["text"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Tile {
 	    id: string;
+	    required: boolean;
 	    state: string;
 	    summary: string;
 	    fields: Field[];
@@ -1967,6 +2020,7 @@ export namespace tiles {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
+	        this.required = source["required"];
 	        this.state = source["state"];
 	        this.summary = source["summary"];
 	        this.fields = this.convertValues(source["fields"], Field);

@@ -120,7 +120,7 @@ describe('seller account tile', () => {
 describe('CAS and SDDS tiles', () => {
   it('CAS: fields with copy buttons, the discontinuation note with its source', async () => {
     await mountTile(tilesView(freshTiles()), 'cas')
-    expect(q('[data-testid="tile-status"]').text()).toBe('Not enrolled')
+    expect(q('[data-testid="tile-status"]').text()).toBe('Legacy')
     const rows = all('[data-testid="field-row"]')
     expect(rows.map((r) => r.find('[data-testid="field-label"]').text())).toEqual(['S3 bucket name', 'SNS topic ARN'])
     expect(rows[0]!.find('[data-testid="field-value"]').text()).toBe('sellerdesk-onboarding-casbucket-1a2b3c')
@@ -134,15 +134,11 @@ describe('CAS and SDDS tiles', () => {
     expect(events.openURL).toHaveBeenCalledWith(CAS_SOURCE)
   })
 
-  it('CAS: the Enrolled switch calls SetEnrolled and Test Configuration calls TestCAS', async () => {
-    const { store } = await mountTile(tilesView(freshTiles()), 'cas')
-    expect(q('[data-testid="tile-cas"]').text()).toContain('Enrolled in CAS')
-    backend.setEnrolled.mockResolvedValue(tilesView(freshTiles({ cas: { state: 'not-connected' } }), { casEnrolled: true }))
-    await q('[data-testid="cas-enrolled"]').trigger('click')
-    await flushPromises()
-    expect(backend.setEnrolled).toHaveBeenCalledWith('cas', true)
-    expect(store.view?.casEnrolled).toBe(true)
-    expect(q<HTMLInputElement>('[data-testid="cas-enrolled"]').element.checked).toBe(true)
+  it('CAS is legacy: no Enrolled switch, and Test Configuration calls TestCAS', async () => {
+    await mountTile(tilesView(freshTiles()), 'cas')
+    expect(q('[data-testid="tile-cas"]').text()).not.toContain('Enrolled in CAS')
+    expect(document.querySelector('[data-testid="cas-enrolled"]')).toBeNull()
+    expect(q('[data-testid="tile-status"]').text()).toBe('Legacy')
 
     backend.testCas.mockResolvedValue(tilesView(freshTiles({
       cas: {
@@ -153,7 +149,7 @@ describe('CAS and SDDS tiles', () => {
           { name: 'GenerateDataSet', status: 'could-not-check', detail: 'This endpoint does not implement it.', fix: '', code: 'NotImplemented' },
         ],
       },
-    }), { casEnrolled: true }))
+    })))
     await q('[data-testid="cas-test"]').trigger('click')
     await flushPromises()
     expect(backend.testCas).toHaveBeenCalledTimes(1)
@@ -185,10 +181,10 @@ describe('CAS and SDDS tiles', () => {
   })
 
   it('the Enrolled switch is a named switch that shows the answer, not the click, and ignores clicks while the call runs', async () => {
-    await mountTile(tilesView(freshTiles()), 'cas')
-    const sw = q<HTMLInputElement>('[data-testid="cas-enrolled"]')
+    await mountTile(tilesView(freshTiles()), 'sdds')
+    const sw = q<HTMLInputElement>('[data-testid="sdds-enrolled"]')
     expect(sw.attributes('role')).toBe('switch')
-    expect(document.getElementById(sw.attributes('aria-labelledby')!)?.textContent).toBe('Enrolled in CAS')
+    expect(document.getElementById(sw.attributes('aria-labelledby')!)?.textContent).toBe('Enrolled in SDDS')
     let answer!: (v: TilesView) => void
     backend.setEnrolled.mockReturnValue(new Promise((res) => (answer = res)))
     await sw.trigger('click')
@@ -199,7 +195,7 @@ describe('CAS and SDDS tiles', () => {
     await sw.trigger('click')
     await flushPromises()
     expect(backend.setEnrolled).toHaveBeenCalledTimes(1)
-    answer(tilesView(freshTiles({ cas: { state: 'not-connected' } }), { casEnrolled: true }))
+    answer(tilesView(freshTiles({ sdds: { state: 'waiting' } }), { sddsEnrolled: true }))
     await flushPromises()
     expect(sw.element.checked).toBe(true)
     expect(sw.attributes('aria-busy')).toBeUndefined()
