@@ -317,7 +317,8 @@ func (o *Onboarding) launch(form LaunchForm) (StackView, error) {
 	ctx, cancel := context.WithTimeout(o.life.context(), time.Minute)
 	defer cancel()
 	rec, err := onboarding.Launch(ctx, cfn, key, strings.TrimSpace(form.StackName), form.params())
-	return o.State(), o.started(ctx, rec, err)
+	err = o.started(ctx, rec, err) // before State: it records the stack found there
+	return o.State(), err
 }
 
 // started takes the answer of a CreateStack (a launch or a retry's): a
