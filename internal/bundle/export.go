@@ -134,9 +134,7 @@ func Export(ctx context.Context, cfg aws.Config, o Options) (*Bundle, error) {
 	}
 	res := tiles.Run(ctx, cfg, recp, tiles.RunOptions{AccountID: b.Header.Account, TestCAS: true})
 	b.Tiles = res.Tiles
-	catCfg := cfg.Copy()
-	catCfg.Region = "us-east-1"
-	if p, err := tiles.ProbeSeller(ctx, marketplacecatalog.NewFromConfig(catCfg)); err == nil {
+	if p, err := tiles.ProbeSeller(ctx, catalog.NewClient(cfg, catalog.WithLimiters(o.CatalogLimiters)).API()); err == nil {
 		b.Seller = p
 	} else {
 		b.Seller = tiles.SellerProbe{Outcome: tiles.SellerProbeFailed, Message: redact.String(err.Error()), CheckedAt: o.Now().UTC()}
@@ -535,9 +533,10 @@ func readCatalog(ctx context.Context, cfg aws.Config, o Options) *Catalog {
 	cat := &Catalog{Entities: []EntityList{}}
 	catCfg := cfg.Copy()
 	catCfg.Region = "us-east-1"
-	api := marketplacecatalog.NewFromConfig(catCfg)
-	cl := catalog.NewClient(cfg, catalog.WithLimiters(o.CatalogLimiters))
-	lim := cl.Limiters().For("ListEntities")
+	// The one Catalog client: paced per operation and retried through
+	// throttling, so a throttled account exports what it holds.
+	cl := catalog.NewClient(catCfg, catalog.WithLimiters(o.CatalogLimiters))
+	api := cl.API()
 	for _, typ := range catalog.EntityTypes {
 		l := EntityList{Type: typ}
 		ents := []Entity{}
@@ -545,13 +544,8 @@ func readCatalog(ctx context.Context, cfg aws.Config, o Options) *Catalog {
 		var err error
 		for page := 0; page < 200; page++ {
 			var out *marketplacecatalog.ListEntitiesOutput
-			var sent time.Time
-			if sent, err = lim.Wait(ctx); err != nil {
-				break
-			}
 			out, err = api.ListEntities(ctx, &marketplacecatalog.ListEntitiesInput{Catalog: aws.String("AWSMarketplace"), EntityType: aws.String(typ),
 				MaxResults: aws.Int32(50), NextToken: token})
-			lim.Observe(sent, catalog.IsThrottle(err))
 			if err != nil {
 				break
 			}

@@ -113,6 +113,10 @@ func NewClient(cfg aws.Config, opts ...ClientOption) *Client {
 	return c
 }
 
+// API is the paced and retried SDK client itself, for the reads this package
+// does not wrap (a support bundle's ListEntities pages, say).
+func (c *Client) API() *marketplacecatalog.Client { return c.api }
+
 // Limiters returns the client's per-operation limiters.
 func (c *Client) Limiters() *Limiters { return c.limiters }
 
