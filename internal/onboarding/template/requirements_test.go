@@ -76,6 +76,12 @@ var snsSubscribeActions = []string{"sns:Subscribe", "sns:Unsubscribe", "sns:GetT
 var accountRoot = map[string]any{"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")}
 var marketplaceReports = map[string]any{"Service": "reports.marketplace.amazonaws.com"}
 var sourceAccount = map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": ref("AWS::AccountId")}}
+
+// sddsScoped is how AWS recommends scoping the data-feed delivery principal
+// today (aws-marketplace-facts.md §2.3): the account and the data-feed
+// subscription's ARN. The facts win over the guide's SourceAccount alone.
+var sddsScoped = map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": ref("AWS::AccountId"),
+	"aws:SourceArn": sub("arn:${AWS::Partition}:marketplace::${AWS::AccountId}:AWSMarketplace/SellerDataSubscription/DataFeeds_V1")}}
 var insecureTransport = map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}
 
 func attachedToPartnerRole(t *testing.T, r cfntemplate.Resource) {
@@ -358,7 +364,7 @@ var requirements = []requirement{
 		item: "SDDS KMS key", logicalID: "SddsKey", typ: "AWS::KMS::Key",
 		doc: []any{"KeyPolicy"}, sid: "AwsMarketplaceDataFeedsAccess", effect: "Allow",
 		actions: []string{"kms:GenerateDataKey*", "kms:Decrypt", "kms:Encrypt"}, resources: "*",
-		principal: marketplaceReports, cond: sourceAccount,
+		principal: marketplaceReports, cond: sddsScoped,
 		check: func(t *testing.T, r cfntemplate.Resource) {
 			if r.Properties["EnableKeyRotation"] != true {
 				t.Error("EnableKeyRotation is not true")
@@ -401,7 +407,7 @@ var requirements = []requirement{
 		item: "SDDS bucket policy", logicalID: "SddsBucketPolicy", typ: "AWS::S3::BucketPolicy",
 		doc: []any{"PolicyDocument"}, sid: "AwsMarketplaceDataFeedsAccess", effect: "Allow",
 		actions:   []string{"s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:GetEncryptionConfiguration", "s3:GetBucketAcl", "s3:PutObjectAcl"},
-		resources: list(getAtt("SddsBucket", "Arn"), sub("${SddsBucket.Arn}/*")), principal: marketplaceReports, cond: sourceAccount,
+		resources: list(getAtt("SddsBucket", "Arn"), sub("${SddsBucket.Arn}/*")), principal: marketplaceReports, cond: sddsScoped,
 	},
 	{
 		item: "SDDS bucket policy (TLS only)", logicalID: "SddsBucketPolicy", typ: "AWS::S3::BucketPolicy",
@@ -412,7 +418,7 @@ var requirements = []requirement{
 	{
 		item: "SDDS topic policy", logicalID: "SddsTopicPolicy", typ: "AWS::SNS::TopicPolicy",
 		doc: []any{"PolicyDocument"}, sid: "AwsMarketplaceDataFeedsAccess", effect: "Allow",
-		actions: []string{"sns:Publish"}, resources: ref("SddsTopic"), principal: marketplaceReports, cond: sourceAccount,
+		actions: []string{"sns:Publish"}, resources: ref("SddsTopic"), principal: marketplaceReports, cond: sddsScoped,
 	},
 }
 
