@@ -52,7 +52,7 @@ func TestKMSOperations(t *testing.T) {
 			check: func(t *testing.T, res any) {
 				o := res.(*kms.GetKeyPolicyOutput)
 				if aws.ToString(o.PolicyName) != "default" || !policyAllows(aws.ToString(o.Policy), iampolicy.Request{Service: "reports.marketplace.amazonaws.com",
-					Action: "kms:GenerateDataKey", Resource: keyARN, Context: map[string]string{"aws:SourceAccount": "111122223333"}}) {
+					Action: "kms:GenerateDataKey", Resource: keyARN, Context: map[string]string{"aws:SourceAccount": "111122223333", "aws:SourceArn": sddsSourceARN}}) {
 					t.Errorf("GetKeyPolicy = %s %s", aws.ToString(o.PolicyName), aws.ToString(o.Policy))
 				}
 			}},

@@ -69,7 +69,7 @@ func TestS3Operations(t *testing.T) {
 			check: func(t *testing.T, res any) {
 				p := aws.ToString(res.(*s3.GetBucketPolicyOutput).Policy)
 				if !policyAllows(p, iampolicy.Request{Service: "reports.marketplace.amazonaws.com", Action: "s3:PutObject",
-					Resource: "arn:aws:s3:::" + sdds + "/x", Context: map[string]string{"aws:SourceAccount": "111122223333", "aws:SecureTransport": "true"}}) {
+					Resource: "arn:aws:s3:::" + sdds + "/x", Context: map[string]string{"aws:SourceAccount": "111122223333", "aws:SourceArn": sddsSourceARN, "aws:SecureTransport": "true"}}) {
 					t.Errorf("SDDS bucket policy does not admit reports.marketplace.amazonaws.com: %s", p)
 				}
 			}},
@@ -325,3 +325,6 @@ func TestS3ForeignBucket(t *testing.T) {
 		t.Errorf("HeadBucket(foreign) = %v", err)
 	}
 }
+
+// sddsSourceARN is the aws:SourceArn AWS sends with a data-feed delivery.
+const sddsSourceARN = "arn:aws:marketplace::111122223333:AWSMarketplace/SellerDataSubscription/DataFeeds_V1"
